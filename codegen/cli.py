@@ -1,0 +1,101 @@
+"""Command line: `python -m codegen generate ...`.
+
+Exit codes: 0 done; 1 `--check` found differences; 2 bad input (arguments,
+spec, metadata, output directory); 3 a bug in codegen itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__, generate
+from .errors import CodegenError
+from .spec import Spec, load_spec, spec_from_arguments
+
+EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage dump.
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="codegen", description="Generate typed Python packages from OData V4 $metadata.")
+    parser.add_argument("--version", action="version", version=f"codegen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    gen = commands.add_parser(
+        "generate",
+        help="generate a package",
+        description="Generate from a spec file (codegen.toml), or from a $metadata file with --metadata/--package/--out.",
+    )
+    gen.add_argument("spec", nargs="?", type=Path, help="the codegen.toml spec file")
+    gen.add_argument("--metadata", type=Path, help="a $metadata (CSDL XML) file, instead of a spec")
+    gen.add_argument("--package", help="package name, with --metadata")
+    gen.add_argument("--out", type=Path, help="directory that will hold the package, with --metadata")
+    gen.add_argument("--service-path", default="/", help="service root path below the base URL, with --metadata")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the package on disk differs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _generate(parser, args)
+    except CodegenError as exc:
+        print(f"codegen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug of ours: say so in one line, keep the traceback behind --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"codegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
+    loose = [name for name in ("metadata", "package", "out") if getattr(args, name) is not None]
+    if args.spec is not None:
+        if loose:
+            parser.error(f"give either a spec file or --{'/--'.join(loose)}, not both")
+        return load_spec(args.spec)
+    if len(loose) != 3:
+        parser.error("give a spec file, or all of --metadata, --package and --out")
+    return spec_from_arguments(args.metadata, args.package, args.out, args.service_path)
+
+
+def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    spec = _spec(parser, args)
+    started = time.perf_counter()
+    target = _shown(spec.package_dir)
+    if args.check:
+        differences = generate.check(spec)
+        for difference in differences:
+            print(f"  {difference}", file=sys.stderr)
+        if differences:
+            print(f"codegen: {target} is out of date ({len(differences)} files differ); regenerate it", file=sys.stderr)
+            return EXIT_DIFFERS
+        print(f"codegen: {target} is up to date")
+        return EXIT_OK
+    result = generate.write(spec)
+    elapsed = time.perf_counter() - started
+    print(f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s")
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,121 @@
+"""Vocabulary annotations: a generic reader for annotation values, and the terms we act on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from .model import AllowedValue, Documentation
+from .xml import EDM_V4
+
+CORE = "Org.OData.Core.V1"
+CAPABILITIES = "Org.OData.Capabilities.V1"
+VALIDATION = "Org.OData.Validation.V1"
+
+_ANNOTATION = f"{{{EDM_V4}}}Annotation"
+_CONSTANT_ATTRIBUTES: dict[str, Callable[[str], Any]] = {
+    "String": str,
+    "Bool": lambda text: text.strip() == "true",
+    "Int": int,
+    "Decimal": str,
+    "Float": str,
+    "EnumMember": str,
+    "Path": str,
+    "PropertyPath": str,
+    "NavigationPropertyPath": str,
+    "AnnotationPath": str,
+    "Date": str,
+    "DateTimeOffset": str,
+    "Guid": str,
+    "TimeOfDay": str,
+    "Duration": str,
+    "Binary": str,
+}
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def read_value(element: etree._Element, qualify: Callable[[str], str]) -> Any:
+    """The value of an Annotation or PropertyValue: attribute form or element form.
+
+    Records become dicts (nested annotations keyed "@Term"), collections lists,
+    constants Python scalars; an annotation with no value is the Tag value True.
+    """
+    for name, convert in _CONSTANT_ATTRIBUTES.items():
+        text = element.get(name)
+        if text is not None:
+            return convert(text)
+    for child in element:
+        if _local(child) != "Annotation":
+            return _read_expression(child, qualify)
+    return True
+
+
+def _read_expression(element: etree._Element, qualify: Callable[[str], str]) -> Any:
+    kind = _local(element)
+    if kind == "Collection":
+        return [_read_expression(child, qualify) for child in element if isinstance(child.tag, str)]
+    if kind == "Record":
+        record: dict[str, Any] = {}
+        for child in element:
+            if _local(child) == "PropertyValue":
+                record[child.get("Property", "")] = read_value(child, qualify)
+            elif _local(child) == "Annotation":
+                record["@" + qualify(child.get("Term", ""))] = read_value(child, qualify)
+        return record
+    if kind in _CONSTANT_ATTRIBUTES:
+        return _CONSTANT_ATTRIBUTES[kind](element.text or "")
+    # Dynamic expressions ($If, $Apply, ...) carry no value the generator uses.
+    return None
+
+
+def read_annotations(element: etree._Element, qualify: Callable[[str], str]) -> dict[str, Any]:
+    """The inline annotations on `element`, keyed by qualified term (qualifiers ignored)."""
+    found: dict[str, Any] = {}
+    for child in element.iterchildren(_ANNOTATION):
+        if child.get("Qualifier") is None:
+            found[qualify(child.get("Term", ""))] = read_value(child, qualify)
+    return found
+
+
+def documentation(annotations: dict[str, Any]) -> Documentation:
+    if not annotations:
+        return Documentation()
+    allowed = annotations.get(f"{VALIDATION}.AllowedValues") or []
+    return Documentation(
+        description=_text(annotations.get(f"{CORE}.Description")),
+        long_description=_text(annotations.get(f"{CORE}.LongDescription")),
+        computed=annotations.get(f"{CORE}.Computed") is True,
+        immutable=annotations.get(f"{CORE}.Immutable") is True,
+        allowed_values=tuple(
+            AllowedValue(value=item.get("Value"), description=_text(item.get(f"@{CORE}.Description")))
+            for item in allowed
+            if isinstance(item, dict)
+        ),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def restriction(annotations: dict[str, Any], term: str, flag: str) -> bool:
+    """Capabilities restrictions default to allowed when absent."""
+    record = annotations.get(f"{CAPABILITIES}.{term}")
+    return not (isinstance(record, dict) and record.get(flag) is False)
+
+
+def non_updatable_properties(annotations: dict[str, Any]) -> tuple[str, ...]:
+    record = annotations.get(f"{CAPABILITIES}.UpdateRestrictions")
+    paths = record.get("NonUpdatableProperties") if isinstance(record, dict) else None
+    return tuple(p for p in paths or () if isinstance(p, str))
+
+
+def concurrency_properties(annotations: dict[str, Any]) -> tuple[str, ...]:
+    paths = annotations.get(f"{CORE}.OptimisticConcurrency")
+    return tuple(p for p in paths or () if isinstance(p, str)) if isinstance(paths, list) else ()

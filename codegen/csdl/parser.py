@@ -1,0 +1,305 @@
+"""CSDL XML -> the immutable model in `codegen.csdl.model`.
+
+One pass over the tree: aliases and out-of-line `Annotations` blocks are read
+first so every element can be built complete, then references are checked so
+that a bad type name fails here, with its file and line, not during rendering.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import MetadataError
+from . import annotations as vocab
+from .edm import PRIMITIVE_TYPES
+from .model import (
+    Document,
+    EntityContainer,
+    EntitySet,
+    EnumMember,
+    EnumType,
+    Location,
+    NavigationProperty,
+    Operation,
+    OperationImport,
+    Parameter,
+    Property,
+    ReferentialConstraint,
+    Schema,
+    Singleton,
+    StructuredType,
+    TypeDefinition,
+    TypeRef,
+)
+from .validate import check_references
+from .xml import EDM_V4, EDMX_V4, check_edmx_root, read_xml
+
+
+def _tag(name: str) -> str:
+    return f"{{{EDM_V4}}}{name}"
+
+
+_T = {
+    name: _tag(name)
+    for name in (
+        "Schema EntityType ComplexType EnumType TypeDefinition Action Function EntityContainer Property "
+        "NavigationProperty Key PropertyRef ReferentialConstraint Member Parameter ReturnType EntitySet "
+        "Singleton ActionImport FunctionImport NavigationPropertyBinding Annotations"
+    ).split()
+}
+
+
+def parse_metadata(path: Path) -> Document:
+    """Parse a $metadata file; raises MetadataError on anything we cannot trust."""
+    root = read_xml(path)
+    version = check_edmx_root(root, path)
+    services = root.find(f"{{{EDMX_V4}}}DataServices")
+    if services is None:
+        raise MetadataError("edmx:Edmx has no edmx:DataServices element", path=str(path), line=root.sourceline)
+    schema_elements = services.findall(_T["Schema"])
+    if not schema_elements:
+        raise MetadataError("edmx:DataServices holds no edm:Schema", path=str(path), line=services.sourceline)
+    reader = _Reader(path, root, schema_elements)
+    document = Document(
+        path=str(path),
+        version=version,
+        schemas=tuple(reader.schema(element) for element in schema_elements),
+        referenced_namespaces=frozenset(reader.referenced_namespaces),
+    )
+    check_references(document)
+    return document
+
+
+class _Reader:
+    def __init__(self, path: Path, root: etree._Element, schemas: list[etree._Element]):
+        self.path = str(path)
+        self.aliases: dict[str, str] = {}
+        self.referenced_namespaces: set[str] = set()
+        for include in root.iter(f"{{{EDMX_V4}}}Include"):
+            self._add_alias(include, referenced=True)
+        for schema in schemas:
+            self._add_alias(schema, referenced=False)
+        self._qualified: dict[str, str] = {}
+        self.external: dict[str, dict[str, Any]] = {}
+        for schema in schemas:
+            for block in schema.iterchildren(_T["Annotations"]):
+                if block.get("Qualifier") is None:
+                    target = self.qualify_target(block.get("Target", ""))
+                    self.external.setdefault(target, {}).update(vocab.read_annotations(block, self.qualify))
+
+    def _add_alias(self, element: etree._Element, *, referenced: bool) -> None:
+        namespace = element.get("Namespace")
+        if not namespace:
+            raise MetadataError(f"<{etree.QName(element).localname}> without a Namespace", path=self.path, line=element.sourceline)
+        if referenced:
+            self.referenced_namespaces.add(namespace)
+        alias = element.get("Alias")
+        if alias:
+            self.aliases[alias] = namespace
+
+    # -- names -------------------------------------------------------------
+
+    def qualify(self, name: str) -> str:
+        """Replace a leading alias with its namespace: `Core.Description` -> `Org.OData.Core.V1.Description`."""
+        cached = self._qualified.get(name)
+        if cached is None:
+            namespace, _, local = name.rpartition(".")
+            cached = f"{self.aliases.get(namespace, namespace)}.{local}" if namespace else name
+            self._qualified[name] = cached
+        return cached
+
+    def qualify_target(self, target: str) -> str:
+        head, slash, rest = target.partition("/")
+        return self.qualify(head) + slash + rest
+
+    def type_ref(self, text: str | None, element: etree._Element) -> TypeRef:
+        if not text:
+            raise MetadataError(f"<{etree.QName(element).localname} Name={element.get('Name')!r}> has no Type", path=self.path, line=element.sourceline)
+        if text.startswith("Collection(") and text.endswith(")"):
+            return TypeRef(self.qualify(text[11:-1]), collection=True)
+        return TypeRef(self.qualify(text))
+
+    def location(self, element: etree._Element) -> Location:
+        return Location(self.path, element.sourceline)
+
+    def annotations(self, element: etree._Element, target: str) -> dict[str, Any]:
+        inline = vocab.read_annotations(element, self.qualify)
+        external = self.external.get(target)
+        return {**inline, **external} if external else inline
+
+    # -- schema elements ---------------------------------------------------
+
+    def schema(self, element: etree._Element) -> Schema:
+        namespace = element.get("Namespace", "")
+        parts: dict[str, list[Any]] = {"entity": [], "complex": [], "enum": [], "typedef": [], "operation": [], "container": []}
+        for child in element:
+            tag = child.tag
+            if tag == _T["EntityType"]:
+                parts["entity"].append(self.structured_type(child, namespace, "entity"))
+            elif tag == _T["ComplexType"]:
+                parts["complex"].append(self.structured_type(child, namespace, "complex"))
+            elif tag == _T["EnumType"]:
+                parts["enum"].append(self.enum_type(child, namespace))
+            elif tag == _T["TypeDefinition"]:
+                parts["typedef"].append(self.type_definition(child, namespace))
+            elif tag in (_T["Action"], _T["Function"]):
+                parts["operation"].append(self.operation(child, namespace))
+            elif tag == _T["EntityContainer"]:
+                parts["container"].append(self.container(child, namespace))
+        return Schema(
+            namespace=namespace,
+            alias=element.get("Alias"),
+            entity_types=tuple(parts["entity"]),
+            complex_types=tuple(parts["complex"]),
+            enum_types=tuple(parts["enum"]),
+            type_definitions=tuple(parts["typedef"]),
+            operations=tuple(parts["operation"]),
+            containers=tuple(parts["container"]),
+        )
+
+    def structured_type(self, element: etree._Element, namespace: str, kind: str) -> StructuredType:
+        name = element.get("Name", "")
+        qualified = f"{namespace}.{name}"
+        key = element.find(_T["Key"])
+        base = element.get("BaseType")
+        return StructuredType(
+            kind=kind,
+            namespace=namespace,
+            name=name,
+            location=self.location(element),
+            base_type=self.qualify(base) if base else None,
+            abstract=element.get("Abstract") == "true",
+            open_type=element.get("OpenType") == "true",
+            has_stream=element.get("HasStream") == "true",
+            key=tuple(ref.get("Name", "") for ref in key.iterchildren(_T["PropertyRef"])) if key is not None else (),
+            properties=tuple(self.property(child, qualified) for child in element.iterchildren(_T["Property"])),
+            navigation_properties=tuple(
+                self.navigation_property(child, qualified) for child in element.iterchildren(_T["NavigationProperty"])
+            ),
+            doc=vocab.documentation(self.annotations(element, qualified)),
+        )
+
+    def property(self, element: etree._Element, owner: str) -> Property:
+        name = element.get("Name", "")
+        max_length = element.get("MaxLength")
+        precision = element.get("Precision")
+        return Property(
+            name=name,
+            type=self.type_ref(element.get("Type"), element),
+            nullable=element.get("Nullable") != "false",
+            location=self.location(element),
+            max_length=int(max_length) if max_length and max_length.isdigit() else None,
+            precision=int(precision) if precision and precision.isdigit() else None,
+            scale=element.get("Scale"),
+            srid=element.get("SRID"),
+            default=element.get("DefaultValue"),
+            doc=vocab.documentation(self.annotations(element, f"{owner}/{name}")),
+        )
+
+    def navigation_property(self, element: etree._Element, owner: str) -> NavigationProperty:
+        name = element.get("Name", "")
+        return NavigationProperty(
+            name=name,
+            type=self.type_ref(element.get("Type"), element),
+            nullable=element.get("Nullable") != "false",
+            location=self.location(element),
+            partner=element.get("Partner"),
+            contains_target=element.get("ContainsTarget") == "true",
+            constraints=tuple(
+                ReferentialConstraint(c.get("Property", ""), c.get("ReferencedProperty", ""))
+                for c in element.iterchildren(_T["ReferentialConstraint"])
+            ),
+            doc=vocab.documentation(self.annotations(element, f"{owner}/{name}")),
+        )
+
+    def enum_type(self, element: etree._Element, namespace: str) -> EnumType:
+        name = element.get("Name", "")
+        members = []
+        for index, member in enumerate(element.iterchildren(_T["Member"])):
+            value = member.get("Value")
+            try:
+                number = int(value) if value is not None else index
+            except ValueError:
+                raise MetadataError(f"enum member {member.get('Name')!r} has non-integer Value {value!r}", path=self.path, line=member.sourceline) from None
+            members.append(
+                EnumMember(
+                    name=member.get("Name", ""),
+                    value=number,
+                    doc=vocab.documentation(vocab.read_annotations(member, self.qualify)),
+                )
+            )
+        return EnumType(
+            namespace=namespace,
+            name=name,
+            location=self.location(element),
+            underlying_type=self.qualify(element.get("UnderlyingType", "Edm.Int32")),
+            is_flags=element.get("IsFlags") == "true",
+            members=tuple(members),
+            doc=vocab.documentation(self.annotations(element, f"{namespace}.{name}")),
+        )
+
+    def type_definition(self, element: etree._Element, namespace: str) -> TypeDefinition:
+        name = element.get("Name", "")
+        max_length = element.get("MaxLength")
+        return TypeDefinition(
+            namespace=namespace,
+            name=name,
+            underlying_type=self.type_ref(element.get("UnderlyingType"), element).name,
+            location=self.location(element),
+            max_length=int(max_length) if max_length and max_length.isdigit() else None,
+            doc=vocab.documentation(self.annotations(element, f"{namespace}.{name}")),
+        )
+
+    def operation(self, element: etree._Element, namespace: str) -> Operation:
+        returns = element.find(_T["ReturnType"])
+        return Operation(
+            kind="action" if element.tag == _T["Action"] else "function",
+            namespace=namespace,
+            name=element.get("Name", ""),
+            location=self.location(element),
+            bound=element.get("IsBound") == "true",
+            composable=element.get("IsComposable") == "true",
+            parameters=tuple(
+                Parameter(p.get("Name", ""), self.type_ref(p.get("Type"), p), p.get("Nullable") != "false")
+                for p in element.iterchildren(_T["Parameter"])
+            ),
+            return_type=self.type_ref(returns.get("Type"), returns) if returns is not None else None,
+            return_nullable=returns is None or returns.get("Nullable") != "false",
+            doc=vocab.documentation(vocab.read_annotations(element, self.qualify)),
+        )
+
+    def container(self, element: etree._Element, namespace: str) -> EntityContainer:
+        name = element.get("Name", "")
+        qualified = f"{namespace}.{name}"
+        sets, singletons, imports = [], [], []
+        for child in element:
+            if child.tag == _T["EntitySet"]:
+                sets.append(self.entity_set(child, qualified))
+            elif child.tag == _T["Singleton"]:
+                singletons.append(Singleton(child.get("Name", ""), self.qualify(child.get("Type", "")), self.location(child)))
+            elif child.tag in (_T["ActionImport"], _T["FunctionImport"]):
+                kind = "action" if child.tag == _T["ActionImport"] else "function"
+                operation = self.qualify(child.get("Action") or child.get("Function") or "")
+                imports.append(OperationImport(kind, child.get("Name", ""), operation, child.get("EntitySet")))
+        return EntityContainer(namespace, name, tuple(sets), tuple(singletons), tuple(imports))
+
+    def entity_set(self, element: etree._Element, container: str) -> EntitySet:
+        name = element.get("Name", "")
+        found = self.annotations(element, f"{container}/{name}")
+        return EntitySet(
+            name=name,
+            entity_type=self.qualify(element.get("EntityType", "")),
+            location=self.location(element),
+            navigation_bindings=tuple(
+                (b.get("Path", ""), b.get("Target", "")) for b in element.iterchildren(_T["NavigationPropertyBinding"])
+            ),
+            insertable=vocab.restriction(found, "InsertRestrictions", "Insertable"),
+            updatable=vocab.restriction(found, "UpdateRestrictions", "Updatable"),
+            deletable=vocab.restriction(found, "DeleteRestrictions", "Deletable"),
+            non_updatable_properties=vocab.non_updatable_properties(found),
+            concurrency_properties=vocab.concurrency_properties(found),
+            doc=vocab.documentation(found),
+        )

@@ -1,0 +1,33 @@
+"""Errors the generator reports to its user: one line, naming the file, the line and the problem."""
+
+from __future__ import annotations
+
+
+class CodegenError(Exception):
+    """A problem with the user's input; the CLI prints it as one line and exits 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if self.path and self.line is not None:
+            where = f"{self.path}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class MetadataError(CodegenError):
+    """The CSDL document is malformed, unsafe, or not OData V4."""
+
+
+class SpecError(CodegenError):
+    """The declarative codegen.toml spec is invalid."""
+
+
+class OutputError(CodegenError):
+    """The output directory cannot be written safely."""

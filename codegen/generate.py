@@ -1,0 +1,50 @@
+"""The generation pipeline: spec -> CSDL model -> package plan -> rendered files -> disk."""
+
+from __future__ import annotations
+
+import attrs
+
+from .csdl import Document, parse_metadata
+from .errors import SpecError
+from .output import Difference, compare_package, write_package
+from .plan import PackagePlan, build_plan
+from .render import render_package
+from .spec import Spec
+
+
+@attrs.frozen
+class Generated:
+    document: Document
+    plan: PackagePlan
+    files: dict[str, str]
+
+
+def generate(spec: Spec) -> Generated:
+    """Parse, plan and render in memory; nothing is written."""
+    document = parse_metadata(spec.metadata)
+    _check_entity_sets(document, spec)
+    plan = build_plan(document, spec)
+    return Generated(document, plan, render_package(plan))
+
+
+def write(spec: Spec) -> Generated:
+    result = generate(spec)
+    write_package(result.files, spec.package_dir)
+    return result
+
+
+def check(spec: Spec) -> list[Difference]:
+    return compare_package(generate(spec).files, spec.package_dir)
+
+
+def _check_entity_sets(document: Document, spec: Spec) -> None:
+    if spec.entity_sets is None:
+        return
+    known = {s.name for c in document.containers() for s in c.entity_sets}
+    for name in spec.entity_sets:
+        if name not in known:
+            raise SpecError(
+                f"[client] entity_sets names {name!r}, which {spec.metadata.name} does not define "
+                f"(it has {', '.join(sorted(known)) or 'none'})",
+                path=str(spec.source) if spec.source else None,
+            )

@@ -1,0 +1,265 @@
+"""From the CSDL model to a plan of the Python package: names, modules, annotations.
+
+Everything the templates print is decided here, so templates stay free of
+logic and every naming rule is tested in one place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import attrs
+
+from . import naming
+from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
+from .errors import SpecError
+from .spec import Spec
+
+_PRIMITIVES: dict[str, str] = {
+    "Edm.String": "str",
+    "Edm.Boolean": "bool",
+    "Edm.Byte": "int",
+    "Edm.SByte": "int",
+    "Edm.Int16": "int",
+    "Edm.Int32": "int",
+    "Edm.Int64": "int",
+    "Edm.Decimal": "_decimal.Decimal",
+    "Edm.Double": "float",
+    "Edm.Single": "float",
+    "Edm.Guid": "_uuid.UUID",
+    "Edm.Date": "_dt.date",
+    "Edm.DateTimeOffset": "_dt.datetime",
+    "Edm.TimeOfDay": "_dt.time",
+    "Edm.Duration": "_dt.timedelta",
+    "Edm.Binary": "bytes",
+    "Edm.AnnotationPath": "str",
+    "Edm.AnyPropertyPath": "str",
+    "Edm.ModelElementPath": "str",
+    "Edm.NavigationPropertyPath": "str",
+    "Edm.PropertyPath": "str",
+}
+_GEO = "dict[str, _t.Any]"  # GeoJSON, kept as received
+_MODULE_ALIASES = {"_decimal": "decimal", "_uuid": "uuid", "_dt": "datetime"}
+
+
+@attrs.frozen
+class FieldPlan:
+    attribute: str
+    wire_name: str
+    annotation: str
+    default: str | None  # "None", "list" (an empty-list factory), or None for a required field
+    doc: str | None
+    navigation: bool = False
+
+
+@attrs.frozen
+class ClassPlan:
+    name: str
+    module: str
+    qualified_name: str
+    kind: str
+    doc: str | None
+    base: ClassPlan | None
+    fields: tuple[FieldPlan, ...]
+    abstract: bool
+    open_type: bool
+    key: tuple[str, ...]  # attribute names
+    type_checking_imports: tuple[tuple[str, str], ...]  # (module, class) needed only by type checkers
+    stdlib_imports: tuple[tuple[str, str], ...]  # (module, alias)
+
+
+@attrs.frozen
+class EnumMemberPlan:
+    name: str
+    wire_name: str
+    value: int
+    doc: str | None
+
+
+@attrs.frozen
+class EnumPlan:
+    name: str
+    module: str
+    qualified_name: str
+    flags: bool
+    members: tuple[EnumMemberPlan, ...]
+    doc: str | None
+
+
+@attrs.frozen
+class PackagePlan:
+    name: str
+    source: str  # the metadata file name, for docstrings (never a machine path)
+    classes: tuple[ClassPlan, ...]
+    enums: tuple[EnumPlan, ...]
+    type_index: tuple[tuple[str, str], ...]  # (qualified or alias-qualified OData name, export)
+
+    @property
+    def exports(self) -> list[tuple[str, str]]:
+        """(module, name) of every public class, sorted by name."""
+        found = [(c.module, c.name) for c in self.classes] + [(e.module, e.name) for e in self.enums]
+        return sorted(found, key=lambda item: item[1])
+
+
+def build_plan(document: Document, spec: Spec) -> PackagePlan:
+    return _Planner(document, spec).plan()
+
+
+class _Planner:
+    def __init__(self, document: Document, spec: Spec):
+        self.document = document
+        self.spec = spec
+        self.structured = {t.qualified_name: t for t in document.structured_types()}
+        self.enums = {t.qualified_name: t for t in document.enum_types()}
+        self.typedefs = {t.qualified_name: t for t in document.type_definitions()}
+        self.class_names = self._assign_class_names()
+        modules = naming.NameAllocator(fold_case=True)
+        self.modules = {q: modules.allocate(naming.module_name(n)) for q, n in sorted(self.class_names.items(), key=lambda i: i[1])}
+        self.renames = dict(spec.renames)
+        self._classes: dict[str, ClassPlan] = {}
+
+    def plan(self) -> PackagePlan:
+        for qualified in sorted(self.structured):
+            self._class(qualified)
+        unused = sorted(set(self.renames) - self._used_renames())
+        if unused:
+            raise SpecError(f"[naming] renames target {unused[0]!r}, which the metadata does not define", path=str(self.spec.source) if self.spec.source else None)
+        return PackagePlan(
+            name=self.spec.package,
+            source=self.spec.metadata.name,
+            classes=tuple(sorted(self._classes.values(), key=lambda c: c.name)),
+            enums=tuple(sorted((self._enum(e) for e in self.enums.values()), key=lambda e: e.name)),
+            type_index=self._type_index(),
+        )
+
+    # -- names -------------------------------------------------------------
+
+    def _assign_class_names(self) -> dict[str, str]:
+        """Unique class names; a clash across namespaces is settled by prefixing the namespace's last part."""
+        types: list[StructuredType | EnumType] = [*self.structured.values(), *self.enums.values()]
+        # Shallow namespaces first: the main namespace keeps the plain names.
+        types.sort(key=lambda t: (t.namespace.count("."), t.namespace, t.name))
+        allocator = naming.NameAllocator(fold_case=True, separator="")
+        names: dict[str, str] = {}
+        for t in types:
+            preferred = self.spec.renames.get(t.qualified_name)
+            if preferred is None:
+                preferred = naming.class_name(t.name)
+                if allocator.is_taken(preferred):
+                    preferred = naming.class_name(t.namespace.rpartition(".")[2]) + preferred
+            names[t.qualified_name] = allocator.allocate(preferred)
+        return names
+
+    def _used_renames(self) -> set[str]:
+        used = {q for q in self.renames if q in self.class_names}
+        for t in self.structured.values():
+            for p in (*t.properties, *t.navigation_properties):
+                if f"{t.qualified_name}/{p.name}" in self.renames:
+                    used.add(f"{t.qualified_name}/{p.name}")
+        return used
+
+    # -- types -------------------------------------------------------------
+
+    def _class(self, qualified: str) -> ClassPlan:
+        if qualified in self._classes:
+            return self._classes[qualified]
+        t = self.structured[qualified]
+        base = self._class(t.base_type) if t.base_type else None
+        taken = set(naming.MODEL_ATTRIBUTES)
+        ancestor = base
+        while ancestor is not None:
+            taken |= {f.attribute for f in ancestor.fields}
+            ancestor = ancestor.base
+        attributes = naming.NameAllocator(taken)
+        fields = [self._property(t, p, attributes) for p in t.properties]
+        fields += [self._navigation(t, n, attributes) for n in t.navigation_properties]
+        by_wire = {f.wire_name: f.attribute for f in fields}
+        plan = ClassPlan(
+            name=self.class_names[qualified],
+            module=self.modules[qualified],
+            qualified_name=qualified,
+            kind=t.kind,
+            doc=t.doc.description,
+            base=base,
+            fields=tuple(fields),
+            abstract=t.abstract,
+            open_type=t.open_type,
+            key=tuple(by_wire[k] for k in t.key if k in by_wire) or (base.key if base else ()),
+            type_checking_imports=self._referenced_classes(t),
+            stdlib_imports=self._stdlib_imports(fields),
+        )
+        self._classes[qualified] = plan
+        return plan
+
+    def _attribute(self, owner: StructuredType, name: str, allocator: naming.NameAllocator) -> str:
+        renamed = self.renames.get(f"{owner.qualified_name}/{name}")
+        return allocator.allocate(renamed or naming.attribute_name(name))
+
+    def _property(self, owner: StructuredType, p: Property, allocator: naming.NameAllocator) -> FieldPlan:
+        annotation = self._annotation(p.type, item_nullable=p.nullable)
+        if p.type.collection:
+            default = "list"
+        elif p.nullable:
+            annotation, default = f"{annotation} | None", "None"
+        else:
+            default = None
+        return FieldPlan(self._attribute(owner, p.name, allocator), p.name, annotation, default, p.doc.description)
+
+    def _navigation(self, owner: StructuredType, n: NavigationProperty, allocator: naming.NameAllocator) -> FieldPlan:
+        # Present only when expanded, so always optional whatever the CSDL nullability.
+        annotation = self._annotation(n.type, item_nullable=False)
+        return FieldPlan(
+            self._attribute(owner, n.name, allocator), n.name, f"{annotation} | None", "None", n.doc.description, navigation=True
+        )
+
+    def _annotation(self, ref: TypeRef, *, item_nullable: bool) -> str:
+        item = self._scalar_annotation(ref.name)
+        if not ref.collection:
+            return item
+        return f"list[{item} | None]" if item_nullable and item != "_t.Any" else f"list[{item}]"
+
+    def _scalar_annotation(self, name: str) -> str:
+        if name in self.typedefs:
+            name = self.typedefs[name].underlying_type
+        if name in _PRIMITIVES:
+            return _PRIMITIVES[name]
+        if name.startswith(("Edm.Geography", "Edm.Geometry")):
+            return _GEO
+        if name.startswith("Edm."):
+            return "_t.Any"  # Untyped, Stream and the abstract types carry any JSON
+        return self.class_names[name]
+
+    def _referenced_classes(self, t: StructuredType) -> tuple[tuple[str, str], ...]:
+        refs = {p.type.name for p in t.properties} | {n.type.name for n in t.navigation_properties}
+        found = {(self.modules[r], self.class_names[r]) for r in refs if r in self.class_names and r != t.qualified_name}
+        return tuple(sorted(found))
+
+    def _stdlib_imports(self, fields: list[FieldPlan]) -> tuple[tuple[str, str], ...]:
+        text = " ".join(f.annotation for f in fields)
+        return tuple(sorted((module, alias) for alias, module in _MODULE_ALIASES.items() if f"{alias}." in text))
+
+    def _enum(self, e: EnumType) -> EnumPlan:
+        allocator = naming.NameAllocator()
+        members = tuple(
+            EnumMemberPlan(allocator.allocate(naming.enum_member_name(m.name)), m.name, m.value, m.doc.description)
+            for m in e.members
+        )
+        return EnumPlan(
+            name=self.class_names[e.qualified_name],
+            module=self.modules[e.qualified_name],
+            qualified_name=e.qualified_name,
+            flags=e.is_flags,
+            members=members,
+            doc=e.doc.description,
+        )
+
+    def _type_index(self) -> tuple[tuple[str, str], ...]:
+        aliases = {s.namespace: s.alias for s in self.document.schemas if s.alias}
+        index: dict[str, str] = {}
+        for qualified in self.structured:
+            name = self.class_names[qualified]
+            index[qualified] = name
+            namespace, _, local = qualified.rpartition(".")
+            if namespace in aliases:
+                index[f"{aliases[namespace]}.{local}"] = name
+        return tuple(sorted(index.items()))

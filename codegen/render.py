@@ -1,0 +1,93 @@
+"""Render a PackagePlan through the jinja2 templates into formatted Python source files."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import black
+import jinja2
+
+from .plan import ClassPlan, PackagePlan
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+# Below this many modules, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 200
+
+
+def render_package(plan: PackagePlan) -> dict[str, str]:
+    """Every file of the package, keyed by path relative to the package directory."""
+    env = _environment()
+    files = {
+        "__init__.py": env.get_template("package_init.py.jinja").render(plan=plan),
+        "py.typed": "",
+        "models/__init__.py": env.get_template("models_init.py.jinja").render(plan=plan),
+    }
+    model = env.get_template("model.py.jinja")
+    for cls in plan.classes:
+        files[f"models/{cls.module}.py"] = model.render(cls=cls, source=plan.source)
+    enum = env.get_template("enum.py.jinja")
+    for e in plan.enums:
+        files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)
+    python = sorted(path for path in files if path.endswith(".py"))
+    formatted = dict(zip(python, _format_all([files[path] for path in python])))
+    return {path: formatted.get(path, text) for path, text in sorted(files.items())}
+
+
+def format_python(source: str) -> str:
+    return black.format_str(source, mode=_BLACK_MODE)
+
+
+def _format_all(sources: list[str]) -> list[str]:
+    """black every module; spread over the CPUs when there are enough to pay for the processes."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sources) < _PARALLEL_THRESHOLD or workers < 2:
+        return [format_python(s) for s in sources]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(format_python, sources, chunksize=64))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
+    )
+    env.filters["pyrepr"] = _python_literal
+    env.filters["docstring"] = docstring
+    env.filters["class_docstring"] = _class_docstring
+    return env
+
+
+def _python_literal(value: str | int) -> str:
+    return repr(value)
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """A triple-quoted docstring for `text`, wrapped, with quotes and backslashes escaped."""
+    # Escape a quote that another quote or the closing delimiter follows: no `"""` can form.
+    safe = re.sub(r'"(?="|$)', r'\\"', text.strip().replace("\\", "\\\\"))
+    paragraphs = [textwrap.fill(p, width=max(85 - indent, 40)) for p in safe.split("\n") if p.strip()]
+    body = "\n\n".join(paragraphs) if paragraphs else "."
+    if "\n" not in body and len(body) + indent + 6 <= 88:
+        return f'"""{body}"""'
+    pad = " " * indent
+    return '"""' + body.replace("\n", "\n" + pad).replace(f"\n{pad}\n", "\n\n") + f"\n{pad}" + '"""'
+
+
+def _class_docstring(cls: ClassPlan) -> str:
+    lines = [cls.doc or f"{cls.kind.title()} type {cls.qualified_name}."]
+    if cls.abstract:
+        lines.append("Abstract: the server sends one of its derived types.")
+    if cls.open_type:
+        lines.append("Open type: properties the schema does not declare are kept in `dynamic_properties`.")
+    if cls.key:
+        lines.append(f"Key: {', '.join(cls.key)}.")
+    return docstring("\n".join(lines))

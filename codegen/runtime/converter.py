@@ -1,0 +1,171 @@
+"""One cattrs converter for every generated package: OData JSON <-> attrs objects.
+
+`configure_converter()` registers all hooks; generated classes carry no
+(de)serialisation code of their own, only field metadata naming the wire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import cattrs
+
+from . import edm
+from .errors import DeserializationError
+from .model import ODataModel, class_plan, resolve_odata_type
+
+T = TypeVar("T")
+
+_READERS: dict[type, Callable[[Any], Any]] = {
+    str: edm.read_str,
+    bool: edm.read_bool,
+    int: edm.read_int,
+    float: edm.read_float,
+    Decimal: edm.read_decimal,
+    uuid.UUID: edm.read_uuid,
+    dt.datetime: edm.read_datetime,
+    dt.date: edm.read_date,
+    dt.time: edm.read_time,
+    dt.timedelta: edm.read_duration,
+    bytes: edm.read_binary,
+}
+_WRITERS: dict[type, Callable[[Any], Any]] = {
+    float: edm.write_float,
+    Decimal: lambda value: value,  # kept exact; the JSON writer emits it as a number
+    uuid.UUID: str,
+    dt.datetime: edm.write_datetime,
+    dt.date: dt.date.isoformat,
+    dt.time: edm.write_time,
+    dt.timedelta: edm.write_duration,
+    bytes: edm.write_binary,
+}
+
+
+def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
+    """Register the OData hooks on `converter` and return it."""
+    for cls, reader in _READERS.items():
+        converter.register_structure_hook(cls, _primitive_reader(reader))
+    for cls, writer in _WRITERS.items():
+        converter.register_unstructure_hook(cls, writer)
+    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_unstructure_hook_func(_is_enum, _unstructure_enum)
+    converter.register_structure_hook_func(_is_model, _model_reader(converter))
+    converter.register_unstructure_hook_func(_is_model, _model_writer(converter))
+    return converter
+
+
+def make_converter() -> cattrs.Converter:
+    # Plain exceptions, so DeserializationError paths survive lists and unions.
+    return configure_converter(cattrs.Converter(detailed_validation=False))
+
+
+def _primitive_reader(reader: Callable[[Any], T]) -> Callable[[Any, type], T]:
+    return lambda value, _cls: reader(value)
+
+
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, enum.Enum)
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, ODataModel)
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    text = edm.read_str(value)
+    names: dict[str, str] | None = getattr(cls, "__odata_wire__", None)
+    try:
+        if names is None:
+            return cls(text)
+        # Flags arrive as "Read,Write" (commas, optional spaces); see OData JSON 7.1.
+        by_wire = {wire: cls[member] for member, wire in names.items()}
+        result = cls(0)
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            result |= by_wire[part]  # type: ignore[operator]
+        return result
+    except (KeyError, ValueError):
+        raise ValueError(f"{text!r} is not a member of {cls.__name__}") from None
+
+
+def _unstructure_enum(member: enum.Enum) -> str:
+    names: dict[str, str] | None = getattr(type(member), "__odata_wire__", None)
+    if names is None:
+        return str(member.value)
+    flags = [(type(member)[name], wire) for name, wire in names.items()]
+    parts = [wire for flag, wire in flags if flag.value and flag in member]  # type: ignore[operator]
+    zero = [wire for flag, wire in flags if flag.value == 0]
+    # A zero value with no member of its own has only the numeric form (ABNF enumMemberValue).
+    return ",".join(parts) or (zero[0] if zero else "0")
+
+
+def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel]], ODataModel]:
+    def structure(data: Any, cls: type[ODataModel]) -> ODataModel:
+        if not isinstance(data, Mapping):
+            raise DeserializationError(f"expected a JSON object for {cls.__name__}, got {type(data).__name__}")
+        odata_type = data.get("@odata.type") or data.get("@type")
+        target = resolve_odata_type(cls, odata_type) if isinstance(odata_type, str) else cls
+        plan = class_plan(target)
+        obj = target.__new__(target)
+        dynamic: dict[str, Any] = {}
+        annotations: dict[str, Any] = {}
+        present = set()
+        for key, value in data.items():
+            field = plan.by_wire.get(key)
+            if field is not None:
+                try:
+                    setattr(obj, field.attribute, None if value is None else converter.structure(value, field.type))
+                except Exception as exc:
+                    raise DeserializationError.at(target, key, exc) from None
+                present.add(key)
+            elif "@" in key:
+                annotations[key] = value
+            else:
+                dynamic[key] = value
+        for field in plan.fields:
+            if field.default_none and field.wire_name not in present:
+                setattr(obj, field.attribute, None)
+        obj.dynamic_properties = dynamic
+        obj.instance_annotations = annotations
+        obj._odata_present = frozenset(present)
+        return obj
+
+    return structure
+
+
+_MISSING = object()
+
+
+def _model_writer(converter: cattrs.Converter) -> Callable[[ODataModel], dict[str, Any]]:
+    def unstructure(obj: ODataModel) -> dict[str, Any]:
+        present = obj._odata_present
+        # Annotations of the object itself come first, as OData JSON requires.
+        out = {k: v for k, v in obj.instance_annotations.items() if k.startswith("@")}
+        for field in class_plan(type(obj)).fields:
+            if present is not None and field.wire_name not in present:
+                continue
+            value = getattr(obj, field.attribute, _MISSING)
+            if value is not _MISSING:
+                out[field.wire_name] = None if value is None else converter.unstructure(value)
+        out.update((k, v) for k, v in obj.instance_annotations.items() if not k.startswith("@"))
+        out.update(obj.dynamic_properties)
+        return out
+
+    return unstructure
+
+
+converter = make_converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """OData JSON (as parsed by `json.loads`) -> an instance of generated class `cls`."""
+    return converter.structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    """A generated object -> OData JSON-ready Python data (Decimal kept exact)."""
+    return converter.unstructure(obj)

@@ -1,0 +1,147 @@
+"""Edm primitive values in OData JSON (OData JSON Format 4.01, section 7.1) <-> Python values.
+
+Every reader is strict about the JSON type it accepts, so a schema mismatch is
+reported instead of silently coerced; every writer produces the shortest
+standard form so that values read from a server are written back unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import math
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_SPECIAL_FLOATS = {"INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
+_DURATION = re.compile(
+    r"^(?P<sign>-)?P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def _expect(value: Any, kinds: type | tuple[type, ...], what: str) -> None:
+    # bool is an int subclass; JSON true must never pass for a number.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and kinds is not bool):
+        raise ValueError(f"expected {what}, got {type(value).__name__} {value!r}")
+
+
+def read_str(value: Any) -> str:
+    _expect(value, str, "a string")
+    return value  # type: ignore[no-any-return]
+
+
+def read_bool(value: Any) -> bool:
+    _expect(value, bool, "a boolean")
+    return value  # type: ignore[no-any-return]
+
+
+def read_int(value: Any) -> int:
+    # Int64 arrives as a string when the server is asked for IEEE754Compatible JSON.
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    _expect(value, int, "an integer")
+    return value  # type: ignore[no-any-return]
+
+
+def read_float(value: Any) -> float:
+    if isinstance(value, str) and value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    _expect(value, (int, float, Decimal), "a number")
+    return float(value)
+
+
+def write_float(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    return value
+
+
+def read_decimal(value: Any) -> Decimal:
+    if isinstance(value, float):
+        # repr gives the shortest string that round-trips, so no binary noise is added.
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal, got {value!r}") from None
+    _expect(value, (int, Decimal), "a decimal")
+    return Decimal(value)
+
+
+def read_uuid(value: Any) -> uuid.UUID:
+    return uuid.UUID(read_str(value))
+
+
+def read_datetime(value: Any) -> dt.datetime:
+    # Python 3.11 reads any ISO 8601 form, "Z" and 7-digit .NET fractions included.
+    return dt.datetime.fromisoformat(read_str(value))
+
+
+def write_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset; give it a tzinfo")
+    text = _trim_fraction(value.isoformat())
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def read_date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(read_str(value))
+
+
+def read_time(value: Any) -> dt.time:
+    return dt.time.fromisoformat(read_str(value))
+
+
+def write_time(value: dt.time) -> str:
+    return _trim_fraction(value.isoformat())
+
+
+def _trim_fraction(text: str) -> str:
+    """`12:00:00.470000-06:00` -> `12:00:00.47-06:00`, matching what servers send."""
+    return re.sub(r"\.(\d*?)0+(?=$|[+\-Z])", lambda m: f".{m.group(1)}" if m.group(1) else "", text, count=1)
+
+
+def read_duration(value: Any) -> dt.timedelta:
+    match = _DURATION.match(read_str(value))
+    if match is None or value in ("P", "-P") or value.endswith("T"):
+        raise ValueError(f"expected an ISO 8601 duration such as 'P1DT2H', got {value!r}")
+    parts = match.groupdict()
+    delta = dt.timedelta(
+        days=int(parts["days"] or 0),
+        hours=int(parts["hours"] or 0),
+        minutes=int(parts["minutes"] or 0),
+        seconds=float(Decimal(parts["seconds"] or 0)),
+    )
+    return -delta if parts["sign"] else delta
+
+
+def write_duration(value: dt.timedelta) -> str:
+    sign = "-" if value < dt.timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}P{value.days}DT{hours}H{minutes}M{seconds}"
+    if value.microseconds:
+        text += f".{value.microseconds:06d}".rstrip("0")
+    return text + "S"
+
+
+def read_binary(value: Any) -> bytes:
+    text = read_str(value)
+    try:
+        # OData sends base64url; accept the standard alphabet and missing padding too.
+        return base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError(f"expected base64url-encoded Edm.Binary, got {value!r}") from None
+
+
+def write_binary(value: bytes) -> str:
+    return base64.urlsafe_b64encode(value).decode("ascii")

@@ -1,0 +1,165 @@
+"""The base class of every generated entity and complex type, and the per-class wire plan.
+
+Generated classes are plain attrs classes: fields carry their wire name in
+metadata and the runtime does the rest. Objects read from the wire remember
+which properties the server sent, so a `$select`-ed entity neither invents
+values for what it lacks nor sends them back, and an unselected non-nullable
+property raises AttributeError instead of lying with a default.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+_WIRE = "odata_wire"
+
+
+def wire(name: str) -> dict[str, str]:
+    """Field metadata naming the property on the wire: `attrs.field(metadata=wire("LeadDate"))`."""
+    return {_WIRE: name}
+
+
+@attrs.define(kw_only=True, eq=False, repr=False)
+class ODataModel:
+    """Base of generated types.
+
+    `dynamic_properties` holds properties the schema does not declare (open
+    types, or a server newer than its $metadata), exactly as received.
+    `instance_annotations` holds `@odata.etag`, `@odata.context`,
+    `Property@odata.type` and the like, keyed as on the wire.
+    """
+
+    __odata_type__: ClassVar[str] = ""
+
+    dynamic_properties: dict[str, Any] = attrs.field(factory=dict)
+    instance_annotations: dict[str, Any] = attrs.field(factory=dict)
+    # Wire names the server sent, or None for objects built in Python.
+    _odata_present: frozenset[str] | None = attrs.field(default=None, init=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when a slot is empty: the property was not in the response.
+        if not name.startswith("_") and name in fields_by_attribute(type(self)):
+            raise AttributeError(
+                f"{type(self).__name__}.{name} was not in the server's response "
+                f"(was it left out of $select?)"
+            )
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{name}={value!r}"
+            for name, value in _set_values(self)
+            if value or name not in ("dynamic_properties", "instance_annotations")
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return dict(_set_values(self)) == dict(_set_values(other))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like attrs classes
+
+
+_MISSING = object()
+
+
+def _set_values(obj: ODataModel) -> Iterator[tuple[str, Any]]:
+    for field in attrs.fields(type(obj)):
+        if field.name != "_odata_present":
+            value = getattr(obj, field.name, _MISSING)
+            if value is not _MISSING:
+                yield field.name, value
+
+
+@attrs.frozen
+class FieldPlan:
+    """How one attrs field maps to the wire."""
+
+    attribute: str
+    wire_name: str
+    type: Any
+    default_none: bool
+
+
+@attrs.frozen
+class ClassPlan:
+    """How one generated class maps to the wire, resolved once per class."""
+
+    cls: type[ODataModel]
+    fields: tuple[FieldPlan, ...]
+    by_wire: Mapping[str, FieldPlan]
+
+
+@functools.cache
+def fields_by_attribute(cls: type[ODataModel]) -> frozenset[str]:
+    return frozenset(f.name for f in attrs.fields(cls) if _WIRE in f.metadata)
+
+
+@functools.cache
+def class_plan(cls: type[ODataModel]) -> ClassPlan:
+    hints = typing.get_type_hints(cls, localns=_PackageNamespace(package_of(cls)))
+    plans = tuple(
+        FieldPlan(
+            attribute=f.name,
+            wire_name=f.metadata[_WIRE],
+            type=hints[f.name],
+            default_none=f.default is None,
+        )
+        for f in attrs.fields(cls)
+        if _WIRE in f.metadata
+    )
+    return ClassPlan(cls=cls, fields=plans, by_wire={p.wire_name: p for p in plans})
+
+
+def package_of(cls: type) -> str:
+    """The generated package a class belongs to (`aimbase.models.lead` -> `aimbase`)."""
+    module = cls.__module__
+    return module.rpartition(".models.")[0] or module.rpartition(".")[0]
+
+
+class _PackageNamespace(Mapping[str, Any]):
+    """Names of a generated package, imported on first lookup.
+
+    Generated modules import the classes they refer to only for type checkers,
+    which keeps imports lazy and cycle-free; resolving a class's hints looks the
+    names up here instead.
+    """
+
+    def __init__(self, package: str):
+        self._package = package
+
+    def __getitem__(self, name: str) -> Any:
+        module = sys.modules.get(self._package) or importlib.import_module(self._package)
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@functools.cache
+def resolve_odata_type(base: type[ODataModel], odata_type: str) -> type[ODataModel]:
+    """The class named by an `@odata.type` annotation, which must derive from `base`."""
+    name = odata_type.lstrip("#")
+    if name == base.__odata_type__:
+        return base
+    package = importlib.import_module(package_of(base))
+    index: Mapping[str, str] = getattr(package, "__odata_types__", {})
+    export = index.get(name)
+    found = getattr(package, export) if export else None
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise ValueError(f"@odata.type {odata_type!r} is not {base.__odata_type__} or a type derived from it")
+    return found

@@ -1,0 +1,157 @@
+"""The declarative spec (`codegen.toml`): what to generate from which $metadata, and how.
+
+Every key is checked; an unknown or mistyped one is an error naming its line,
+because a silently ignored option is worse than a refused one.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import SpecError
+
+AUTH_SCHEMES = ("avala-api", "bearer", "none")
+
+# section -> key -> (expected type, required)
+_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "metadata": {"source": (str, True)},
+    "output": {"directory": (str, True), "package": (str, True)},
+    "service": {
+        "name": (str, True),
+        "path": (str, True),
+        "auth": (str, False),
+        "login_path": (str, False),
+    },
+    "client": {"entity_sets": ((list, str), False)},
+    "naming": {"renames": (dict, False)},
+}
+
+
+@attrs.frozen
+class Spec:
+    """A validated spec; paths are absolute."""
+
+    metadata: Path
+    output_dir: Path
+    package: str
+    service_name: str = "Service"
+    service_path: str = "/"
+    auth: str = "none"
+    login_path: str | None = None
+    entity_sets: tuple[str, ...] | None = None  # None: every entity set
+    renames: dict[str, str] = attrs.field(factory=dict)
+    source: Path | None = None  # the spec file, when there is one
+
+    @property
+    def package_dir(self) -> Path:
+        return self.output_dir / self.package
+
+
+def load_spec(path: Path) -> Spec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read spec: {exc.strerror}", path=str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        raise SpecError(
+            f"invalid TOML: {str(exc).split(' (at line')[0]}",
+            path=str(path),
+            line=int(match.group(1)) if match else None,
+        ) from None
+    _check_keys(data, text, path)
+    base = path.parent
+    metadata, output, service = data["metadata"], data["output"], data["service"]
+    entity_sets = data.get("client", {}).get("entity_sets", "*")
+    if isinstance(entity_sets, str) and entity_sets != "*":
+        raise SpecError('[client] entity_sets must be "*" or a list of names', path=str(path), line=_line(text, "entity_sets"))
+    spec = Spec(
+        metadata=(base / metadata["source"]).resolve(),
+        output_dir=(base / output["directory"]).resolve(),
+        package=output["package"],
+        service_name=service["name"],
+        service_path=service["path"],
+        auth=service.get("auth", "none"),
+        login_path=service.get("login_path"),
+        entity_sets=None if entity_sets == "*" else tuple(entity_sets),
+        renames=data.get("naming", {}).get("renames", {}),
+        source=path,
+    )
+    _check_values(spec, text, path)
+    return spec
+
+
+def spec_from_arguments(metadata: Path, package: str, output_dir: Path, service_path: str = "/") -> Spec:
+    """A spec for `generate --metadata ... --package ... --out ...`, without a spec file."""
+    spec = Spec(metadata=metadata.resolve(), output_dir=output_dir.resolve(), package=package, service_path=service_path)
+    _check_values(spec, "", None)
+    return spec
+
+
+def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
+    for section, body in data.items():
+        known = _SCHEMA.get(section)
+        if known is None:
+            raise SpecError(f"unknown section [{section}]; expected one of {', '.join(_SCHEMA)}", path=str(path), line=_line(text, section))
+        if not isinstance(body, dict):
+            raise SpecError(f"{section} must be a [{section}] table", path=str(path), line=_line(text, section))
+        for key, value in body.items():
+            if key not in known:
+                raise SpecError(
+                    f"unknown key {key!r} in [{section}]; expected one of {', '.join(known)}",
+                    path=str(path),
+                    line=_line(text, key, section),
+                )
+            expected = known[key][0]
+            if not isinstance(value, expected):
+                names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+                raise SpecError(f"[{section}] {key} must be a {names}", path=str(path), line=_line(text, key, section))
+        for key, (_, required) in known.items():
+            if required and key not in body:
+                raise SpecError(f"[{section}] is missing required key {key!r}", path=str(path), line=_line(text, section))
+    for section, keys in _SCHEMA.items():
+        if section not in data and any(required for _, required in keys.values()):
+            raise SpecError(f"missing required section [{section}]", path=str(path))
+
+
+def _check_values(spec: Spec, text: str, path: Path | None) -> None:
+    where = str(path) if path else None
+
+    def fail(message: str, key: str) -> None:
+        raise SpecError(message, path=where, line=_line(text, key) if path else None)
+
+    if not spec.package.isidentifier() or keyword.iskeyword(spec.package):
+        fail(f"package name {spec.package!r} is not a valid Python identifier", "package")
+    if not spec.service_path.startswith("/"):
+        fail(f"service path {spec.service_path!r} must start with '/'", "path")
+    if spec.auth not in AUTH_SCHEMES:
+        fail(f"auth {spec.auth!r} is not one of {', '.join(AUTH_SCHEMES)}", "auth")
+    if not spec.service_name.isidentifier():
+        fail(f"service name {spec.service_name!r} is not a valid Python identifier", "name")
+    if spec.entity_sets is not None and not all(isinstance(name, str) for name in spec.entity_sets):
+        fail('[client] entity_sets must be "*" or a list of entity set names', "entity_sets")
+    for target, name in spec.renames.items():
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            fail(f"rename of {target!r} to {name!r}: not a valid Python identifier", "renames")
+
+
+def _line(text: str, key: str, section: str | None = None) -> int | None:
+    """The line where `key` (or the `[key]` header) is written, for error messages."""
+    lines = text.splitlines()
+    start = 0
+    if section is not None:
+        header = _line(text, section)
+        start = header or 0
+    pattern = re.compile(rf'^\s*(\[\s*{re.escape(key)}\s*\]|"?{re.escape(key)}"?\s*=)')
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if pattern.match(line):
+            return number
+    return None
