@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--metadata", type=Path, help="a $metadata (CSDL XML) file, instead of a spec")
     gen.add_argument("--package", help="package name, with --metadata")
     gen.add_argument("--out", type=Path, help="directory that will hold the package, with --metadata")
-    gen.add_argument("--service-path", default="/", help="service root path below the base URL, with --metadata")
+    gen.add_argument("--service-path", help="service root path below the base URL, with --metadata (default /)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the package on disk differs")
     return parser
 
@@ -60,19 +60,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback behind --debug
         if args.debug:
             traceback.print_exc()
-        print(f"codegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr)
+        print(
+            f"codegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr
+        )
         return EXIT_BUG
 
 
 def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
-    loose = [name for name in ("metadata", "package", "out") if getattr(args, name) is not None]
+    # --service-path counts too: with a spec it would be silently ignored (the spec's [service] path wins).
+    loose = [name for name in ("metadata", "package", "out", "service_path") if getattr(args, name) is not None]
     if args.spec is not None:
         if loose:
-            parser.error(f"give either a spec file or --{'/--'.join(loose)}, not both")
+            given = "/--".join(name.replace("_", "-") for name in loose)
+            parser.error(f"give either a spec file or --{given}, not both")
         return load_spec(args.spec)
-    if len(loose) != 3:
+    if any(getattr(args, name) is None for name in ("metadata", "package", "out")):
         parser.error("give a spec file, or all of --metadata, --package and --out")
-    return spec_from_arguments(args.metadata, args.package, args.out, args.service_path)
+    service_path = "/" if args.service_path is None else args.service_path
+    return spec_from_arguments(args.metadata, args.package, args.out, service_path)
 
 
 def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -90,7 +95,9 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return EXIT_OK
     result = generate.write(spec)
     elapsed = time.perf_counter() - started
-    print(f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s")
+    print(
+        f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s"
+    )
     return EXIT_OK
 
 

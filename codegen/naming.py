@@ -19,7 +19,8 @@ _BUILTINS = frozenset(
     "max memoryview min next object oct open ord pow print property quit range repr reversed round set "
     "setattr slice sorted staticmethod str sum super tuple vars zip".split()
 )
-_KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "_"}
+# `self` would clash with the first parameter of the generated __init__.
+_KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "_", "self"}
 # Attributes every generated class inherits from codegen.runtime.ODataModel.
 MODEL_ATTRIBUTES = frozenset({"dynamic_properties", "instance_annotations"})
 
@@ -73,7 +74,9 @@ def enum_member_name(name: str) -> str:
 class NameAllocator:
     """Hands out unique names: the first to ask gets the plain name, later ones a numeric suffix."""
 
-    def __init__(self, taken: frozenset[str] | set[str] = frozenset(), *, fold_case: bool = False, separator: str = "_"):
+    def __init__(
+        self, taken: frozenset[str] | set[str] = frozenset(), *, fold_case: bool = False, separator: str = "_"
+    ):
         self._fold = fold_case
         self._separator = separator
         self._taken = {self._key(n) for n in taken}

@@ -8,8 +8,8 @@ modules of types that no longer exist disappear.
 from __future__ import annotations
 
 import difflib
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 import attrs
@@ -34,9 +34,19 @@ class Difference:
 
 
 def write_package(files: dict[str, str], target: Path) -> None:
+    try:
+        _write_package(files, target)
+    except OSError as exc:  # an unwritable or non-directory --out is bad input, not a bug of ours
+        message = f"cannot write the package: {exc.strerror or exc}"
+        raise OutputError(message, path=str(exc.filename or target)) from None
+
+
+def _write_package(files: dict[str, str], target: Path) -> None:
     _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    # Not tempfile.mkdtemp: its 0700 mode would become the package directory's mode; mkdir honours the umask.
+    staging = target.parent / f".{target.name}-{secrets.token_hex(6)}"
+    staging.mkdir()
     try:
         for relative, text in files.items():
             path = staging / relative
@@ -65,7 +75,11 @@ def _check_replaceable(target: Path) -> None:
     if not target.exists():
         return
     init = target / "__init__.py"
-    if not target.is_dir() or not init.is_file() or MARKER not in init.read_text(encoding="utf-8", errors="replace")[:300]:
+    if (
+        not target.is_dir()
+        or not init.is_file()
+        or MARKER not in init.read_text(encoding="utf-8", errors="replace")[:300]
+    ):
         raise OutputError(
             "refusing to replace a directory that codegen did not generate; remove it or choose another --out",
             path=str(target),

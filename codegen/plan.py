@@ -114,7 +114,9 @@ class _Planner:
         self.typedefs = {t.qualified_name: t for t in document.type_definitions()}
         self.class_names = self._assign_class_names()
         modules = naming.NameAllocator(fold_case=True)
-        self.modules = {q: modules.allocate(naming.module_name(n)) for q, n in sorted(self.class_names.items(), key=lambda i: i[1])}
+        self.modules = {
+            q: modules.allocate(naming.module_name(n)) for q, n in sorted(self.class_names.items(), key=lambda i: i[1])
+        }
         self.renames = dict(spec.renames)
         self._classes: dict[str, ClassPlan] = {}
 
@@ -123,7 +125,10 @@ class _Planner:
             self._class(qualified)
         unused = sorted(set(self.renames) - self._used_renames())
         if unused:
-            raise SpecError(f"[naming] renames target {unused[0]!r}, which the metadata does not define", path=str(self.spec.source) if self.spec.source else None)
+            raise SpecError(
+                f"[naming] renames target {unused[0]!r}, which the metadata does not define",
+                path=str(self.spec.source) if self.spec.source else None,
+            )
         return PackagePlan(
             name=self.spec.package,
             source=self.spec.metadata.name,
@@ -135,27 +140,42 @@ class _Planner:
     # -- names -------------------------------------------------------------
 
     def _assign_class_names(self) -> dict[str, str]:
-        """Unique class names; a clash across namespaces is settled by prefixing the namespace's last part."""
+        """Unique class names: renames first, then a clash across namespaces gets the namespace's last part."""
         types: list[StructuredType | EnumType] = [*self.structured.values(), *self.enums.values()]
         # Shallow namespaces first: the main namespace keeps the plain names.
         types.sort(key=lambda t: (t.namespace.count("."), t.namespace, t.name))
-        allocator = naming.NameAllocator(fold_case=True, separator="")
-        names: dict[str, str] = {}
+        defaults = frozenset(naming.class_name(t.name) for t in types if t.qualified_name not in self.spec.renames)
+        names = self._explicit_names({t.qualified_name for t in types}, defaults, fold_case=True)
+        allocator = naming.NameAllocator(set(names.values()), fold_case=True, separator="")
         for t in types:
-            preferred = self.spec.renames.get(t.qualified_name)
-            if preferred is None:
+            if t.qualified_name not in names:
                 preferred = naming.class_name(t.name)
                 if allocator.is_taken(preferred):
                     preferred = naming.class_name(t.namespace.rpartition(".")[2]) + preferred
-            names[t.qualified_name] = allocator.allocate(preferred)
+                names[t.qualified_name] = allocator.allocate(preferred)
         return names
+
+    def _explicit_names(self, targets: set[str], taken: frozenset[str], *, fold_case: bool = False) -> dict[str, str]:
+        """The spec's renames of `targets`; two renames to one name, or to a taken name, are errors."""
+        chosen: dict[str, str] = {}
+        seen = {n.lower() if fold_case else n for n in taken}
+        for target in sorted(targets & set(self.spec.renames)):
+            name = self.spec.renames[target]
+            key = name.lower() if fold_case else name
+            if key in seen:
+                raise SpecError(
+                    f"[naming] renames {target!r} to {name!r}, which another name already uses",
+                    path=str(self.spec.source) if self.spec.source else None,
+                )
+            seen.add(key)
+            chosen[target] = name
+        return chosen
 
     def _used_renames(self) -> set[str]:
         used = {q for q in self.renames if q in self.class_names}
         for t in self.structured.values():
-            for p in (*t.properties, *t.navigation_properties):
-                if f"{t.qualified_name}/{p.name}" in self.renames:
-                    used.add(f"{t.qualified_name}/{p.name}")
+            names = [p.name for p in t.properties] + [n.name for n in t.navigation_properties]
+            used |= {f"{t.qualified_name}/{name}" for name in names} & set(self.renames)
         return used
 
     # -- types -------------------------------------------------------------
@@ -170,9 +190,14 @@ class _Planner:
         while ancestor is not None:
             taken |= {f.attribute for f in ancestor.fields}
             ancestor = ancestor.base
-        attributes = naming.NameAllocator(taken)
-        fields = [self._property(t, p, attributes) for p in t.properties]
-        fields += [self._navigation(t, n, attributes) for n in t.navigation_properties]
+        members = [p.name for p in t.properties] + [n.name for n in t.navigation_properties]
+        targets = {f"{qualified}/{m}": m for m in members}
+        defaults = {naming.attribute_name(m) for target, m in targets.items() if target not in self.spec.renames}
+        explicit = self._explicit_names(set(targets), frozenset(taken | defaults))
+        attributes = naming.NameAllocator(taken | set(explicit.values()))
+        chosen = {m: explicit.get(f"{qualified}/{m}") or attributes.allocate(naming.attribute_name(m)) for m in members}
+        fields = [self._property(p, chosen[p.name]) for p in t.properties]
+        fields += [self._navigation(n, chosen[n.name]) for n in t.navigation_properties]
         by_wire = {f.wire_name: f.attribute for f in fields}
         plan = ClassPlan(
             name=self.class_names[qualified],
@@ -191,11 +216,7 @@ class _Planner:
         self._classes[qualified] = plan
         return plan
 
-    def _attribute(self, owner: StructuredType, name: str, allocator: naming.NameAllocator) -> str:
-        renamed = self.renames.get(f"{owner.qualified_name}/{name}")
-        return allocator.allocate(renamed or naming.attribute_name(name))
-
-    def _property(self, owner: StructuredType, p: Property, allocator: naming.NameAllocator) -> FieldPlan:
+    def _property(self, p: Property, attribute: str) -> FieldPlan:
         annotation = self._annotation(p.type, item_nullable=p.nullable)
         if p.type.collection:
             default = "list"
@@ -203,14 +224,12 @@ class _Planner:
             annotation, default = f"{annotation} | None", "None"
         else:
             default = None
-        return FieldPlan(self._attribute(owner, p.name, allocator), p.name, annotation, default, p.doc.description)
+        return FieldPlan(attribute, p.name, annotation, default, p.doc.description)
 
-    def _navigation(self, owner: StructuredType, n: NavigationProperty, allocator: naming.NameAllocator) -> FieldPlan:
+    def _navigation(self, n: NavigationProperty, attribute: str) -> FieldPlan:
         # Present only when expanded, so always optional whatever the CSDL nullability.
         annotation = self._annotation(n.type, item_nullable=False)
-        return FieldPlan(
-            self._attribute(owner, n.name, allocator), n.name, f"{annotation} | None", "None", n.doc.description, navigation=True
-        )
+        return FieldPlan(attribute, n.name, f"{annotation} | None", "None", n.doc.description, navigation=True)
 
     def _annotation(self, ref: TypeRef, *, item_nullable: bool) -> str:
         item = self._scalar_annotation(ref.name)
@@ -231,7 +250,9 @@ class _Planner:
 
     def _referenced_classes(self, t: StructuredType) -> tuple[tuple[str, str], ...]:
         refs = {p.type.name for p in t.properties} | {n.type.name for n in t.navigation_properties}
-        found = {(self.modules[r], self.class_names[r]) for r in refs if r in self.class_names and r != t.qualified_name}
+        found = {
+            (self.modules[r], self.class_names[r]) for r in refs if r in self.class_names and r != t.qualified_name
+        }
         return tuple(sorted(found))
 
     def _stdlib_imports(self, fields: list[FieldPlan]) -> tuple[tuple[str, str], ...]:

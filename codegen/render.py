@@ -14,7 +14,7 @@ import jinja2
 from .plan import ClassPlan, PackagePlan
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+_BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311})
 # Below this many modules, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 200
 

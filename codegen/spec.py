@@ -15,8 +15,12 @@ from typing import Any
 import attrs
 
 from .errors import SpecError
+from .naming import MODEL_ATTRIBUTES
 
 AUTH_SCHEMES = ("avala-api", "bearer", "none")
+# Property renames that would break the generated class: `self` clashes with __init__'s first parameter,
+# the others (and any leading `_`, like the runtime's `_odata_present`) with ODataModel's own attributes.
+_RESERVED_ATTRIBUTES = frozenset({"self"}) | MODEL_ATTRIBUTES
 
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
@@ -58,6 +62,10 @@ def load_spec(path: Path) -> Spec:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(f"cannot read spec: {exc.strerror}", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        message = f"spec is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
+        raise SpecError(message, path=str(path), line=line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -72,7 +80,9 @@ def load_spec(path: Path) -> Spec:
     metadata, output, service = data["metadata"], data["output"], data["service"]
     entity_sets = data.get("client", {}).get("entity_sets", "*")
     if isinstance(entity_sets, str) and entity_sets != "*":
-        raise SpecError('[client] entity_sets must be "*" or a list of names', path=str(path), line=_line(text, "entity_sets"))
+        raise SpecError(
+            '[client] entity_sets must be "*" or a list of names', path=str(path), line=_line(text, "entity_sets")
+        )
     spec = Spec(
         metadata=(base / metadata["source"]).resolve(),
         output_dir=(base / output["directory"]).resolve(),
@@ -91,7 +101,9 @@ def load_spec(path: Path) -> Spec:
 
 def spec_from_arguments(metadata: Path, package: str, output_dir: Path, service_path: str = "/") -> Spec:
     """A spec for `generate --metadata ... --package ... --out ...`, without a spec file."""
-    spec = Spec(metadata=metadata.resolve(), output_dir=output_dir.resolve(), package=package, service_path=service_path)
+    spec = Spec(
+        metadata=metadata.resolve(), output_dir=output_dir.resolve(), package=package, service_path=service_path
+    )
     _check_values(spec, "", None)
     return spec
 
@@ -100,7 +112,11 @@ def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
     for section, body in data.items():
         known = _SCHEMA.get(section)
         if known is None:
-            raise SpecError(f"unknown section [{section}]; expected one of {', '.join(_SCHEMA)}", path=str(path), line=_line(text, section))
+            raise SpecError(
+                f"unknown section [{section}]; expected one of {', '.join(_SCHEMA)}",
+                path=str(path),
+                line=_line(text, section),
+            )
         if not isinstance(body, dict):
             raise SpecError(f"{section} must be a [{section}] table", path=str(path), line=_line(text, section))
         for key, value in body.items():
@@ -116,7 +132,9 @@ def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
                 raise SpecError(f"[{section}] {key} must be a {names}", path=str(path), line=_line(text, key, section))
         for key, (_, required) in known.items():
             if required and key not in body:
-                raise SpecError(f"[{section}] is missing required key {key!r}", path=str(path), line=_line(text, section))
+                raise SpecError(
+                    f"[{section}] is missing required key {key!r}", path=str(path), line=_line(text, section)
+                )
     for section, keys in _SCHEMA.items():
         if section not in data and any(required for _, required in keys.values()):
             raise SpecError(f"missing required section [{section}]", path=str(path))
@@ -141,6 +159,9 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
     for target, name in spec.renames.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
             fail(f"rename of {target!r} to {name!r}: not a valid Python identifier", "renames")
+        if "/" in target and (name.startswith("_") or name in _RESERVED_ATTRIBUTES):
+            reserved = "that attribute name is reserved by the generated classes"
+            fail(f"rename of {target!r} to {name!r}: {reserved}", "renames")
 
 
 def _line(text: str, key: str, section: str | None = None) -> int | None:

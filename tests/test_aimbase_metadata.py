@@ -51,9 +51,7 @@ def test_validates_against_edmx_xsd(document):
     assert EDMX_XSD.is_file(), f"OASIS schema not found at {EDMX_XSD}"
     # Parse from the file path so that the xs:import of edm.xsd resolves next to edmx.xsd.
     schema = etree.XMLSchema(etree.parse(str(EDMX_XSD)))
-    assert schema.validate(document), "\n".join(
-        str(error) for error in schema.error_log
-    )
+    assert schema.validate(document), "\n".join(str(error) for error in schema.error_log)
 
 
 def test_entity_types_present(main_schema):
@@ -70,45 +68,31 @@ def test_entity_types_present(main_schema):
 def test_entity_sets_present(main_schema):
     container = main_schema.find("edm:EntityContainer", NS)
     assert container is not None
-    sets = {
-        s.get("Name"): s.get("EntityType")
-        for s in container.findall("edm:EntitySet", NS)
-    }
+    sets = {s.get("Name"): s.get("EntityType") for s in container.findall("edm:EntitySet", NS)}
     assert sets == ENTITY_SETS
 
 
 def test_navigation_properties_are_bound_and_constrained(main_schema):
     container = main_schema.find("edm:EntityContainer", NS)
-    sets_by_type = {
-        s.get("EntityType"): s for s in container.findall("edm:EntitySet", NS)
-    }
+    sets_by_type = {s.get("EntityType"): s for s in container.findall("edm:EntitySet", NS)}
     for entity_type in main_schema.findall("edm:EntityType", NS):
         type_name = f"AimbaseOData.{entity_type.get('Name')}"
         properties = {p.get("Name") for p in entity_type.findall("edm:Property", NS)}
         bindings = {
-            b.get("Path"): b.get("Target")
-            for b in sets_by_type[type_name].findall(
-                "edm:NavigationPropertyBinding", NS
-            )
+            b.get("Path"): b.get("Target") for b in sets_by_type[type_name].findall("edm:NavigationPropertyBinding", NS)
         }
         for nav in entity_type.findall("edm:NavigationProperty", NS):
             target_type = nav.get("Type").removeprefix("Collection(").removesuffix(")")
             assert target_type in sets_by_type, nav.get("Name")
-            assert bindings.get(nav.get("Name")) == sets_by_type[target_type].get(
-                "Name"
-            )
+            assert bindings.get(nav.get("Name")) == sets_by_type[target_type].get("Name")
             for constraint in nav.findall("edm:ReferentialConstraint", NS):
                 assert constraint.get("Property") in properties
                 assert constraint.get("ReferencedProperty") == "Id"
 
 
 def test_every_type_and_property_is_described(main_schema):
-    for element in main_schema.xpath(
-        "edm:EntityType | edm:EntityType/edm:Property", namespaces=NS
-    ):
-        assert (
-            element.find("edm:Annotation[@Term='Core.Description']", NS) is not None
-        ), element.get("Name")
+    for element in main_schema.xpath("edm:EntityType | edm:EntityType/edm:Property", namespaces=NS):
+        assert element.find("edm:Annotation[@Term='Core.Description']", NS) is not None, element.get("Name")
 
 
 def test_set_dealer_radius_action(document):
@@ -117,9 +101,7 @@ def test_set_dealer_radius_action(document):
         namespaces=NS,
     )
     assert action.get("IsBound") == "true"
-    parameters = [
-        (p.get("Name"), p.get("Type")) for p in action.findall("edm:Parameter", NS)
-    ]
+    parameters = [(p.get("Name"), p.get("Type")) for p in action.findall("edm:Parameter", NS)]
     assert parameters == [
         ("bindingParameter", "AimbaseOData.Dealer"),
         ("BrandId", "Edm.Int32"),

@@ -93,7 +93,9 @@ class _Reader:
     def _add_alias(self, element: etree._Element, *, referenced: bool) -> None:
         namespace = element.get("Namespace")
         if not namespace:
-            raise MetadataError(f"<{etree.QName(element).localname}> without a Namespace", path=self.path, line=element.sourceline)
+            raise MetadataError(
+                f"<{etree.QName(element).localname}> without a Namespace", path=self.path, line=element.sourceline
+            )
         if referenced:
             self.referenced_namespaces.add(namespace)
         alias = element.get("Alias")
@@ -117,7 +119,11 @@ class _Reader:
 
     def type_ref(self, text: str | None, element: etree._Element) -> TypeRef:
         if not text:
-            raise MetadataError(f"<{etree.QName(element).localname} Name={element.get('Name')!r}> has no Type", path=self.path, line=element.sourceline)
+            raise MetadataError(
+                f"<{etree.QName(element).localname} Name={element.get('Name')!r}> has no Type",
+                path=self.path,
+                line=element.sourceline,
+            )
         if text.startswith("Collection(") and text.endswith(")"):
             return TypeRef(self.qualify(text[11:-1]), collection=True)
         return TypeRef(self.qualify(text))
@@ -134,7 +140,14 @@ class _Reader:
 
     def schema(self, element: etree._Element) -> Schema:
         namespace = element.get("Namespace", "")
-        parts: dict[str, list[Any]] = {"entity": [], "complex": [], "enum": [], "typedef": [], "operation": [], "container": []}
+        parts: dict[str, list[Any]] = {
+            "entity": [],
+            "complex": [],
+            "enum": [],
+            "typedef": [],
+            "operation": [],
+            "container": [],
+        }
         for child in element:
             tag = child.tag
             if tag == _T["EntityType"]:
@@ -223,7 +236,11 @@ class _Reader:
             try:
                 number = int(value) if value is not None else index
             except ValueError:
-                raise MetadataError(f"enum member {member.get('Name')!r} has non-integer Value {value!r}", path=self.path, line=member.sourceline) from None
+                raise MetadataError(
+                    f"enum member {member.get('Name')!r} has non-integer Value {value!r}",
+                    path=self.path,
+                    line=member.sourceline,
+                ) from None
             members.append(
                 EnumMember(
                     name=member.get("Name", ""),
@@ -279,7 +296,9 @@ class _Reader:
             if child.tag == _T["EntitySet"]:
                 sets.append(self.entity_set(child, qualified))
             elif child.tag == _T["Singleton"]:
-                singletons.append(Singleton(child.get("Name", ""), self.qualify(child.get("Type", "")), self.location(child)))
+                singletons.append(
+                    Singleton(child.get("Name", ""), self.qualify(child.get("Type", "")), self.location(child))
+                )
             elif child.tag in (_T["ActionImport"], _T["FunctionImport"]):
                 kind = "action" if child.tag == _T["ActionImport"] else "function"
                 operation = self.qualify(child.get("Action") or child.get("Function") or "")

@@ -48,10 +48,24 @@ def read_xml(path: Path) -> etree._Element:
             line=line,
         )
     try:
-        return etree.fromstring(data, _secure_parser())
+        root = etree.fromstring(data, _secure_parser())
     except etree.XMLSyntaxError as exc:
         message = exc.msg.split(", line ")[0] if exc.msg else "malformed XML"
         raise MetadataError(f"malformed XML: {message}", path=str(path), line=exc.lineno) from None
+    # The byte search above misses a DOCTYPE in a UTF-16 (or other non-ASCII-compatible) document.
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        try:
+            text = data.decode(docinfo.encoding or "utf-8", errors="replace")
+        except LookupError:  # an encoding libxml2 knows and Python does not
+            text = ""
+        offset = text.find("<!DOCTYPE")
+        raise MetadataError(
+            "DTDs and entity declarations are not allowed in $metadata (possible XXE); remove the DOCTYPE",
+            path=str(path),
+            line=text.count("\n", 0, offset) + 1 if offset >= 0 else None,
+        )
+    return root
 
 
 def check_edmx_root(root: etree._Element, path: Path) -> str:
@@ -69,7 +83,7 @@ def check_edmx_root(root: etree._Element, path: Path) -> str:
             path=str(path),
             line=root.sourceline,
         )
-    version = root.get("Version", "")
+    version: str = root.get("Version", "")
     if version not in ("4.0", "4.01"):
         raise MetadataError(
             f"unsupported EDMX Version {version!r}; expected 4.0 or 4.01",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -72,6 +73,10 @@ def _is_enum(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, enum.Enum)
 
 
+def _is_derived(cls: type[ODataModel]) -> bool:
+    return any(base is not ODataModel and _is_model(base) for base in cls.__bases__)
+
+
 def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, ODataModel)
 
@@ -82,11 +87,14 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     try:
         if names is None:
             return cls(text)
-        # Flags arrive as "Read,Write" (commas, optional spaces); see OData JSON 7.1.
+        # Flags arrive as "Read,Write" (commas, optional spaces); see OData JSON 7.1. A part may
+        # also be a number (singleEnumValue = enumerationMember / int64Value), as written for a
+        # zero value that has no member.
         by_wire = {wire: cls[member] for member, wire in names.items()}
         result = cls(0)
         for part in filter(None, (p.strip() for p in text.split(","))):
-            result |= by_wire[part]  # type: ignore[operator]
+            flag = cls(int(part)) if re.fullmatch(r"[+-]?[0-9]+", part) else by_wire[part]
+            result |= flag  # type: ignore[operator]
         return result
     except (KeyError, ValueError):
         raise ValueError(f"{text!r} is not a member of {cls.__name__}") from None
@@ -97,7 +105,15 @@ def _unstructure_enum(member: enum.Enum) -> str:
     if names is None:
         return str(member.value)
     flags = [(type(member)[name], wire) for name, wire in names.items()]
-    parts = [wire for flag, wire in flags if flag.value and flag in member]  # type: ignore[operator]
+    # Fewest bits first, and only members adding bits not yet covered: READ|WRITE is written
+    # "Read,Write", not "Read,Write,ReadWrite"; output keeps declaration order.
+    chosen: set[str] = set()
+    covered = 0
+    for flag, wire in sorted(flags, key=lambda fw: bin(fw[0].value).count("1")):
+        if flag.value and flag in member and flag.value & ~covered:  # type: ignore[operator]
+            chosen.add(wire)
+            covered |= flag.value
+    parts = [wire for _flag, wire in flags if wire in chosen]
     zero = [wire for flag, wire in flags if flag.value == 0]
     # A zero value with no member of its own has only the numeric form (ABNF enumMemberValue).
     return ",".join(parts) or (zero[0] if zero else "0")
@@ -108,7 +124,10 @@ def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel
         if not isinstance(data, Mapping):
             raise DeserializationError(f"expected a JSON object for {cls.__name__}, got {type(data).__name__}")
         odata_type = data.get("@odata.type") or data.get("@type")
-        target = resolve_odata_type(cls, odata_type) if isinstance(odata_type, str) else cls
+        try:
+            target = resolve_odata_type(cls, odata_type) if isinstance(odata_type, str) else cls
+        except ValueError as exc:  # a known type that is not `cls` or derived from it
+            raise DeserializationError(str(exc), owner=cls.__name__) from None
         plan = class_plan(target)
         obj = target.__new__(target)
         dynamic: dict[str, Any] = {}
@@ -143,15 +162,21 @@ _MISSING = object()
 def _model_writer(converter: cattrs.Converter) -> Callable[[ODataModel], dict[str, Any]]:
     def unstructure(obj: ODataModel) -> dict[str, Any]:
         present = obj._odata_present
-        # Annotations of the object itself come first, as OData JSON requires.
-        out = {k: v for k, v in obj.instance_annotations.items() if k.startswith("@")}
+        annotations = obj.instance_annotations
+        # OData JSON puts an object's own annotations first and a property's just before it.
+        out = {k: v for k, v in annotations.items() if k.startswith("@")}
+        if present is None and "@odata.type" not in out and _is_derived(type(obj)):
+            # Built in Python: a server can only tell a derived type by its annotation.
+            out["@odata.type"] = f"#{obj.__odata_type__}"
         for field in class_plan(type(obj)).fields:
             if present is not None and field.wire_name not in present:
                 continue
             value = getattr(obj, field.attribute, _MISSING)
             if value is not _MISSING:
+                prefix = f"{field.wire_name}@"
+                out.update((k, v) for k, v in annotations.items() if k.startswith(prefix))
                 out[field.wire_name] = None if value is None else converter.unstructure(value)
-        out.update((k, v) for k, v in obj.instance_annotations.items() if not k.startswith("@"))
+        out.update((k, v) for k, v in annotations.items() if k not in out)
         out.update(obj.dynamic_properties)
         return out
 

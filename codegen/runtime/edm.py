@@ -40,7 +40,8 @@ def read_bool(value: Any) -> bool:
 
 def read_int(value: Any) -> int:
     # Int64 arrives as a string when the server is asked for IEEE754Compatible JSON.
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+    # ASCII digits only (int64Value in the OData ABNF); `\d` would also let "١٢" through.
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value):
         return int(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
@@ -82,7 +83,11 @@ def read_uuid(value: Any) -> uuid.UUID:
 
 def read_datetime(value: Any) -> dt.datetime:
     # Python 3.11 reads any ISO 8601 form, "Z" and 7-digit .NET fractions included.
-    return dt.datetime.fromisoformat(read_str(value))
+    result = dt.datetime.fromisoformat(read_str(value))
+    if result.tzinfo is None:
+        # Edm.DateTimeOffset always carries "Z" or an offset; a naive value could not be written back.
+        raise ValueError(f"expected a date and time with a UTC offset or 'Z', got {value!r}")
+    return result
 
 
 def write_datetime(value: dt.datetime) -> str:
@@ -110,7 +115,7 @@ def _trim_fraction(text: str) -> str:
 
 
 def read_duration(value: Any) -> dt.timedelta:
-    match = _DURATION.match(read_str(value))
+    match = _DURATION.fullmatch(read_str(value))  # `$` alone would allow a trailing newline
     if match is None or value in ("P", "-P") or value.endswith("T"):
         raise ValueError(f"expected an ISO 8601 duration such as 'P1DT2H', got {value!r}")
     parts = match.groupdict()
@@ -124,21 +129,25 @@ def read_duration(value: Any) -> dt.timedelta:
 
 
 def write_duration(value: dt.timedelta) -> str:
+    # Shortest form, as servers write it ("PT1S", "P2D", "PT0S"), so a value read is written back unchanged.
     sign = "-" if value < dt.timedelta(0) else ""
     value = abs(value)
     hours, rest = divmod(value.seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    text = f"{sign}P{value.days}DT{hours}H{minutes}M{seconds}"
-    if value.microseconds:
-        text += f".{value.microseconds:06d}".rstrip("0")
-    return text + "S"
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or value.microseconds:
+        time += f"{seconds}" + (f".{value.microseconds:06d}".rstrip("0") if value.microseconds else "") + "S"
+    if not value.days and not time:
+        return "PT0S"
+    return f"{sign}P" + (f"{value.days}D" if value.days else "") + (f"T{time}" if time else "")
 
 
 def read_binary(value: Any) -> bytes:
-    text = read_str(value)
+    text = read_str(value).replace("-", "+").replace("_", "/")
     try:
-        # OData sends base64url; accept the standard alphabet and missing padding too.
-        return base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
+        # OData sends base64url; accept the standard alphabet and missing padding too. validate=True
+        # rejects other characters, which the lenient decoder would silently drop.
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
         raise ValueError(f"expected base64url-encoded Edm.Binary, got {value!r}") from None
 

@@ -9,7 +9,6 @@ property raises AttributeError instead of lying with a default.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import sys
 import typing
@@ -36,7 +35,9 @@ class ODataModel:
     `Property@odata.type` and the like, keyed as on the wire.
     """
 
+    # Set by each generated class: its qualified OData type name, and its key's attribute names.
     __odata_type__: ClassVar[str] = ""
+    __odata_key__: ClassVar[tuple[str, ...]] = ()
 
     dynamic_properties: dict[str, Any] = attrs.field(factory=dict)
     instance_annotations: dict[str, Any] = attrs.field(factory=dict)
@@ -47,8 +48,7 @@ class ODataModel:
         # Only reached when a slot is empty: the property was not in the response.
         if not name.startswith("_") and name in fields_by_attribute(type(self)):
             raise AttributeError(
-                f"{type(self).__name__}.{name} was not in the server's response "
-                f"(was it left out of $select?)"
+                f"{type(self).__name__}.{name} was not in the server's response " f"(was it left out of $select?)"
             )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -98,13 +98,22 @@ class ClassPlan:
     by_wire: Mapping[str, FieldPlan]
 
 
-@functools.cache
 def fields_by_attribute(cls: type[ODataModel]) -> frozenset[str]:
     return frozenset(f.name for f in attrs.fields(cls) if _WIRE in f.metadata)
 
 
-@functools.cache
+_PLANS: dict[type[ODataModel], ClassPlan] = {}
+
+
 def class_plan(cls: type[ODataModel]) -> ClassPlan:
+    """The wire plan of `cls`, built on first use (resolving hints imports the types it names)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _build_plan(cls)
+    return plan
+
+
+def _build_plan(cls: type[ODataModel]) -> ClassPlan:
     hints = typing.get_type_hints(cls, localns=_PackageNamespace(package_of(cls)))
     plans = tuple(
         FieldPlan(
@@ -150,16 +159,21 @@ class _PackageNamespace(Mapping[str, Any]):
         return 0
 
 
-@functools.cache
 def resolve_odata_type(base: type[ODataModel], odata_type: str) -> type[ODataModel]:
-    """The class named by an `@odata.type` annotation, which must derive from `base`."""
+    """The class named by an `@odata.type` annotation, which must be `base` or derive from it.
+
+    A name the package does not know (a server newer than its $metadata) reads
+    as `base`, the annotation being kept; a known unrelated type is an error.
+    """
     name = odata_type.lstrip("#")
     if name == base.__odata_type__:
         return base
     package = importlib.import_module(package_of(base))
     index: Mapping[str, str] = getattr(package, "__odata_types__", {})
     export = index.get(name)
-    found = getattr(package, export) if export else None
+    if export is None:
+        return base
+    found = getattr(package, export)
     if not (isinstance(found, type) and issubclass(found, base)):
         raise ValueError(f"@odata.type {odata_type!r} is not {base.__odata_type__} or a type derived from it")
     return found

@@ -21,8 +21,8 @@ class Brand(_rt.ODataModel):
     Key: id.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Brand"
-    __odata_key__: _t.ClassVar[tuple[str, ...]] = ("id",)
+    __odata_type__ = "AimbaseOData.Brand"
+    __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
     """Aimbase identifier of the brand and key of the Brands set."""

@@ -21,8 +21,8 @@ class Company(_rt.ODataModel):
     Key: id.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Company"
-    __odata_key__: _t.ClassVar[tuple[str, ...]] = ("id",)
+    __odata_type__ = "AimbaseOData.Company"
+    __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
     """Aimbase identifier of the company (referenced by Prospect.CompanyId)."""

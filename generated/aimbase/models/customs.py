@@ -21,4 +21,4 @@ class Customs(_rt.ODataModel):
     `dynamic_properties`.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Customs"
+    __odata_type__ = "AimbaseOData.Customs"

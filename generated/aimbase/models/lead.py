@@ -33,8 +33,8 @@ class Lead(_rt.ODataModel):
     Key: id.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Lead"
-    __odata_key__: _t.ClassVar[tuple[str, ...]] = ("id",)
+    __odata_type__ = "AimbaseOData.Lead"
+    __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
     """Aimbase identifier of the lead and key of the Leads set; assigned by the server.

@@ -21,4 +21,4 @@ class Metadata(_rt.ODataModel):
     `dynamic_properties`.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Metadata"
+    __odata_type__ = "AimbaseOData.Metadata"

@@ -27,8 +27,8 @@ class Product(_rt.ODataModel):
     Key: id.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Product"
-    __odata_key__: _t.ClassVar[tuple[str, ...]] = ("id",)
+    __odata_type__ = "AimbaseOData.Product"
+    __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
     """Aimbase identifier of the product and key of the Products set."""

@@ -30,8 +30,8 @@ class Prospect(_rt.ODataModel):
     Key: id.
     """
 
-    __odata_type__: _t.ClassVar[str] = "AimbaseOData.Prospect"
-    __odata_key__: _t.ClassVar[tuple[str, ...]] = ("id",)
+    __odata_type__ = "AimbaseOData.Prospect"
+    __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
     """Aimbase identifier of the prospect and key of the Prospects set."""
