@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import re
 import textwrap
@@ -11,12 +12,15 @@ from pathlib import Path
 import black
 import jinja2
 
-from .plan import ClassPlan, PackagePlan
+from .plan import ClassPlan, FieldPlan, PackagePlan
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311})
-# Below this many modules, starting worker processes costs more than it saves.
-_PARALLEL_THRESHOLD = 200
+LINE_LENGTH = 88
+# A lone string, name, `"key": "value",` entry or `from m import (`: black cannot shorten these either.
+_UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*"[^"\\]*")?|[\w.]+|from [\w.]+ import \(),?$')
+_BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=LINE_LENGTH)
+# Below this many modules to format, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 40
 
 
 def render_package(plan: PackagePlan) -> dict[str, str]:
@@ -33,9 +37,22 @@ def render_package(plan: PackagePlan) -> dict[str, str]:
     enum = env.get_template("enum.py.jinja")
     for e in plan.enums:
         files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)
-    python = sorted(path for path in files if path.endswith(".py"))
+    # Templates lay lines out as black would; black runs only where a line is too long to trust that.
+    python = sorted(path for path in files if path.endswith(".py") and _has_long_line(files[path]))
     formatted = dict(zip(python, _format_all([files[path] for path in python])))
     return {path: formatted.get(path, text) for path, text in sorted(files.items())}
+
+
+def _has_long_line(source: str) -> bool:
+    """True if a line black could still split is too long (docstrings and lone literals it leaves alone)."""
+    in_docstring = False
+    for line in source.splitlines():
+        quotes = line.count('"""')
+        if quotes or in_docstring:
+            in_docstring ^= quotes % 2 == 1
+        elif len(line) > LINE_LENGTH and not _UNSPLITTABLE.match(line):
+            return True
+    return False
 
 
 def format_python(source: str) -> str:
@@ -63,11 +80,67 @@ def _environment() -> jinja2.Environment:
     env.filters["pyrepr"] = _python_literal
     env.filters["docstring"] = docstring
     env.filters["class_docstring"] = _class_docstring
+    env.filters["field_statement"] = field_statement
+    env.filters["tuple_literal"] = tuple_literal
+    env.filters["import_from"] = import_from
+    env.globals["assignment"] = assignment
+    env.globals["class_statement"] = class_statement
     return env
 
 
 def _python_literal(value: str | int) -> str:
-    return repr(value)
+    # Double quotes, as black writes them, so formatting has nothing to change.
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+
+
+def assignment(name: str, value: str, indent: int = 4) -> str:
+    """`name = value`, with black's parentheses when only they make the line fit."""
+    pad = " " * indent
+    if indent + len(name) + 3 + len(value) <= LINE_LENGTH or indent + 4 + len(value) > LINE_LENGTH:
+        return f"{name} = {value}"
+    return f"{name} = (\n{pad}    {value}\n{pad})"
+
+
+def import_from(module: str, name: str, indent: int = 4) -> str:
+    """`from module import name`, wrapped as black wraps it when too long."""
+    line = f"from {module} import {name}"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n{' ' * (indent + 4)}{name},\n{' ' * indent})"
+
+
+def tuple_literal(items: tuple[str, ...], indent: int = 4, prefix_length: int = 0) -> str:
+    """A tuple of strings as black writes it: one line if it fits, else one item a line."""
+    literals = [_python_literal(item) for item in items]
+    if len(literals) == 1:
+        return f"({literals[0]},)"
+    one_line = f"({', '.join(literals)})"
+    if indent + prefix_length + len(one_line) <= LINE_LENGTH:
+        return one_line
+    inner = " " * (indent + 4)
+    return "(" + "".join(f"\n{inner}{item}," for item in literals) + f"\n{' ' * indent})"
+
+
+def field_statement(field: FieldPlan, indent: int = 4) -> str:
+    """An attrs field line, laid out the way black lays it out, so black need not run over it."""
+    arguments = {"None": ["default=None"], "list": ["factory=list"]}.get(field.default or "", [])
+    arguments.append(f"metadata=_rt.wire({_python_literal(field.wire_name)})")
+    joined = ", ".join(arguments)
+    target = f"{field.attribute}: {field.annotation} = "
+    pad, inner = " " * indent, " " * (indent + 4)
+    if indent + len(target) + len(joined) + 14 <= LINE_LENGTH:
+        return f"{target}_attrs.field({joined})"
+    if indent + len(target) + 13 <= LINE_LENGTH:
+        if indent + 4 + len(joined) <= LINE_LENGTH:
+            return f"{target}_attrs.field(\n{inner}{joined}\n{pad})"
+        return f"{target}_attrs.field(" + "".join(f"\n{inner}{a}," for a in arguments) + f"\n{pad})"
+    # black moves the whole call into parentheses when even its first line is too long
+    return f"{target}(\n{inner}_attrs.field({joined})\n{pad})"
+
+
+def class_statement(name: str, base: str) -> str:
+    line = f"class {name}({base}):"
+    return line if len(line) <= LINE_LENGTH else f"class {name}(\n    {base}\n):"
 
 
 def docstring(text: str, indent: int = 4) -> str:
@@ -76,7 +149,7 @@ def docstring(text: str, indent: int = 4) -> str:
     safe = re.sub(r'"(?="|$)', r'\\"', text.strip().replace("\\", "\\\\"))
     paragraphs = [textwrap.fill(p, width=max(85 - indent, 40)) for p in safe.split("\n") if p.strip()]
     body = "\n\n".join(paragraphs) if paragraphs else "."
-    if "\n" not in body and len(body) + indent + 6 <= 88:
+    if "\n" not in body:  # black keeps a one-line docstring on one line, however long
         return f'"""{body}"""'
     pad = " " * indent
     return '"""' + body.replace("\n", "\n" + pad).replace(f"\n{pad}\n", "\n\n") + f"\n{pad}" + '"""'

@@ -10,15 +10,15 @@ import importlib as _importlib
 import typing as _t
 
 if _t.TYPE_CHECKING:
-    from .models.brand import Brand as Brand
-    from .models.company import Company as Company
-    from .models.customs import Customs as Customs
-    from .models.dealer import Dealer as Dealer
-    from .models.lead import Lead as Lead
-    from .models.metadata import Metadata as Metadata
-    from .models.product import Product as Product
-    from .models.product_category import ProductCategory as ProductCategory
-    from .models.prospect import Prospect as Prospect
+    from .models.brand import Brand
+    from .models.company import Company
+    from .models.customs import Customs
+    from .models.dealer import Dealer
+    from .models.lead import Lead
+    from .models.metadata import Metadata
+    from .models.product import Product
+    from .models.product_category import ProductCategory
+    from .models.prospect import Prospect
 
 __all__ = [
     "Brand",

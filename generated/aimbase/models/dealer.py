@@ -48,8 +48,7 @@ class Dealer(_rt.ODataModel):
     dealer_type_code: str | None = _attrs.field(
         default=None, metadata=_rt.wire("DealerTypeCode")
     )
-    """Dealer type code: S (Standard) or D (Default); an instance may add its own types.
-    """
+    """Dealer type code: S (Standard) or D (Default); an instance may add its own types."""
 
     manufacturer_id: int | None = _attrs.field(
         default=None, metadata=_rt.wire("ManufacturerId")
@@ -77,14 +76,12 @@ class Dealer(_rt.ODataModel):
     contact_preference_id: int | None = _attrs.field(
         default=None, metadata=_rt.wire("ContactPreferenceId")
     )
-    """ID of the dealer's preferred contact method; undocumented, null in the example.
-    """
+    """ID of the dealer's preferred contact method; undocumented, null in the example."""
 
     contact_preference_code: str | None = _attrs.field(
         default=None, metadata=_rt.wire("ContactPreferenceCode")
     )
-    """Code of the dealer's preferred contact method; undocumented, null in the example.
-    """
+    """Code of the dealer's preferred contact method; undocumented, null in the example."""
 
     email: str | None = _attrs.field(default=None, metadata=_rt.wire("EMail"))
     """Dealer's main e-mail address (the service spells the name EMail)."""

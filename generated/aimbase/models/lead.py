@@ -37,8 +37,7 @@ class Lead(_rt.ODataModel):
     __odata_key__ = ("id",)
 
     id: int = _attrs.field(metadata=_rt.wire("Id"))
-    """Aimbase identifier of the lead and key of the Leads set; assigned by the server.
-    """
+    """Aimbase identifier of the lead and key of the Leads set; assigned by the server."""
 
     external_id: str | None = _attrs.field(
         default=None, metadata=_rt.wire("ExternalId")
@@ -77,8 +76,7 @@ class Lead(_rt.ODataModel):
     viewed_date: _dt.datetime | None = _attrs.field(
         default=None, metadata=_rt.wire("ViewedDate")
     )
-    """When the assigned dealer contact viewed the lead; null until it has been viewed.
-    """
+    """When the assigned dealer contact viewed the lead; null until it has been viewed."""
 
     event: str | None = _attrs.field(default=None, metadata=_rt.wire("Event"))
     """Name of the event that produced the lead, if any."""

@@ -120,8 +120,7 @@ class Product(_rt.ODataModel):
     """
 
     brand_id: int | None = _attrs.field(default=None, metadata=_rt.wire("BrandId"))
-    """Aimbase ID of the product's brand; foreign key of the Brand navigation property.
-    """
+    """Aimbase ID of the product's brand; foreign key of the Brand navigation property."""
 
     product_category_code: str | None = _attrs.field(
         default=None, metadata=_rt.wire("ProductCategoryCode")

@@ -107,8 +107,7 @@ class Prospect(_rt.ODataModel):
     company_name: str | None = _attrs.field(
         default=None, metadata=_rt.wire("CompanyName")
     )
-    """Name of the company the prospect works for; undocumented, null in both examples.
-    """
+    """Name of the company the prospect works for; undocumented, null in both examples."""
 
     company_title: str | None = _attrs.field(
         default=None, metadata=_rt.wire("CompanyTitle")
@@ -250,14 +249,12 @@ class Prospect(_rt.ODataModel):
     latitude: _decimal.Decimal | None = _attrs.field(
         default=None, metadata=_rt.wire("Latitude")
     )
-    """Latitude of the prospect's geocoded address, in decimal degrees (exact decimal).
-    """
+    """Latitude of the prospect's geocoded address, in decimal degrees (exact decimal)."""
 
     longitude: _decimal.Decimal | None = _attrs.field(
         default=None, metadata=_rt.wire("Longitude")
     )
-    """Longitude of the prospect's geocoded address, in decimal degrees (exact decimal).
-    """
+    """Longitude of the prospect's geocoded address, in decimal degrees (exact decimal)."""
 
     is_nurtured: bool = _attrs.field(metadata=_rt.wire("IsNurtured"))
     """True if the prospect is in a nurture (follow-up marketing) stream."""
