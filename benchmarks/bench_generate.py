@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wall = time.perf_counter() - started
     print_table(rows)
     print("row = the run with the median total (lower middle if even); types = classes + enums")
-    print("render = jinja2 + black; black runs in worker processes when a package has >= 200 modules")
+    print("render = jinja2, plus black on the few modules templates cannot lay out (in worker processes past 40)")
     print()
     print(f"wall time, all runs: {wall:.2f} s")
     workers = peak_rss_mib(resource.RUSAGE_CHILDREN)
