@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import os
 import re
 import textwrap
@@ -12,10 +11,18 @@ from pathlib import Path
 import black
 import jinja2
 
-from .plan import ClassPlan, FieldPlan, PackagePlan
+from .layout import (
+    LINE_LENGTH,
+    assignment,
+    class_statement,
+    field_statement,
+    import_from,
+    python_literal,
+    tuple_literal,
+)
+from .plan import ClassPlan, PackagePlan
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-LINE_LENGTH = 88
 # A lone string, name, `"key": "value",` entry or `from m import (`: black cannot shorten these either.
 _UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*"[^"\\]*")?|[\w.]+|from [\w.]+ import \(),?$')
 _BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -77,7 +84,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
     )
-    env.filters["pyrepr"] = _python_literal
+    env.filters["pyrepr"] = python_literal
     env.filters["docstring"] = docstring
     env.filters["class_docstring"] = _class_docstring
     env.filters["field_statement"] = field_statement
@@ -86,61 +93,6 @@ def _environment() -> jinja2.Environment:
     env.globals["assignment"] = assignment
     env.globals["class_statement"] = class_statement
     return env
-
-
-def _python_literal(value: str | int) -> str:
-    # Double quotes, as black writes them, so formatting has nothing to change.
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
-
-
-def assignment(name: str, value: str, indent: int = 4) -> str:
-    """`name = value`, with black's parentheses when only they make the line fit."""
-    pad = " " * indent
-    if indent + len(name) + 3 + len(value) <= LINE_LENGTH or indent + 4 + len(value) > LINE_LENGTH:
-        return f"{name} = {value}"
-    return f"{name} = (\n{pad}    {value}\n{pad})"
-
-
-def import_from(module: str, name: str, indent: int = 4) -> str:
-    """`from module import name`, wrapped as black wraps it when too long."""
-    line = f"from {module} import {name}"
-    if indent + len(line) <= LINE_LENGTH:
-        return line
-    return f"from {module} import (\n{' ' * (indent + 4)}{name},\n{' ' * indent})"
-
-
-def tuple_literal(items: tuple[str, ...], indent: int = 4, prefix_length: int = 0) -> str:
-    """A tuple of strings as black writes it: one line if it fits, else one item a line."""
-    literals = [_python_literal(item) for item in items]
-    if len(literals) == 1:
-        return f"({literals[0]},)"
-    one_line = f"({', '.join(literals)})"
-    if indent + prefix_length + len(one_line) <= LINE_LENGTH:
-        return one_line
-    inner = " " * (indent + 4)
-    return "(" + "".join(f"\n{inner}{item}," for item in literals) + f"\n{' ' * indent})"
-
-
-def field_statement(field: FieldPlan, indent: int = 4) -> str:
-    """An attrs field line, laid out the way black lays it out, so black need not run over it."""
-    arguments = {"None": ["default=None"], "list": ["factory=list"]}.get(field.default or "", [])
-    arguments.append(f"metadata=_rt.wire({_python_literal(field.wire_name)})")
-    joined = ", ".join(arguments)
-    target = f"{field.attribute}: {field.annotation} = "
-    pad, inner = " " * indent, " " * (indent + 4)
-    if indent + len(target) + len(joined) + 14 <= LINE_LENGTH:
-        return f"{target}_attrs.field({joined})"
-    if indent + len(target) + 13 <= LINE_LENGTH:
-        if indent + 4 + len(joined) <= LINE_LENGTH:
-            return f"{target}_attrs.field(\n{inner}{joined}\n{pad})"
-        return f"{target}_attrs.field(" + "".join(f"\n{inner}{a}," for a in arguments) + f"\n{pad})"
-    # black moves the whole call into parentheses when even its first line is too long
-    return f"{target}(\n{inner}_attrs.field({joined})\n{pad})"
-
-
-def class_statement(name: str, base: str) -> str:
-    line = f"class {name}({base}):"
-    return line if len(line) <= LINE_LENGTH else f"class {name}(\n    {base}\n):"
 
 
 def docstring(text: str, indent: int = 4) -> str:
