@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -252,31 +253,26 @@ def _document(path: Path, *names: str) -> Path:
     return path
 
 
-def test_refuses_to_replace_a_foreign_package(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def _foreign_package(out: Path) -> None:
     (out / "p").mkdir(parents=True)
     (out / "p" / "__init__.py").write_text('"""My own hand-written package."""\n', encoding="utf-8")
     (out / "p" / "precious.py").write_text("DATA = 1\n", encoding="utf-8")
-    before = files_of(out)
-    result = run("generate", "--metadata", _document(tmp_path / "m.xml", "Alpha"), "--package", "p", "--out", out)
-    assert_one_error(
-        result,
-        f"codegen: error: {out / 'p'}: refusing to replace a directory that codegen did not generate; "
-        "remove it or choose another --out",
-    )
-    assert files_of(out) == before
-    assert sorted(p.name for p in out.iterdir()) == ["p"]
 
 
-@pytest.mark.parametrize("kind", ["directory-without-init", "file"])
-def test_refuses_to_replace_other_things(tmp_path: Path, kind: str) -> None:
+def _directory_without_init(out: Path) -> None:
+    (out / "p").mkdir(parents=True)
+    (out / "p" / "notes.txt").write_text("keep me\n", encoding="utf-8")
+
+
+def _file(out: Path) -> None:
+    out.mkdir()
+    (out / "p").write_text("keep me\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("make", [_foreign_package, _directory_without_init, _file])
+def test_refuses_to_replace_what_codegen_did_not_generate(tmp_path: Path, make: Callable[[Path], None]) -> None:
     out = tmp_path / "out"
-    if kind == "file":
-        out.mkdir()
-        (out / "p").write_text("keep me\n", encoding="utf-8")
-    else:
-        (out / "p").mkdir(parents=True)
-        (out / "p" / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    make(out)
     before = files_of(out)
     result = run("generate", "--metadata", _document(tmp_path / "m.xml", "Alpha"), "--package", "p", "--out", out)
     assert_one_error(
