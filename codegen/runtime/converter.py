@@ -54,7 +54,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     for cls, writer in _WRITERS.items():
         converter.register_unstructure_hook(cls, writer)
     converter.register_structure_hook_func(_is_enum, _structure_enum)
-    converter.register_unstructure_hook_func(_is_enum, _unstructure_enum)
+    converter.register_unstructure_hook_func(_is_enum, enum_wire_value)
     converter.register_structure_hook_func(_is_model, _model_reader(converter))
     converter.register_unstructure_hook_func(_is_model, _model_writer(converter))
     return converter
@@ -100,7 +100,7 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"{text!r} is not a member of {cls.__name__}") from None
 
 
-def _unstructure_enum(member: enum.Enum) -> str:
+def enum_wire_value(member: enum.Enum) -> str:
     names: dict[str, str] | None = getattr(type(member), "__odata_wire__", None)
     if names is None:
         return str(member.value)

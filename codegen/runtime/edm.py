@@ -91,10 +91,32 @@ def read_datetime(value: Any) -> dt.datetime:
 
 
 def write_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset; give it a tzinfo")
-    text = _trim_fraction(value.isoformat())
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(
+            f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset: attach a tzinfo, "
+            "e.g. value.replace(tzinfo=datetime.timezone.utc) or value.astimezone()"
+        )
+    return f"{value.date().isoformat()}T{_clock(value)}{_offset(offset)}"
+
+
+def _offset(offset: dt.timedelta) -> str:
+    if not offset:
+        return "Z"
+    minutes, rest = divmod(offset, dt.timedelta(minutes=1))
+    if rest:
+        raise ValueError(f"UTC offset {offset} has seconds; an OData offset is whole minutes (+hh:mm)")
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _clock(value: dt.time | dt.datetime) -> str:
+    """`hh:mm:ss` plus the fraction without trailing zeros, as servers write it."""
+    text = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    if value.microsecond:
+        text += "." + f"{value.microsecond:06d}".rstrip("0")
+    return text
 
 
 def read_date(value: Any) -> dt.date:
@@ -106,12 +128,9 @@ def read_time(value: Any) -> dt.time:
 
 
 def write_time(value: dt.time) -> str:
-    return _trim_fraction(value.isoformat())
-
-
-def _trim_fraction(text: str) -> str:
-    """`12:00:00.470000-06:00` -> `12:00:00.47-06:00`, matching what servers send."""
-    return re.sub(r"\.(\d*?)0+(?=$|[+\-Z])", lambda m: f".{m.group(1)}" if m.group(1) else "", text, count=1)
+    if value.utcoffset() is not None:
+        raise ValueError(f"time {value.isoformat()} has a UTC offset; Edm.TimeOfDay has none, drop the tzinfo")
+    return _clock(value)
 
 
 def read_duration(value: Any) -> dt.timedelta:
@@ -130,16 +149,19 @@ def read_duration(value: Any) -> dt.timedelta:
 
 def write_duration(value: dt.timedelta) -> str:
     # Shortest form, as servers write it ("PT1S", "P2D", "PT0S"), so a value read is written back unchanged.
-    sign = "-" if value < dt.timedelta(0) else ""
-    value = abs(value)
-    hours, rest = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if seconds or value.microseconds:
-        time += f"{seconds}" + (f".{value.microseconds:06d}".rstrip("0") if value.microseconds else "") + "S"
-    if not value.days and not time:
+    # Whole microseconds as one int: abs(timedelta.min) would overflow timedelta.
+    total = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if total < 0 else ""
+    seconds, micro = divmod(abs(total), 1_000_000)
+    days, seconds = divmod(seconds, 86_400)
+    hours, seconds = divmod(seconds, 3_600)
+    minutes, seconds = divmod(seconds, 60)
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or micro:
+        clock += str(seconds) + ("." + f"{micro:06d}".rstrip("0") if micro else "") + "S"
+    if not days and not clock:
         return "PT0S"
-    return f"{sign}P" + (f"{value.days}D" if value.days else "") + (f"T{time}" if time else "")
+    return f"{sign}P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
 
 
 def read_binary(value: Any) -> bytes:

@@ -48,7 +48,7 @@ class ODataModel:
         # Only reached when a slot is empty: the property was not in the response.
         if not name.startswith("_") and name in fields_by_attribute(type(self)):
             raise AttributeError(
-                f"{type(self).__name__}.{name} was not in the server's response " f"(was it left out of $select?)"
+                f"{type(self).__name__}.{name} was not in the server's response (was it left out of $select?)"
             )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 

@@ -32,9 +32,11 @@ from decimal import Decimal
 from typing import Final
 from urllib.parse import quote
 
+from .. import edm
+
 # The converter already knows how a Python enum member becomes its OData wire value ("Red", "Read,Write", "0");
 # a URL enum literal uses the same member names (enumValue / singleEnumLiteral), so reuse it.
-from ..converter import _unstructure_enum
+from ..converter import enum_wire_value
 
 __all__ = ["EDM_TYPES", "QUERY_SAFE", "format_literal", "percent_encode"]
 
@@ -154,11 +156,11 @@ def _by_python_type(value: object) -> str:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
-        return _datetime(value)
+        return edm.write_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
-        return _time(value)
+        return edm.write_time(value)
     if isinstance(value, dt.timedelta):
         return _duration(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -189,11 +191,11 @@ def _by_edm_type(value: object, edm_type: str) -> str:
     if edm_type == "Edm.Guid" and isinstance(value, (uuid.UUID, str)):
         return str(value) if isinstance(value, uuid.UUID) else _guid_text(value)
     if edm_type == "Edm.DateTimeOffset" and isinstance(value, dt.datetime):
-        return _datetime(value)
+        return edm.write_datetime(value)
     if edm_type == "Edm.Date" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
     if edm_type == "Edm.TimeOfDay" and isinstance(value, dt.time):
-        return _time(value)
+        return edm.write_time(value)
     if edm_type == "Edm.Duration" and isinstance(value, dt.timedelta):
         return _duration(value)
     if edm_type == "Edm.Binary" and isinstance(value, (bytes, bytearray, memoryview)):
@@ -302,54 +304,8 @@ def _decimal(value: Decimal) -> str:
 # --- dates and times -------------------------------------------------------------------------------------
 
 
-def _datetime(value: dt.datetime) -> str:
-    offset = value.utcoffset()
-    if offset is None:
-        raise ValueError(
-            f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset: attach a tzinfo, "
-            "e.g. value.replace(tzinfo=datetime.timezone.utc) or value.astimezone()"
-        )
-    return f"{value.date().isoformat()}T{_clock(value)}{_offset(offset)}"
-
-
-def _offset(offset: dt.timedelta) -> str:
-    if not offset:
-        return "Z"
-    minutes, rest = divmod(offset, dt.timedelta(minutes=1))
-    if rest:
-        raise ValueError(f"UTC offset {offset} has seconds; an OData offset is whole minutes (+hh:mm)")
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
-
-
-def _time(value: dt.time) -> str:
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        raise ValueError(f"time {value.isoformat()} has a UTC offset; Edm.TimeOfDay has none, drop the tzinfo")
-    return _clock(value)
-
-
-def _clock(value: dt.time | dt.datetime) -> str:
-    text = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    if value.microsecond:
-        text += "." + f"{value.microsecond:06d}".rstrip("0")
-    return text
-
-
 def _duration(value: dt.timedelta) -> str:
-    # Whole microseconds as one int: abs(timedelta.min) would overflow timedelta.
-    total = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-    sign = "-" if total < 0 else ""
-    seconds, micro = divmod(abs(total), 1_000_000)
-    days, seconds = divmod(seconds, 86_400)
-    hours, seconds = divmod(seconds, 3_600)
-    minutes, seconds = divmod(seconds, 60)
-    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if seconds or micro:
-        clock += str(seconds) + ("." + f"{micro:06d}".rstrip("0") if micro else "") + "S"
-    if not days and not clock:
-        return "duration'PT0S'"
-    return f"duration'{sign}P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "") + "'"
+    return f"duration'{edm.write_duration(value)}'"
 
 
 # --- binary ----------------------------------------------------------------------------------------------
@@ -382,7 +338,7 @@ def _enum_member(member: enum.Enum, edm_type: str | None) -> str:
                 f"enum {cls.__qualname__} has a {type(member.value).__name__} value; an OData enum member needs"
                 " its wire name as a str value (or __odata_wire__ for a flag enum)"
             )
-    return _enum_literal(type_name, _unstructure_enum(member))
+    return _enum_literal(type_name, enum_wire_value(member))
 
 
 def _enum_by_name(value: object, type_name: str) -> str:
