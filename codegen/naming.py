@@ -19,10 +19,11 @@ _BUILTINS = frozenset(
     "max memoryview min next object oct open ord pow print property quit range repr reversed round set "
     "setattr slice sorted staticmethod str sum super tuple vars zip".split()
 )
-# `self` would clash with the first parameter of the generated __init__.
-_KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "_", "self"}
+_KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "_"}
 # Attributes every generated class inherits from codegen.runtime.ODataModel.
 MODEL_ATTRIBUTES = frozenset({"dynamic_properties", "instance_annotations"})
+# Attribute names a generated class cannot use: `self` is its __init__'s first parameter.
+RESERVED_ATTRIBUTES = MODEL_ATTRIBUTES | {"self"}
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z]+")
@@ -54,7 +55,7 @@ def _valid(name: str, fallback_prefix: str) -> str:
 def attribute_name(name: str) -> str:
     """A snake_case attribute for a property, with keywords and builtins fixed by a trailing `_`."""
     result = _valid(snake_case(name), "field_")
-    return f"{result}_" if result in _KEYWORDS or result in _BUILTINS or result in MODEL_ATTRIBUTES else result
+    return f"{result}_" if result in _KEYWORDS or result in _BUILTINS or result in RESERVED_ATTRIBUTES else result
 
 
 def class_name(name: str) -> str:

@@ -185,7 +185,7 @@ class _Planner:
             return self._classes[qualified]
         t = self.structured[qualified]
         base = self._class(t.base_type) if t.base_type else None
-        taken = set(naming.MODEL_ATTRIBUTES)
+        taken = set(naming.RESERVED_ATTRIBUTES)
         ancestor = base
         while ancestor is not None:
             taken |= {f.attribute for f in ancestor.fields}

@@ -15,12 +15,9 @@ from typing import Any
 import attrs
 
 from .errors import SpecError
-from .naming import MODEL_ATTRIBUTES
+from .naming import RESERVED_ATTRIBUTES
 
 AUTH_SCHEMES = ("avala-api", "bearer", "none")
-# Property renames that would break the generated class: `self` clashes with __init__'s first parameter,
-# the others (and any leading `_`, like the runtime's `_odata_present`) with ODataModel's own attributes.
-_RESERVED_ATTRIBUTES = frozenset({"self"}) | MODEL_ATTRIBUTES
 
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
@@ -159,7 +156,8 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
     for target, name in spec.renames.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
             fail(f"rename of {target!r} to {name!r}: not a valid Python identifier", "renames")
-        if "/" in target and (name.startswith("_") or name in _RESERVED_ATTRIBUTES):
+        # A leading `_` would collide with the runtime's private attributes, such as `_odata_present`.
+        if "/" in target and (name.startswith("_") or name in RESERVED_ATTRIBUTES):
             reserved = "that attribute name is reserved by the generated classes"
             fail(f"rename of {target!r} to {name!r}: {reserved}", "renames")
 

@@ -40,13 +40,9 @@ def read_xml(path: Path) -> etree._Element:
         data = path.read_bytes()
     except OSError as exc:
         raise MetadataError(f"cannot read metadata: {exc.strerror}", path=str(path)) from None
+    # Refused before the parser sees it; the check after parsing catches encodings this misses.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        line = _line_of(data, b"<!DOCTYPE") or _line_of(data, b"<!ENTITY")
-        raise MetadataError(
-            "DTDs and entity declarations are not allowed in $metadata (possible XXE); remove the DOCTYPE",
-            path=str(path),
-            line=line,
-        )
+        raise _dtd_refused(path, _line_of(data, b"<!DOCTYPE") or _line_of(data, b"<!ENTITY"))
     try:
         root = etree.fromstring(data, _secure_parser())
     except etree.XMLSyntaxError as exc:
@@ -60,12 +56,16 @@ def read_xml(path: Path) -> etree._Element:
         except LookupError:  # an encoding libxml2 knows and Python does not
             text = ""
         offset = text.find("<!DOCTYPE")
-        raise MetadataError(
-            "DTDs and entity declarations are not allowed in $metadata (possible XXE); remove the DOCTYPE",
-            path=str(path),
-            line=text.count("\n", 0, offset) + 1 if offset >= 0 else None,
-        )
+        raise _dtd_refused(path, text.count("\n", 0, offset) + 1 if offset >= 0 else None)
     return root
+
+
+def _dtd_refused(path: Path, line: int | None) -> MetadataError:
+    return MetadataError(
+        "DTDs and entity declarations are not allowed in $metadata (possible XXE); remove the DOCTYPE",
+        path=str(path),
+        line=line,
+    )
 
 
 def check_edmx_root(root: etree._Element, path: Path) -> str:
