@@ -8,8 +8,10 @@ and the golden tests check the output against black itself.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from .plan import FieldPlan
+if TYPE_CHECKING:
+    from .plan import FieldPlan, QueryPathPlan
 
 LINE_LENGTH = 88
 
@@ -48,20 +50,31 @@ def tuple_literal(items: tuple[str, ...], indent: int = 4, prefix_length: int = 
 
 
 def field_statement(field: FieldPlan, indent: int = 4) -> str:
-    """An attrs field line, laid out the way black lays it out, so black need not run over it."""
+    """An attrs field: `name: annotation = _attrs.field(default=..., metadata=_rt.wire("Wire"))`."""
     arguments = {"None": ["default=None"], "list": ["factory=list"]}.get(field.default or "", [])
     arguments.append(f"metadata=_rt.wire({python_literal(field.wire_name)})")
+    return call_statement(f"{field.attribute}: {field.annotation}", "_attrs.field", arguments, indent)
+
+
+def query_statement(attribute: str, query: QueryPathPlan, indent: int = 4) -> str:
+    """A query type's descriptor: `score = _q.Property("Score", _q.IntExpr, "Edm.Int32")`."""
+    target = f"{attribute}: {query.annotation}" if query.annotation else attribute
+    return call_statement(target, query.callee, list(query.arguments), indent)
+
+
+def call_statement(target: str, callee: str, arguments: list[str], indent: int = 4) -> str:
+    """`target = callee(arguments)`, split the way black splits it when it is too long."""
     joined = ", ".join(arguments)
-    target = f"{field.attribute}: {field.annotation} = "
+    head = f"{target} = "
     pad, inner = " " * indent, " " * (indent + 4)
-    if indent + len(target) + len(joined) + 14 <= LINE_LENGTH:
-        return f"{target}_attrs.field({joined})"
-    if indent + len(target) + 13 <= LINE_LENGTH:
+    if indent + len(head) + len(callee) + len(joined) + 2 <= LINE_LENGTH:
+        return f"{head}{callee}({joined})"
+    if indent + len(head) + len(callee) + 1 <= LINE_LENGTH:
         if indent + 4 + len(joined) <= LINE_LENGTH:
-            return f"{target}_attrs.field(\n{inner}{joined}\n{pad})"
-        return f"{target}_attrs.field(" + "".join(f"\n{inner}{a}," for a in arguments) + f"\n{pad})"
+            return f"{head}{callee}(\n{inner}{joined}\n{pad})"
+        return f"{head}{callee}(" + "".join(f"\n{inner}{a}," for a in arguments) + f"\n{pad})"
     # black moves the whole call into parentheses when even its first line is too long
-    return f"{target}(\n{inner}_attrs.field({joined})\n{pad})"
+    return f"{head}(\n{inner}{callee}({joined})\n{pad})"
 
 
 def class_statement(name: str, base: str) -> str:

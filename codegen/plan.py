@@ -13,6 +13,7 @@ import attrs
 from . import naming
 from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
 from .errors import SpecError
+from .layout import python_literal
 from .spec import Spec
 
 _PRIMITIVES: dict[str, str] = {
@@ -39,6 +40,25 @@ _PRIMITIVES: dict[str, str] = {
     "Edm.PropertyPath": "str",
 }
 _GEO = "dict[str, _t.Any]"  # GeoJSON, kept as received
+# Edm type -> the typed query expression of a path of that type (codegen.runtime.query.expressions).
+_QUERY_EXPRESSIONS: dict[str, str] = {
+    "Edm.String": "StringExpr",
+    "Edm.Boolean": "BoolExpr",
+    "Edm.Byte": "IntExpr",
+    "Edm.SByte": "IntExpr",
+    "Edm.Int16": "IntExpr",
+    "Edm.Int32": "IntExpr",
+    "Edm.Int64": "IntExpr",
+    "Edm.Decimal": "DecimalExpr",
+    "Edm.Double": "FloatExpr",
+    "Edm.Single": "FloatExpr",
+    "Edm.Guid": "GuidExpr",
+    "Edm.Date": "DateExpr",
+    "Edm.DateTimeOffset": "DateTimeExpr",
+    "Edm.TimeOfDay": "TimeExpr",
+    "Edm.Duration": "DurationExpr",
+    "Edm.Binary": "BinaryExpr",
+}
 _MODULE_ALIASES = {"_decimal": "decimal", "_uuid": "uuid", "_dt": "datetime"}
 
 
@@ -49,7 +69,17 @@ class FieldPlan:
     annotation: str
     default: str | None  # "None", "list" (an empty-list factory), or None for a required field
     doc: str | None
+    query: QueryPathPlan
     navigation: bool = False
+
+
+@attrs.frozen
+class QueryPathPlan:
+    """The descriptor of a field on the query type: `annotation = callee(arguments)` in Python source."""
+
+    callee: str
+    arguments: tuple[str, ...]
+    annotation: str | None = None
 
 
 @attrs.frozen
@@ -65,7 +95,22 @@ class ClassPlan:
     open_type: bool
     key: tuple[str, ...]  # attribute names
     type_checking_imports: tuple[tuple[str, str], ...]  # (module, class) needed only by type checkers
+    runtime_imports: tuple[tuple[str, str], ...]  # (module, enum class) the query type uses
     stdlib_imports: tuple[tuple[str, str], ...]  # (module, alias)
+    query_name: str  # the typed query class, e.g. QLead
+
+    @property
+    def module_imports(self) -> list[tuple[str, str]]:
+        """(module, name) imported at run time: the base classes, and enums the query type checks values of."""
+        found = set(self.runtime_imports)
+        if self.base is not None:
+            found |= {(self.base.module, self.base.name), (self.base.module, self.base.query_name)}
+        return sorted(found)
+
+    @property
+    def lazy_imports(self) -> list[tuple[str, str]]:
+        """(module, name) imported for type checkers only, which keeps imports lazy and free of cycles."""
+        return sorted(set(self.type_checking_imports) - set(self.module_imports))
 
 
 @attrs.frozen
@@ -98,6 +143,7 @@ class PackagePlan:
     def exports(self) -> list[tuple[str, str]]:
         """(module, name) of every public class, sorted by name."""
         found = [(c.module, c.name) for c in self.classes] + [(e.module, e.name) for e in self.enums]
+        found += [(c.module, c.query_name) for c in self.classes]
         return sorted(found, key=lambda item: item[1])
 
 
@@ -113,6 +159,7 @@ class _Planner:
         self.enums = {t.qualified_name: t for t in document.enum_types()}
         self.typedefs = {t.qualified_name: t for t in document.type_definitions()}
         self.class_names = self._assign_class_names()
+        self.query_names = self._assign_query_names()
         modules = naming.NameAllocator(fold_case=True)
         self.modules = {
             q: modules.allocate(naming.module_name(n)) for q, n in sorted(self.class_names.items(), key=lambda i: i[1])
@@ -154,6 +201,11 @@ class _Planner:
                     preferred = naming.class_name(t.namespace.rpartition(".")[2]) + preferred
                 names[t.qualified_name] = allocator.allocate(preferred)
         return names
+
+    def _assign_query_names(self) -> dict[str, str]:
+        """`QLead` for `Lead`, after every class name is settled (a real type called QLead keeps its name)."""
+        allocator = naming.NameAllocator(set(self.class_names.values()), fold_case=True, separator="")
+        return {q: allocator.allocate(f"Q{self.class_names[q]}") for q in sorted(self.structured)}
 
     def _explicit_names(self, targets: set[str], taken: frozenset[str], *, fold_case: bool = False) -> dict[str, str]:
         """The spec's renames of `targets`; two renames to one name, or to a taken name, are errors."""
@@ -211,7 +263,9 @@ class _Planner:
             open_type=t.open_type,
             key=tuple(by_wire[k] for k in t.key if k in by_wire) or (base.key if base else ()),
             type_checking_imports=self._referenced_classes(t),
+            runtime_imports=self._enums_used(t),
             stdlib_imports=self._stdlib_imports(fields),
+            query_name=self.query_names[qualified],
         )
         self._classes[qualified] = plan
         return plan
@@ -224,12 +278,33 @@ class _Planner:
             annotation, default = f"{annotation} | None", "None"
         else:
             default = None
-        return FieldPlan(attribute, p.name, annotation, default, p.doc.description)
+        return FieldPlan(attribute, p.name, annotation, default, p.doc.description, self._query_path(p.type, p.name))
 
     def _navigation(self, n: NavigationProperty, attribute: str) -> FieldPlan:
         # Present only when expanded, so always optional whatever the CSDL nullability.
         annotation = self._annotation(n.type, item_nullable=False)
-        return FieldPlan(attribute, n.name, f"{annotation} | None", "None", n.doc.description, navigation=True)
+        query = self._query_path(n.type, n.name)
+        return FieldPlan(attribute, n.name, f"{annotation} | None", "None", n.doc.description, query, navigation=True)
+
+    def _query_path(self, ref: TypeRef, wire_name: str) -> QueryPathPlan:
+        name = self._underlying(ref.name)
+        wire = python_literal(wire_name)
+        if name in self.structured:
+            kind = "NestedCollection" if ref.collection else "Nested"
+            target = self.query_names[name]
+            return QueryPathPlan(f"_q.{kind}", (wire, python_literal(target)), f"_q.{kind}[{target}]")
+        if name in self.enums:
+            make, edm = f"_q.enum_of({self.class_names[name]})", python_literal(name)
+        elif name in _QUERY_EXPRESSIONS:
+            make, edm = f"_q.{_QUERY_EXPRESSIONS[name]}", python_literal(name)
+        else:
+            make, edm = "_q.UntypedExpr", "None"
+        if ref.collection:
+            return QueryPathPlan("_q.Property", (wire, f"_q.collection_of({make}, {edm})"))
+        return QueryPathPlan("_q.Property", (wire, make, edm))
+
+    def _underlying(self, name: str) -> str:
+        return self.typedefs[name].underlying_type if name in self.typedefs else name
 
     def _annotation(self, ref: TypeRef, *, item_nullable: bool) -> str:
         item = self._scalar_annotation(ref.name)
@@ -238,8 +313,7 @@ class _Planner:
         return f"list[{item} | None]" if item_nullable and item != "_t.Any" else f"list[{item}]"
 
     def _scalar_annotation(self, name: str) -> str:
-        if name in self.typedefs:
-            name = self.typedefs[name].underlying_type
+        name = self._underlying(name)
         if name in _PRIMITIVES:
             return _PRIMITIVES[name]
         if name.startswith(("Edm.Geography", "Edm.Geometry")):
@@ -249,11 +323,16 @@ class _Planner:
         return self.class_names[name]
 
     def _referenced_classes(self, t: StructuredType) -> tuple[tuple[str, str], ...]:
-        refs = {p.type.name for p in t.properties} | {n.type.name for n in t.navigation_properties}
-        found = {
-            (self.modules[r], self.class_names[r]) for r in refs if r in self.class_names and r != t.qualified_name
-        }
-        return tuple(sorted(found))
+        refs = {self._underlying(p.type.name) for p in t.properties} | {n.type.name for n in t.navigation_properties}
+        refs.discard(t.qualified_name)
+        found = {(self.modules[r], self.class_names[r]) for r in refs if r in self.class_names}
+        found |= {(self.modules[r], self.query_names[r]) for r in refs if r in self.query_names}
+        return tuple(sorted(found - set(self._enums_used(t))))
+
+    def _enums_used(self, t: StructuredType) -> tuple[tuple[str, str], ...]:
+        """Enums the query type needs at run time, to check and format the values compared with them."""
+        refs = {self._underlying(p.type.name) for p in t.properties}
+        return tuple(sorted((self.modules[r], self.class_names[r]) for r in refs if r in self.enums))
 
     def _stdlib_imports(self, fields: list[FieldPlan]) -> tuple[tuple[str, str], ...]:
         text = " ".join(f.annotation for f in fields)

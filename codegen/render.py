@@ -18,6 +18,7 @@ from .layout import (
     field_statement,
     import_from,
     python_literal,
+    query_statement,
     tuple_literal,
 )
 from .plan import ClassPlan, PackagePlan
@@ -92,6 +93,7 @@ def _environment() -> jinja2.Environment:
     env.filters["import_from"] = import_from
     env.globals["assignment"] = assignment
     env.globals["class_statement"] = class_statement
+    env.globals["query_statement"] = query_statement
     return env
 
 

@@ -47,15 +47,25 @@ def test_committed_aimbase_matches_a_fresh_generation() -> None:
 @pytest.mark.parametrize("package", sorted(DOCUMENTS))
 def test_generated_package_imports_and_resolves_every_class(generated_root: Path, package: str) -> None:
     # Each class's type hints are resolved, which imports every type it refers to.
-    code = textwrap.dedent(f"""
-        import enum, {package} as pkg
+    code = textwrap.dedent(
+        f"""
+        import {package} as pkg
+        from codegen.runtime import ODataModel
+        from codegen.runtime.query import QueryType
         from codegen.runtime.model import class_plan
         classes = [getattr(pkg, name) for name in pkg.__all__]
-        models = [c for c in classes if not issubclass(c, enum.Enum)]
+        models = [c for c in classes if issubclass(c, ODataModel)]
         for cls in models:
             class_plan(cls)
-        print(len(models), len(classes) - len(models))
-        """)
+        queries = [c for c in classes if issubclass(c, QueryType)]
+        for query in queries:  # every path, nested query types resolved
+            for name in dir(query):
+                if not name.startswith("_"):
+                    str(getattr(query, name))
+        assert len(queries) == len(models)
+        print(len(models), len(classes) - 2 * len(models))
+        """
+    )
     result = _python(code, generated_root, ROOT)
     assert result.returncode == 0, result.stderr
     models, enums = map(int, result.stdout.split())

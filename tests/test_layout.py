@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from codegen.layout import assignment, class_statement, field_statement, import_from, tuple_literal
-from codegen.plan import FieldPlan
+from codegen.layout import (
+    assignment,
+    class_statement,
+    field_statement,
+    import_from,
+    query_statement,
+    tuple_literal,
+)
+from codegen.plan import FieldPlan, QueryPathPlan
 from codegen.render import _has_long_line, format_python
 
 LONG = "x" * 40
 
 
 def _field(attribute: str, annotation: str, default: str | None, wire: str = "Wire") -> FieldPlan:
-    return FieldPlan(attribute=attribute, wire_name=wire, annotation=annotation, default=default, doc=None)
+    query = QueryPathPlan("_q.Property", (f'"{wire}"', "_q.IntExpr", '"Edm.Int32"'))
+    return FieldPlan(attribute=attribute, wire_name=wire, annotation=annotation, default=default, doc=None, query=query)
 
 
 def _in_class(statement: str) -> str:
@@ -66,3 +74,20 @@ def test_a_shape_layout_cannot_fit_is_left_to_black() -> None:
     source = _in_class(field_statement(_field(LONG, f"list[{LONG} | None]", "list")))
     assert _has_long_line(source)
     assert not _has_long_line(format_python(source))
+
+
+@pytest.mark.parametrize(
+    "attribute, query",
+    [
+        ("score", QueryPathPlan("_q.Property", ('"Score"', "_q.IntExpr", '"Edm.Int32"'))),
+        (
+            "dealer_distance_miles",
+            QueryPathPlan("_q.Property", ('"DealerDistanceMiles"', "_q.DecimalExpr", '"Edm.Decimal"')),
+        ),
+        ("prospect", QueryPathPlan("_q.Nested", ('"Prospect"', '"QProspect"'), "_q.Nested[QProspect]")),
+        (LONG, QueryPathPlan("_q.NestedCollection", (f'"{LONG}"', f'"Q{LONG}"'), f"_q.NestedCollection[Q{LONG}]")),
+    ],
+)
+def test_query_statement_is_what_black_writes(attribute: str, query: QueryPathPlan) -> None:
+    source = _in_class(query_statement(attribute, query))
+    assert format_python(source) == source

@@ -19,6 +19,15 @@ if _t.TYPE_CHECKING:
     from .models.product import Product
     from .models.product_category import ProductCategory
     from .models.prospect import Prospect
+    from .models.brand import QBrand
+    from .models.company import QCompany
+    from .models.customs import QCustoms
+    from .models.dealer import QDealer
+    from .models.lead import QLead
+    from .models.metadata import QMetadata
+    from .models.product import QProduct
+    from .models.product_category import QProductCategory
+    from .models.prospect import QProspect
 
 __all__ = [
     "Brand",
@@ -30,6 +39,15 @@ __all__ = [
     "Product",
     "ProductCategory",
     "Prospect",
+    "QBrand",
+    "QCompany",
+    "QCustoms",
+    "QDealer",
+    "QLead",
+    "QMetadata",
+    "QProduct",
+    "QProductCategory",
+    "QProspect",
 ]
 
 # Public name -> module under models/.
@@ -43,6 +61,15 @@ _EXPORTS: dict[str, str] = {
     "Product": "product",
     "ProductCategory": "product_category",
     "Prospect": "prospect",
+    "QBrand": "brand",
+    "QCompany": "company",
+    "QCustoms": "customs",
+    "QDealer": "dealer",
+    "QLead": "lead",
+    "QMetadata": "metadata",
+    "QProduct": "product",
+    "QProductCategory": "product_category",
+    "QProspect": "prospect",
 }
 
 # OData type name (namespace- or alias-qualified) -> public name, for @odata.type.

@@ -1,6 +1,63 @@
-"""Typed OData query building (work in progress).
+"""Typed OData queries: expressions over generated query types (`QLead.score > 10`), and their literals.
 
-For now this package holds only the literal layer, `codegen.runtime.query.literals`: every Edm primitive
-value formatted as an OData URL literal (`format_literal`) and the final percent-encoding of a query option
-value (`percent_encode`). The expression layer built on top of it will live here too.
+Generated modules import this package as `_q`; users import the same names from here.
 """
+
+from .expressions import (
+    BinaryExpr,
+    BoolExpr,
+    CollectionExpr,
+    Comparable,
+    DateExpr,
+    DateTimeExpr,
+    DecimalExpr,
+    DurationExpr,
+    EnumExpr,
+    Equatable,
+    Expression,
+    FloatExpr,
+    GuidExpr,
+    IntExpr,
+    Numeric,
+    StringExpr,
+    TimeExpr,
+    UntypedExpr,
+    collection_of,
+    enum_of,
+    now,
+    raw,
+)
+from .literals import format_literal, percent_encode
+from .schema import Nested, NestedCollection, Property, QueryType, path_of
+
+__all__ = [
+    "BinaryExpr",
+    "BoolExpr",
+    "CollectionExpr",
+    "Comparable",
+    "DateExpr",
+    "DateTimeExpr",
+    "DecimalExpr",
+    "DurationExpr",
+    "EnumExpr",
+    "Equatable",
+    "Expression",
+    "FloatExpr",
+    "GuidExpr",
+    "IntExpr",
+    "Nested",
+    "NestedCollection",
+    "Numeric",
+    "Property",
+    "QueryType",
+    "StringExpr",
+    "TimeExpr",
+    "UntypedExpr",
+    "collection_of",
+    "enum_of",
+    "format_literal",
+    "now",
+    "path_of",
+    "percent_encode",
+    "raw",
+]

@@ -10,6 +10,7 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -47,3 +48,15 @@ class Brand(_rt.ODataModel):
     """Unique code of the brand's manufacturer. A 6-character limit is likely (Lead
     Search uses it) but not documented here.
     """
+
+
+class QBrand(_q.QueryType):
+    """Typed paths of Brand, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Brand"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    code = _q.Property("Code", _q.StringExpr, "Edm.String")
+    name = _q.Property("Name", _q.StringExpr, "Edm.String")
+    is_active = _q.Property("IsActive", _q.BoolExpr, "Edm.Boolean")
+    is_default = _q.Property("IsDefault", _q.BoolExpr, "Edm.Boolean")
+    manufacturer_code = _q.Property("ManufacturerCode", _q.StringExpr, "Edm.String")

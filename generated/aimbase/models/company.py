@@ -10,6 +10,7 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -29,3 +30,11 @@ class Company(_rt.ODataModel):
 
     name: str | None = _attrs.field(default=None, metadata=_rt.wire("Name"))
     """Company name. Assumed: no Company field is documented anywhere."""
+
+
+class QCompany(_q.QueryType):
+    """Typed paths of Company, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Company"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    name = _q.Property("Name", _q.StringExpr, "Edm.String")

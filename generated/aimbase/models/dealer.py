@@ -12,9 +12,11 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 if _t.TYPE_CHECKING:
     from .product import Product
+    from .product import QProduct
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -249,3 +251,72 @@ class Dealer(_rt.ODataModel):
     Dealers(id)/Products/$ref with an @odata.id body; removal (DELETE on the $ref) is
     presumed but not documented. Whether it can be expanded depends on the instance.
     """
+
+
+class QDealer(_q.QueryType):
+    """Typed paths of Dealer, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Dealer"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    name = _q.Property("Name", _q.StringExpr, "Edm.String")
+    dealer_type_id = _q.Property("DealerTypeId", _q.IntExpr, "Edm.Int32")
+    dealer_type_code = _q.Property("DealerTypeCode", _q.StringExpr, "Edm.String")
+    manufacturer_id = _q.Property("ManufacturerId", _q.IntExpr, "Edm.Int32")
+    mfg_dealer_nbr = _q.Property("MfgDealerNbr", _q.StringExpr, "Edm.String")
+    mfg_dealer_sub_nbr = _q.Property("MfgDealerSubNbr", _q.StringExpr, "Edm.String")
+    dealer_nbr = _q.Property("DealerNbr", _q.StringExpr, "Edm.String")
+    contact = _q.Property("Contact", _q.StringExpr, "Edm.String")
+    contact_preference_id = _q.Property("ContactPreferenceId", _q.IntExpr, "Edm.Int32")
+    contact_preference_code = _q.Property(
+        "ContactPreferenceCode", _q.StringExpr, "Edm.String"
+    )
+    email = _q.Property("EMail", _q.StringExpr, "Edm.String")
+    email_cc = _q.Property("EmailCC", _q.StringExpr, "Edm.String")
+    website_url = _q.Property("WebsiteUrl", _q.StringExpr, "Edm.String")
+    address1 = _q.Property("Address1", _q.StringExpr, "Edm.String")
+    address2 = _q.Property("Address2", _q.StringExpr, "Edm.String")
+    city = _q.Property("City", _q.StringExpr, "Edm.String")
+    state = _q.Property("State", _q.StringExpr, "Edm.String")
+    postal_code = _q.Property("PostalCode", _q.StringExpr, "Edm.String")
+    county = _q.Property("County", _q.StringExpr, "Edm.String")
+    country = _q.Property("Country", _q.StringExpr, "Edm.String")
+    country_code = _q.Property("CountryCode", _q.StringExpr, "Edm.String")
+    phone = _q.Property("Phone", _q.StringExpr, "Edm.String")
+    fax = _q.Property("Fax", _q.StringExpr, "Edm.String")
+    toll_free = _q.Property("TollFree", _q.StringExpr, "Edm.String")
+    fips_code = _q.Property("FIPSCode", _q.StringExpr, "Edm.String")
+    census_code = _q.Property("CensusCode", _q.StringExpr, "Edm.String")
+    geo_result = _q.Property("GeoResult", _q.StringExpr, "Edm.String")
+    lang_code = _q.Property("LangCode", _q.StringExpr, "Edm.String")
+    is_active = _q.Property("IsActive", _q.BoolExpr, "Edm.Boolean")
+    is_poor_performer = _q.Property("IsPoorPerformer", _q.BoolExpr, "Edm.Boolean")
+    is_lead_held = _q.Property("IsLeadHeld", _q.BoolExpr, "Edm.Boolean")
+    is_psi_disabled = _q.Property("IsPsiDisabled", _q.BoolExpr, "Edm.Boolean")
+    is_nurture_stream_disabled = _q.Property(
+        "IsNurtureStreamDisabled", _q.BoolExpr, "Edm.Boolean"
+    )
+    application_context_id = _q.Property(
+        "ApplicationContextId", _q.IntExpr, "Edm.Int32"
+    )
+    create_date = _q.Property("CreateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    update_date = _q.Property("UpdateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    create_account_id = _q.Property("CreateAccountId", _q.IntExpr, "Edm.Int32")
+    update_account_id = _q.Property("UpdateAccountId", _q.IntExpr, "Edm.Int32")
+    legacy_dealer_id = _q.Property("LegacyDealerId", _q.IntExpr, "Edm.Int32")
+    latitude = _q.Property("Latitude", _q.DecimalExpr, "Edm.Decimal")
+    longitude = _q.Property("Longitude", _q.DecimalExpr, "Edm.Decimal")
+    dealer_group_id = _q.Property("DealerGroupId", _q.IntExpr, "Edm.Int32")
+    dealer_groupcode = _q.Property("DealerGroupcode", _q.StringExpr, "Edm.String")
+    salesperson_assignment_type_id = _q.Property(
+        "SalespersonAssignmentTypeId", _q.IntExpr, "Edm.Int32"
+    )
+    salesperson_assignment_type_code = _q.Property(
+        "SalespersonAssignmentTypeCode", _q.StringExpr, "Edm.String"
+    )
+    time_zone = _q.Property("TimeZone", _q.StringExpr, "Edm.String")
+    is_reroute_away_disabled = _q.Property(
+        "IsRerouteAwayDisabled", _q.BoolExpr, "Edm.Boolean"
+    )
+    products: _q.NestedCollection[QProduct] = _q.NestedCollection(
+        "Products", "QProduct"
+    )

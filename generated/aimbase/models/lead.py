@@ -13,13 +13,19 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 if _t.TYPE_CHECKING:
     from .customs import Customs
+    from .customs import QCustoms
     from .dealer import Dealer
+    from .dealer import QDealer
     from .metadata import Metadata
+    from .metadata import QMetadata
     from .product import Product
+    from .product import QProduct
     from .prospect import Prospect
+    from .prospect import QProspect
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -264,3 +270,60 @@ class Lead(_rt.ODataModel):
 
     product: Product | None = _attrs.field(default=None, metadata=_rt.wire("Product"))
     """The product the lead is about; expandable with $expand=Product."""
+
+
+class QLead(_q.QueryType):
+    """Typed paths of Lead, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Lead"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    external_id = _q.Property("ExternalId", _q.StringExpr, "Edm.String")
+    lead_uid = _q.Property("LeadUid", _q.GuidExpr, "Edm.Guid")
+    prospect_id = _q.Property("ProspectId", _q.IntExpr, "Edm.Int32")
+    dealer_id = _q.Property("DealerId", _q.IntExpr, "Edm.Int32")
+    product_id = _q.Property("ProductId", _q.IntExpr, "Edm.Int32")
+    lead_date = _q.Property("LeadDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    viewed_date = _q.Property("ViewedDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    event = _q.Property("Event", _q.StringExpr, "Edm.String")
+    score = _q.Property("Score", _q.IntExpr, "Edm.Int32")
+    create_date = _q.Property("CreateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    update_date = _q.Property("UpdateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    create_account_id = _q.Property("CreateAccountId", _q.IntExpr, "Edm.Int32")
+    update_account_id = _q.Property("UpdateAccountId", _q.IntExpr, "Edm.Int32")
+    sent_date = _q.Property("SentDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    medium = _q.Property("Medium", _q.StringExpr, "Edm.String")
+    term = _q.Property("Term", _q.StringExpr, "Edm.String")
+    content = _q.Property("Content", _q.StringExpr, "Edm.String")
+    score_text = _q.Property("ScoreText", _q.StringExpr, "Edm.String")
+    prospect_interest_id = _q.Property("ProspectInterestId", _q.IntExpr, "Edm.Int32")
+    is_active = _q.Property("IsActive", _q.BoolExpr, "Edm.Boolean")
+    staging_lead_id = _q.Property("StagingLeadId", _q.IntExpr, "Edm.Int32")
+    dealer_distance = _q.Property("DealerDistance", _q.IntExpr, "Edm.Int32")
+    dealer_distance_miles = _q.Property(
+        "DealerDistanceMiles", _q.DecimalExpr, "Edm.Decimal"
+    )
+    dealer_match_type = _q.Property("DealerMatchType", _q.StringExpr, "Edm.String")
+    is_qualified = _q.Property("IsQualified", _q.BoolExpr, "Edm.Boolean")
+    follow_up_status_code = _q.Property(
+        "FollowUpStatusCode", _q.StringExpr, "Edm.String"
+    )
+    purchase_status_code = _q.Property(
+        "PurchaseStatusCode", _q.StringExpr, "Edm.String"
+    )
+    lead_type_code = _q.Property("LeadTypeCode", _q.StringExpr, "Edm.String")
+    lead_category_code = _q.Property("LeadCategoryCode", _q.StringExpr, "Edm.String")
+    lead_source_code = _q.Property("LeadSourceCode", _q.StringExpr, "Edm.String")
+    lead_campaign_code = _q.Property("LeadCampaignCode", _q.StringExpr, "Edm.String")
+    lead_status_code = _q.Property("LeadStatusCode", _q.StringExpr, "Edm.String")
+    program = _q.Property("Program", _q.StringExpr, "Edm.String")
+    condition_code = _q.Property("ConditionCode", _q.StringExpr, "Edm.String")
+    oem_manufacturer_code = _q.Property(
+        "OemManufacturerCode", _q.StringExpr, "Edm.String"
+    )
+    oem_dealer_number = _q.Property("OemDealerNumber", _q.StringExpr, "Edm.String")
+    delivery_option = _q.Property("DeliveryOption", _q.StringExpr, "Edm.String")
+    customs: _q.Nested[QCustoms] = _q.Nested("Customs", "QCustoms")
+    metadata: _q.Nested[QMetadata] = _q.Nested("Metadata", "QMetadata")
+    prospect: _q.Nested[QProspect] = _q.Nested("Prospect", "QProspect")
+    dealer: _q.Nested[QDealer] = _q.Nested("Dealer", "QDealer")
+    product: _q.Nested[QProduct] = _q.Nested("Product", "QProduct")

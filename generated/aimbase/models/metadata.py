@@ -10,6 +10,7 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -20,5 +21,11 @@ class Metadata(_rt.ODataModel):
     Open type: properties the schema does not declare are kept in
     `dynamic_properties`.
     """
+
+    __odata_type__ = "AimbaseOData.Metadata"
+
+
+class QMetadata(_q.QueryType):
+    """Typed paths of Metadata, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Metadata"

@@ -11,10 +11,13 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 if _t.TYPE_CHECKING:
     from .brand import Brand
+    from .brand import QBrand
     from .product_category import ProductCategory
+    from .product_category import QProductCategory
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -168,3 +171,50 @@ class Product(_rt.ODataModel):
     """The product's category; implied by the documented query
     Product($expand=Brand,ProductCategory).
     """
+
+
+class QProduct(_q.QueryType):
+    """Typed paths of Product, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Product"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    name = _q.Property("Name", _q.StringExpr, "Edm.String")
+    manufacturer_plant_id = _q.Property("ManufacturerPlantId", _q.IntExpr, "Edm.Int32")
+    product_type_id = _q.Property("ProductTypeId", _q.IntExpr, "Edm.Int32")
+    sku_id = _q.Property("SkuId", _q.IntExpr, "Edm.Int32")
+    model = _q.Property("Model", _q.StringExpr, "Edm.String")
+    model_year = _q.Property("ModelYear", _q.IntExpr, "Edm.Int32")
+    code = _q.Property("Code", _q.StringExpr, "Edm.String")
+    code_override = _q.Property("CodeOverride", _q.StringExpr, "Edm.String")
+    display_order = _q.Property("DisplayOrder", _q.IntExpr, "Edm.Int32")
+    is_active = _q.Property("IsActive", _q.BoolExpr, "Edm.Boolean")
+    legacy_product_key = _q.Property("LegacyProductKey", _q.StringExpr, "Edm.String")
+    application_context_id = _q.Property(
+        "ApplicationContextId", _q.IntExpr, "Edm.Int32"
+    )
+    create_date = _q.Property("CreateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    update_date = _q.Property("UpdateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    create_account_id = _q.Property("CreateAccountId", _q.IntExpr, "Edm.Int32")
+    update_account_id = _q.Property("UpdateAccountId", _q.IntExpr, "Edm.Int32")
+    legacy_product_id = _q.Property("LegacyProductId", _q.IntExpr, "Edm.Int32")
+    product_category_id = _q.Property("ProductCategoryId", _q.IntExpr, "Edm.Int32")
+    brand_id = _q.Property("BrandId", _q.IntExpr, "Edm.Int32")
+    product_category_code = _q.Property(
+        "ProductCategoryCode", _q.StringExpr, "Edm.String"
+    )
+    product_type_code = _q.Property("ProductTypeCode", _q.StringExpr, "Edm.String")
+    product_brand_code = _q.Property("ProductBrandCode", _q.StringExpr, "Edm.String")
+    manufacturer_plant_code = _q.Property(
+        "ManufacturerPlantCode", _q.StringExpr, "Edm.String"
+    )
+    sku_code = _q.Property("SkuCode", _q.StringExpr, "Edm.String")
+    application_context_code = _q.Property(
+        "ApplicationContextCode", _q.StringExpr, "Edm.String"
+    )
+    dealer_must_carry_for_locator = _q.Property(
+        "DealerMustCarryForLocator", _q.BoolExpr, "Edm.Boolean"
+    )
+    brand: _q.Nested[QBrand] = _q.Nested("Brand", "QBrand")
+    product_category: _q.Nested[QProductCategory] = _q.Nested(
+        "ProductCategory", "QProductCategory"
+    )

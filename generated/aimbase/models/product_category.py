@@ -11,6 +11,7 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -64,3 +65,18 @@ class ProductCategory(_rt.ODataModel):
         default=None, metadata=_rt.wire("UpdateDate")
     )
     """When the category record was last changed; null if it never was."""
+
+
+class QProductCategory(_q.QueryType):
+    """Typed paths of ProductCategory, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.ProductCategory"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    parent_id = _q.Property("ParentId", _q.IntExpr, "Edm.Int32")
+    level = _q.Property("Level", _q.IntExpr, "Edm.Int32")
+    name = _q.Property("Name", _q.StringExpr, "Edm.String")
+    code = _q.Property("Code", _q.StringExpr, "Edm.String")
+    flattened_code = _q.Property("FlattenedCode", _q.StringExpr, "Edm.String")
+    flattened_name = _q.Property("FlattenedName", _q.StringExpr, "Edm.String")
+    create_date = _q.Property("CreateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    update_date = _q.Property("UpdateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")

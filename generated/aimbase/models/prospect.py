@@ -13,10 +13,13 @@ import typing as _t
 import attrs as _attrs
 
 from codegen import runtime as _rt
+from codegen.runtime import query as _q
 
 if _t.TYPE_CHECKING:
     from .company import Company
+    from .company import QCompany
     from .customs import Customs
+    from .customs import QCustoms
 
 
 @_attrs.define(kw_only=True, eq=False, repr=False)
@@ -302,3 +305,73 @@ class Prospect(_rt.ODataModel):
     """The prospect's company, when one applies. Its existence is implied by the
     documented query Prospect($expand=Company).
     """
+
+
+class QProspect(_q.QueryType):
+    """Typed paths of Prospect, for filters, $orderby, $select and $expand."""
+
+    __odata_type__ = "AimbaseOData.Prospect"
+    id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
+    external_id = _q.Property("ExternalId", _q.StringExpr, "Edm.String")
+    prospect_uid = _q.Property("ProspectUid", _q.GuidExpr, "Edm.Guid")
+    prospect_aggregation_id = _q.Property(
+        "ProspectAggregationId", _q.IntExpr, "Edm.Int32"
+    )
+    company_id = _q.Property("CompanyId", _q.IntExpr, "Edm.Int32")
+    last_name = _q.Property("LastName", _q.StringExpr, "Edm.String")
+    first_name = _q.Property("FirstName", _q.StringExpr, "Edm.String")
+    title = _q.Property("Title", _q.StringExpr, "Edm.String")
+    address1 = _q.Property("Address1", _q.StringExpr, "Edm.String")
+    address2 = _q.Property("Address2", _q.StringExpr, "Edm.String")
+    city = _q.Property("City", _q.StringExpr, "Edm.String")
+    state = _q.Property("State", _q.StringExpr, "Edm.String")
+    postal_code = _q.Property("PostalCode", _q.StringExpr, "Edm.String")
+    zip4 = _q.Property("ZIP4", _q.StringExpr, "Edm.String")
+    company_name = _q.Property("CompanyName", _q.StringExpr, "Edm.String")
+    company_title = _q.Property("CompanyTitle", _q.StringExpr, "Edm.String")
+    county = _q.Property("County", _q.StringExpr, "Edm.String")
+    country = _q.Property("Country", _q.StringExpr, "Edm.String")
+    home_phone = _q.Property("HomePhone", _q.StringExpr, "Edm.String")
+    work_phone = _q.Property("WorkPhone", _q.StringExpr, "Edm.String")
+    fax = _q.Property("Fax", _q.StringExpr, "Edm.String")
+    email = _q.Property("Email", _q.StringExpr, "Edm.String")
+    phone_refused = _q.Property("PhoneRefused", _q.BoolExpr, "Edm.Boolean")
+    text_refused = _q.Property("TextRefused", _q.BoolExpr, "Edm.Boolean")
+    mail_refused = _q.Property("MailRefused", _q.BoolExpr, "Edm.Boolean")
+    fips_code = _q.Property("FIPSCode", _q.StringExpr, "Edm.String")
+    census_code = _q.Property("CensusCode", _q.StringExpr, "Edm.String")
+    cass_certified = _q.Property("CassCertified", _q.BoolExpr, "Edm.Boolean")
+    country_code = _q.Property("CountryCode", _q.StringExpr, "Edm.String")
+    mobile_phone = _q.Property("MobilePhone", _q.StringExpr, "Edm.String")
+    addr_status = _q.Property("AddrStatus", _q.StringExpr, "Edm.String")
+    addr_error = _q.Property("AddrError", _q.StringExpr, "Edm.String")
+    lang_code = _q.Property("LangCode", _q.StringExpr, "Edm.String")
+    cass_override = _q.Property("CassOverride", _q.BoolExpr, "Edm.Boolean")
+    is_active = _q.Property("IsActive", _q.BoolExpr, "Edm.Boolean")
+    is_invalid_email = _q.Property("IsInvalidEmail", _q.BoolExpr, "Edm.Boolean")
+    is_address_cleaned = _q.Property("IsAddressCleaned", _q.BoolExpr, "Edm.Boolean")
+    email_refused = _q.Property("EmailRefused", _q.BoolExpr, "Edm.Boolean")
+    score = _q.Property("Score", _q.IntExpr, "Edm.Int32")
+    score_text = _q.Property("ScoreText", _q.StringExpr, "Edm.String")
+    legacy_customer_id = _q.Property("LegacyCustomerId", _q.IntExpr, "Edm.Int32")
+    origin_prospect_type = _q.Property(
+        "OriginProspectType", _q.StringExpr, "Edm.String"
+    )
+    current_prospect_type = _q.Property(
+        "CurrentProspectType", _q.StringExpr, "Edm.String"
+    )
+    competitive_brand = _q.Property("CompetitiveBrand", _q.StringExpr, "Edm.String")
+    latitude = _q.Property("Latitude", _q.DecimalExpr, "Edm.Decimal")
+    longitude = _q.Property("Longitude", _q.DecimalExpr, "Edm.Decimal")
+    is_nurtured = _q.Property("IsNurtured", _q.BoolExpr, "Edm.Boolean")
+    home_phone_numeric = _q.Property("HomePhoneNumeric", _q.StringExpr, "Edm.String")
+    work_phone_numeric = _q.Property("WorkPhoneNumeric", _q.StringExpr, "Edm.String")
+    mobile_phone_numeric = _q.Property(
+        "MobilePhoneNumeric", _q.StringExpr, "Edm.String"
+    )
+    create_date = _q.Property("CreateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    update_date = _q.Property("UpdateDate", _q.DateTimeExpr, "Edm.DateTimeOffset")
+    create_account_id = _q.Property("CreateAccountId", _q.IntExpr, "Edm.Int32")
+    update_account_id = _q.Property("UpdateAccountId", _q.IntExpr, "Edm.Int32")
+    customs: _q.Nested[QCustoms] = _q.Nested("Customs", "QCustoms")
+    company: _q.Nested[QCompany] = _q.Nested("Company", "QCompany")

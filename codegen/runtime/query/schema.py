@@ -1,0 +1,99 @@
+"""The base of generated query types (`QLead`) and the descriptors that turn attributes into paths.
+
+`QLead.score` is an `IntExpr` for the path `Score`; `QLead.prospect` is a `QProspect` whose paths start with
+`Prospect/`, so `QLead.prospect.state == "CA"` renders `Prospect/State eq 'CA'`, at any depth. Query types
+have no public methods or attributes of their own, so no property name can clash with them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from ..model import package_of
+from .expressions import CollectionExpr, Expression
+from .nodes import Node, PathRef
+
+X = TypeVar("X", bound=Expression)
+Q = TypeVar("Q", bound="QueryType")
+
+
+class QueryType:
+    """Base of generated query types. An instance is the type reached by a path (`_prefix`)."""
+
+    __slots__ = ("_prefix",)
+    __odata_type__ = ""
+
+    def __init__(self, prefix: tuple[str, ...] = ()) -> None:
+        self._prefix = prefix
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({'/'.join(self._prefix)!r})"
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"{self!r} is a path, not a filter; compare one of its properties instead")
+
+
+def path_of(target: QueryType | Expression) -> tuple[str, ...]:
+    """The segments of a navigation (`QLead.prospect`) or property path (`QLead.score`)."""
+    if isinstance(target, QueryType):
+        return target._prefix
+    node = target._node
+    if isinstance(node, PathRef):
+        return node.segments
+    raise TypeError(f"{target!r} is an expression, not a property path")
+
+
+def _prefix(instance: QueryType | None) -> tuple[str, ...]:
+    return instance._prefix if instance is not None else ()
+
+
+class Property(Generic[X]):
+    """A primitive, enum or primitive-collection property: `score = Property("Score", IntExpr, "Edm.Int32")`."""
+
+    __slots__ = ("wire_name", "_make", "_edm_type")
+
+    def __init__(self, wire_name: str, make: Callable[[Node, str | None], X], edm_type: str | None = None) -> None:
+        self.wire_name = wire_name
+        self._make = make
+        self._edm_type = edm_type
+
+    def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> X:
+        return self._make(PathRef((*_prefix(instance), self.wire_name)), self._edm_type)
+
+
+class _Target(Generic[Q]):
+    """A query type named lazily, so generated modules import each other only for type checkers."""
+
+    __slots__ = ("wire_name", "_target_name", "_target")
+
+    def __init__(self, wire_name: str, target: str) -> None:
+        self.wire_name = wire_name
+        self._target_name = target
+        self._target: type[Q] | None = None
+
+    def _resolve(self, owner: type[QueryType]) -> type[Q]:
+        if self._target is None:
+            found: Any = getattr(importlib.import_module(package_of(owner)), self._target_name)
+            self._target = found
+        return self._target
+
+
+class Nested(_Target[Q]):
+    """A single-valued navigation or complex property: `prospect = Nested("Prospect", "QProspect")`."""
+
+    __slots__ = ()
+
+    def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> Q:
+        return self._resolve(owner)((*_prefix(instance), self.wire_name))
+
+
+class NestedCollection(_Target[Q]):
+    """A collection of entities or complex values; its lambdas offer the member's query type."""
+
+    __slots__ = ()
+
+    def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> CollectionExpr[Q]:
+        target = self._resolve(owner)
+        return CollectionExpr(PathRef((*_prefix(instance), self.wire_name)), None, lambda var: target(var.segments))
