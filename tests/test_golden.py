@@ -47,8 +47,7 @@ def test_committed_aimbase_matches_a_fresh_generation() -> None:
 @pytest.mark.parametrize("package", sorted(DOCUMENTS))
 def test_generated_package_imports_and_resolves_every_class(generated_root: Path, package: str) -> None:
     # Each class's type hints are resolved, which imports every type it refers to.
-    code = textwrap.dedent(
-        f"""
+    code = textwrap.dedent(f"""
         import {package} as pkg
         from codegen.runtime import ODataModel
         from codegen.runtime.query import QueryType
@@ -64,8 +63,7 @@ def test_generated_package_imports_and_resolves_every_class(generated_root: Path
                     str(getattr(query, name))
         assert len(queries) == len(models)
         print(len(models), len(classes) - 2 * len(models))
-        """
-    )
+        """)
     result = _python(code, generated_root, ROOT)
     assert result.returncode == 0, result.stderr
     models, enums = map(int, result.stdout.split())
