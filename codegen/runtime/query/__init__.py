@@ -27,7 +27,9 @@ from .expressions import (
     now,
     raw,
 )
+from .keys import Key, KeyValue, entity_path, key_predicate
 from .literals import format_literal, percent_encode
+from .options import Expand, OrderKey, Query, asc, desc, encode_expression, expand
 from .schema import Nested, NestedCollection, Property, QueryType, path_of
 
 __all__ = [
@@ -41,21 +43,32 @@ __all__ = [
     "DurationExpr",
     "EnumExpr",
     "Equatable",
+    "Expand",
     "Expression",
     "FloatExpr",
     "GuidExpr",
     "IntExpr",
+    "Key",
+    "KeyValue",
     "Nested",
     "NestedCollection",
     "Numeric",
+    "OrderKey",
     "Property",
+    "Query",
     "QueryType",
     "StringExpr",
     "TimeExpr",
     "UntypedExpr",
+    "asc",
     "collection_of",
+    "desc",
+    "encode_expression",
+    "entity_path",
     "enum_of",
+    "expand",
     "format_literal",
+    "key_predicate",
     "now",
     "path_of",
     "percent_encode",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Generic, NoReturn, TypeVar
 
+from .literals import format_literal
 from .nodes import Binary, Call, Junction, Lambda, ListOf, Literal, Negate, Node, Not, PathRef, Raw, render
 
 V = TypeVar("V")
@@ -64,7 +65,7 @@ class Expression:
         if wrong_bool or not isinstance(other, accepts):
             expected = " or ".join(t.__name__ for t in accepts)
             raise TypeError(f"{self} takes {expected}, not {type(other).__name__} {other!r}")
-        return Literal(other, self._edm)
+        return _literal(other, self._edm)
 
     def _accepted_types(self) -> tuple[type, ...]:
         return self._accepts
@@ -87,10 +88,18 @@ class Equatable(Expression, Generic[V]):
         return self._compare("ne", other)
 
     def in_(self, values: Iterable[V]) -> BoolExpr:
-        items = tuple(self._operand(value) for value in values)
+        if isinstance(values, (str, bytes)):
+            raise TypeError(f"{self}.in_() takes a list of values, not the single {type(values).__name__} {values!r}")
+        items = tuple(self._in_item(value) for value in values)
         if not items:
             raise ValueError(f"{self}.in_() needs at least one value")
         return BoolExpr(Binary("in", self._node, ListOf(items)))
+
+    def _in_item(self, value: object) -> Node:
+        # The ABNF's listExpr holds primitive literals only: `Name in (Name,City)` is not OData.
+        if isinstance(value, Expression):
+            raise TypeError(f"{self}.in_() takes values, not the expression {value!r}")
+        return self._operand(value)
 
 
 class Comparable(Equatable[V]):
@@ -188,6 +197,13 @@ class StringExpr(Comparable[str]):
         return Call(function, (self._node, operand))
 
 
+def _literal(value: object, edm_type: str | None) -> Literal:
+    """A literal node, formatted once now so that a value with no literal (a naive datetime, an Int32 out of
+    range, a datetime for an Edm.Date) fails where the expression is written, not when it is rendered."""
+    format_literal(value, edm_type)
+    return Literal(value, edm_type)
+
+
 def _string_literal(owner: Expression, value: object) -> Node:
     if not isinstance(value, str):
         raise TypeError(f"{owner} takes str, not {type(value).__name__} {value!r}")
@@ -199,7 +215,7 @@ def _int_operand(value: object) -> Node:
         return value._node
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an int, not {type(value).__name__} {value!r}")
-    return Literal(value, "Edm.Int32")
+    return _literal(value, "Edm.Int32")
 
 
 class Numeric(Comparable[V]):
@@ -242,6 +258,12 @@ class Numeric(Comparable[V]):
 
     def __rmul__(self: NumericSelf, other: V) -> NumericSelf:
         return self._arithmetic("mul", other, reflected=True)
+
+    def __rtruediv__(self: NumericSelf, other: V) -> NumericSelf:
+        return self._arithmetic("div", other, reflected=True)
+
+    def __rmod__(self: NumericSelf, other: V) -> NumericSelf:
+        return self._arithmetic("mod", other, reflected=True)
 
     def __neg__(self: NumericSelf) -> NumericSelf:
         return type(self)(Negate(self._node), self._edm)

@@ -1,7 +1,8 @@
 """The untyped syntax tree of an OData expression, and the one visitor that renders it as `$filter` text.
 
 Nodes are small immutable values. Typed expressions (`expressions.py`) build them; nothing else does. The
-renderer adds parentheses only where operator precedence (OData URL Conventions 5.1.1.15) needs them.
+renderer adds parentheses only where operator precedence (OData URL Conventions 5.1.1.15) or the ABNF needs
+them, plus the few groupings the comments in `render` explain (`not (A in (1))`, `-(-A)`, `A add (B add C)`).
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ class Raw(Node):
     text: str
 
 
-# Higher binds tighter. Unary operators and primaries sit above every binary operator.
+# Higher binds tighter (URL Conventions 4.01, 5.1.1.15). `has` and `in` are in the Primary group there, above
+# the unary and arithmetic operators: `(Score add 1) in (1,2)` needs its parentheses, `Score add 1 in (1,2)`
+# would mean `Score add (1 in (1,2))`. Paths, calls and literals sit above everything.
 _PRECEDENCE = {
     "or": 1,
     "and": 2,
@@ -94,17 +97,17 @@ _PRECEDENCE = {
     "ge": 4,
     "lt": 4,
     "le": 4,
-    "has": 4,
-    "in": 4,
     "add": 5,
     "sub": 5,
     "mul": 6,
     "div": 6,
     "divby": 6,
     "mod": 6,
+    "has": 8,
+    "in": 8,
 }
 _UNARY = 7
-_PRIMARY = 8
+_PRIMARY = 9
 # a - (b - c) and a div (b div c) need their parentheses; a add (b add c) would not, but keeping the
 # grouping the user wrote is what a reader of the URL expects.
 _LEFT_ASSOCIATIVE = frozenset(_PRECEDENCE) - {"and", "or"}
@@ -129,13 +132,19 @@ def render(node: Node) -> str:
     if isinstance(node, Binary):
         level = _PRECEDENCE[node.operator]
         right_level = level + 1 if node.operator in _LEFT_ASSOCIATIVE else level
-        return f"{_operand(node.left, level)} {node.operator} {_operand(node.right, right_level)}"
+        # The ABNF's inExpr and hasExpr end with their list or enum literal, so `A in (1,2) eq false` and
+        # `Style has X eq true` do not parse: an `in` or `has` on the left of an operator is grouped.
+        left_level = _PRIMARY if isinstance(node.left, Binary) and node.left.operator in ("in", "has") else level
+        return f"{_operand(node.left, left_level)} {node.operator} {_operand(node.right, right_level)}"
     if isinstance(node, Junction):
         level = _PRECEDENCE[node.operator]
         return f" {node.operator} ".join(_operand(operand, level) for operand in node.operands)
     if isinstance(node, Not):
+        # `not (Style has X)` keeps its parentheses although `has` binds tighter than `not`: a parser that gives
+        # `has` and `in` the precedence of a comparison would read `not Style has X` as `(not Style) has X`.
         return f"not {_operand(node.operand, _PRIMARY)}"
     if isinstance(node, Negate):
+        # `-(-A)`, never `--A`; `-(A add 1)` needs the parentheses anyway.
         return f"-{_operand(node.operand, _PRIMARY)}"
     if isinstance(node, Call):
         return f"{node.function}({','.join(render(argument) for argument in node.arguments)})"
