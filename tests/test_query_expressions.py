@@ -701,3 +701,14 @@ def test_lambda_predicate_must_return_a_filter(svc: Any) -> None:
         svc.t.QPerson.emails.all(lambda e: e)
     with pytest.raises(TypeError):
         svc.t.QPerson.emails.all()  # all() needs a predicate (`Products/all()` is not OData)
+
+
+def test_navigation_null_tests() -> None:
+    assert str(QLead.prospect == None) == "Prospect eq null"  # noqa: E711
+    assert str(QLead.prospect.company != None) == "Prospect/Company ne null"  # noqa: E711
+
+
+@pytest.mark.parametrize("other", ["CA", 0, QLead.dealer])
+def test_navigation_compared_with_a_value_raises(other: object) -> None:
+    with pytest.raises(TypeError, match="can only be compared with None"):
+        QLead.prospect == other  # noqa: B015

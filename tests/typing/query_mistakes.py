@@ -63,8 +63,8 @@ QLead.lead_uid.in_(["cc16dda6-8c50-483b-a928-cc506817cc33"])  # E: List item 0 h
 raw(QLead.score > 1)  # E: Argument 1 to "raw" has incompatible type "BoolExpr"; expected "str"
 where(QLead.score)  # E: Argument 1 to "where" has incompatible type "IntExpr"; expected "BoolExpr"
 where(QLead.prospect)  # E: Argument 1 to "where" has incompatible type "QProspect"; expected "BoolExpr"
-QLead.prospect == "CA"  # E: Non-overlapping equality check (left operand type: "QProspect"
-QLead.prospect == QLead.dealer  # E: Non-overlapping equality check (left operand type: "QProspect"
+where(QLead.prospect == "CA")  # E: Argument 1 to "where" has incompatible type "bool"
+where(QLead.prospect == QLead.dealer)  # E: Unsupported operand types for == ("QProspect" and "QDealer")
 
 # `==` and `!=` with a value of the wrong type: mypy falls back to the value's own `__eq__(object)` and types the
 # comparison `bool`, so it is reported where the comparison is used as a filter, not where it is written.
@@ -87,7 +87,6 @@ QLead.score > False  # mypy misses: bool is a subtype of int
 QLead.score == 2**31  # mypy misses: Edm.Int32 range (ValueError when written)
 QLead.lead_date > datetime(2016, 8, 29)  # mypy misses: a naive datetime is a datetime (ValueError)
 QLead.medium.in_("email")  # mypy misses: a str is an Iterable[str] (TypeError at run time)
-QLead.prospect == None  # mypy misses: a navigation has no `eq null` yet; this is Python's False  # noqa: E711
 if QLead.score == 10:  # mypy misses: __bool__ is NoReturn, the branch is just unreachable (TypeError)
     pass
 (QLead.score == 10) and (QLead.id == 1)  # mypy misses: `and` calls __bool__ (TypeError at run time)
@@ -97,6 +96,7 @@ if QLead.score == 10:  # mypy misses: __bool__ is NoReturn, the branch is just u
 assert_type((QLead.score > 10) & (QLead.prospect.state == "CA"), BoolExpr)
 assert_type(QLead.score == 10, BoolExpr)
 assert_type(QLead.score != None, BoolExpr)  # noqa: E711
+assert_type(QLead.prospect == None, BoolExpr)  # noqa: E711
 assert_type(10 < QLead.score, BoolExpr)
 assert_type(QLead.medium >= QLead.term, BoolExpr)
 assert_type(QLead.score.in_([1, 2, 3]), BoolExpr)

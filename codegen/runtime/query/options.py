@@ -40,7 +40,6 @@ OData 4 form. `$expand` items end at a navigation property, possibly behind comp
 
 from __future__ import annotations
 
-import importlib
 import re
 import weakref
 from collections.abc import Sequence
@@ -48,7 +47,6 @@ from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 import attrs
 
-from ..model import package_of
 from .expressions import BoolExpr, CollectionExpr, Expression
 from .keys import Key, entity_path
 from .literals import percent_encode
@@ -130,7 +128,6 @@ _Member: TypeAlias = "Property[Any] | Nested[Any] | NestedCollection[Any]"
 
 # Per query class, weakly: a generated package can be unloaded (tests do).
 _MEMBERS: weakref.WeakKeyDictionary[type[QueryType], dict[str, tuple[str, _Member]]] = weakref.WeakKeyDictionary()
-_IS_ENTITY: weakref.WeakKeyDictionary[type[QueryType], bool | None] = weakref.WeakKeyDictionary()
 
 
 def _members(cls: type[QueryType]) -> dict[str, tuple[str, _Member]]:
@@ -144,29 +141,6 @@ def _members(cls: type[QueryType]) -> dict[str, tuple[str, _Member]]:
                     found[value.wire_name] = (attribute, value)
         _MEMBERS[cls] = found
     return found
-
-
-def _is_entity(cls: type[QueryType]) -> bool | None:
-    """True for an entity type, False for a complex type, None when the model class cannot be found.
-
-    Generated query types do not say their kind; their model class does: an entity type has a key
-    (`__odata_key__`), a complex type none. (An abstract entity type without a key reads as complex.)
-    """
-    if cls not in _IS_ENTITY:
-        _IS_ENTITY[cls] = _model_has_key(cls)
-    return _IS_ENTITY[cls]
-
-
-def _model_has_key(cls: type[QueryType]) -> bool | None:
-    try:
-        package = importlib.import_module(package_of(cls))
-    except ImportError:
-        return None
-    export = getattr(package, "__odata_types__", {}).get(cls.__odata_type__)
-    model = getattr(package, export, None) if isinstance(export, str) else None
-    if model is None:
-        return None
-    return bool(getattr(model, "__odata_key__", ()))
 
 
 @attrs.frozen
@@ -201,7 +175,9 @@ def _walk(root: type[QueryType], path: Path, where: str) -> tuple[_Step, ...]:
             steps.append(_Step(segment, "property", cls, attribute, None))
             continue
         target: type[QueryType] = member._resolve(cls)
-        steps.append(_Step(segment, "complex" if _is_entity(target) is False else "entity", cls, attribute, target))
+        steps.append(
+            _Step(segment, "entity" if target.__odata_kind__ == "entity" else "complex", cls, attribute, target)
+        )
         cls = target
     return tuple(steps)
 

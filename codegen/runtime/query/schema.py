@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from ..model import package_of
-from .expressions import CollectionExpr, Expression
-from .nodes import Node, PathRef
+from .expressions import BoolExpr, CollectionExpr, Expression
+from .nodes import Binary, Literal, Node, PathRef
 
 X = TypeVar("X", bound=Expression)
 Q = TypeVar("Q", bound="QueryType")
@@ -23,7 +23,9 @@ class QueryType:
     """Base of generated query types. An instance is the type reached by a path (`_prefix`)."""
 
     __slots__ = ("_prefix",)
+    # Set by each generated class: its qualified OData type name, and "entity" or "complex".
     __odata_type__ = ""
+    __odata_kind__ = ""
 
     def __init__(self, prefix: tuple[str, ...] = ()) -> None:
         self._prefix = prefix
@@ -33,6 +35,20 @@ class QueryType:
 
     def __bool__(self) -> bool:
         raise TypeError(f"{self!r} is a path, not a filter; compare one of its properties instead")
+
+    def __eq__(self, other: None) -> BoolExpr:  # type: ignore[override]
+        """`QLead.prospect == None`: `Prospect eq null`, the only comparison a navigation path has."""
+        return self._null_test("eq", other)
+
+    def __ne__(self, other: None) -> BoolExpr:  # type: ignore[override]
+        return self._null_test("ne", other)
+
+    __hash__ = None  # type: ignore[assignment]  # == builds an expression
+
+    def _null_test(self, operator: str, other: object) -> BoolExpr:
+        if other is not None or not self._prefix:
+            raise TypeError(f"{self!r} can only be compared with None (a null test), not {other!r}")
+        return BoolExpr(Binary(operator, PathRef(self._prefix), Literal(None)))
 
 
 def path_of(target: QueryType | Expression) -> tuple[str, ...]:

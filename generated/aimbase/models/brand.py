@@ -54,6 +54,7 @@ class QBrand(_q.QueryType):
     """Typed paths of Brand, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Brand"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     code = _q.Property("Code", _q.StringExpr, "Edm.String")
     name = _q.Property("Name", _q.StringExpr, "Edm.String")

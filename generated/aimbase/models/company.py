@@ -36,5 +36,6 @@ class QCompany(_q.QueryType):
     """Typed paths of Company, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Company"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     name = _q.Property("Name", _q.StringExpr, "Edm.String")

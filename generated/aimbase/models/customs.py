@@ -29,3 +29,4 @@ class QCustoms(_q.QueryType):
     """Typed paths of Customs, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Customs"
+    __odata_kind__ = "complex"

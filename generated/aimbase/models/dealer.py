@@ -257,6 +257,7 @@ class QDealer(_q.QueryType):
     """Typed paths of Dealer, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Dealer"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     name = _q.Property("Name", _q.StringExpr, "Edm.String")
     dealer_type_id = _q.Property("DealerTypeId", _q.IntExpr, "Edm.Int32")

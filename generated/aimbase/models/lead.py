@@ -276,6 +276,7 @@ class QLead(_q.QueryType):
     """Typed paths of Lead, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Lead"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     external_id = _q.Property("ExternalId", _q.StringExpr, "Edm.String")
     lead_uid = _q.Property("LeadUid", _q.GuidExpr, "Edm.Guid")

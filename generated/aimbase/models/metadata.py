@@ -29,3 +29,4 @@ class QMetadata(_q.QueryType):
     """Typed paths of Metadata, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Metadata"
+    __odata_kind__ = "complex"

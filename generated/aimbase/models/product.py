@@ -177,6 +177,7 @@ class QProduct(_q.QueryType):
     """Typed paths of Product, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Product"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     name = _q.Property("Name", _q.StringExpr, "Edm.String")
     manufacturer_plant_id = _q.Property("ManufacturerPlantId", _q.IntExpr, "Edm.Int32")

@@ -71,6 +71,7 @@ class QProductCategory(_q.QueryType):
     """Typed paths of ProductCategory, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.ProductCategory"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     parent_id = _q.Property("ParentId", _q.IntExpr, "Edm.Int32")
     level = _q.Property("Level", _q.IntExpr, "Edm.Int32")

@@ -311,6 +311,7 @@ class QProspect(_q.QueryType):
     """Typed paths of Prospect, for filters, $orderby, $select and $expand."""
 
     __odata_type__ = "AimbaseOData.Prospect"
+    __odata_kind__ = "entity"
     id = _q.Property("Id", _q.IntExpr, "Edm.Int32")
     external_id = _q.Property("ExternalId", _q.StringExpr, "Edm.String")
     prospect_uid = _q.Property("ProspectUid", _q.GuidExpr, "Edm.Guid")
