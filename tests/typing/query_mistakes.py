@@ -35,8 +35,8 @@ QLead.lead_date > date(2016, 8, 29)  # E: Unsupported operand types for > ("Date
 QLead.lead_date >= "2016-08-29"  # E: Unsupported operand types for >= ("DateTimeExpr" and "str")
 QLead.lead_uid > uuid4()  # E: Unsupported operand types for < ("UUID" and "GuidExpr")
 QLead.is_active < True  # E: Unsupported operand types for > ("bool" and "BoolExpr")
-QLead.medium == QLead.score  # E: Unsupported operand types for == ("StringExpr" and "IntExpr")
-QLead.score != QLead.lead_date  # E: Unsupported operand types for != ("IntExpr" and "DateTimeExpr")
+QLead.medium == QLead.score  # E: Equatable.__eq__ is deprecated: compares an OData path with a value of another
+QLead.score != QLead.lead_date  # E: Equatable.__ne__ is deprecated: compares an OData path with a value of another
 QLead.medium.contains(5)  # E: Argument 1 to "contains" of "StringExpr" has incompatible type "int"
 QLead.medium.startswith(QLead.score)  # E: Argument 1 to "startswith" of "StringExpr" has incompatible type
 QLead.medium.matches_pattern(QLead.term)  # E: Argument 1 to "matches_pattern" of "StringExpr" has incompatible
@@ -66,8 +66,8 @@ where(QLead.prospect)  # E: Argument 1 to "where" has incompatible type "QProspe
 where(QLead.prospect == "CA")  # E: Argument 1 to "where" has incompatible type "bool"
 where(QLead.prospect == QLead.dealer)  # E: Unsupported operand types for == ("QProspect" and "QDealer")
 
-# `==` and `!=` with a value of the wrong type: mypy falls back to the value's own `__eq__(object)` and types the
-# comparison `bool`, so it is reported where the comparison is used as a filter, not where it is written.
+# `==` and `!=` with a value of the wrong type match a catch-all overload that is deprecated and typed `bool`:
+# reported where written (error code `deprecated`, enabled in pyproject.toml) and again where used as a filter.
 where(QLead.score == "ten")  # E: Argument 1 to "where" has incompatible type "bool"; expected "BoolExpr"
 where(QLead.medium != 5)  # E: Argument 1 to "where" has incompatible type "bool"; expected "BoolExpr"
 where(QLead.is_active == 1)  # E: Argument 1 to "where" has incompatible type "bool"; expected "BoolExpr"
@@ -81,7 +81,7 @@ Query(QLead).filter(QLead.score == "ten")  # E: Argument 1 to "filter" of "Query
 
 # --- mistakes mypy cannot see ----------------------------------------------------------------------------
 
-QLead.score == "ten"  # mypy misses: typed bool (see above); an error only once used as a filter
+QLead.score == "ten"  # E: Equatable.__eq__ is deprecated: compares an OData path with a value of another type
 QLead.score == True  # mypy misses: bool is a subtype of int
 QLead.score > False  # mypy misses: bool is a subtype of int
 QLead.score == 2**31  # mypy misses: Edm.Int32 range (ValueError when written)

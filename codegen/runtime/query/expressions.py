@@ -13,7 +13,9 @@ import enum
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar, overload
+
+from typing_extensions import deprecated
 
 from .literals import format_literal
 from .nodes import Binary, Call, Junction, Lambda, ListOf, Literal, Negate, Node, Not, PathRef, Raw, render
@@ -81,10 +83,22 @@ class Equatable(Expression, Generic[V]):
 
     __slots__ = ()
 
-    def __eq__(self, other: V | Equatable[V] | None) -> BoolExpr:  # type: ignore[override]
+    # The second overload catches a value of the wrong type. Typed `bool`, it fails wherever a filter is
+    # expected; marked deprecated, mypy (with the `deprecated` error code on) reports it on its own line.
+    @overload
+    def __eq__(self, other: V | Equatable[V] | None) -> BoolExpr: ...
+    @overload
+    @deprecated("compares an OData path with a value of another type (a TypeError at run time)")
+    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object) -> BoolExpr | bool:
         return self._compare("eq", other)
 
-    def __ne__(self, other: V | Equatable[V] | None) -> BoolExpr:  # type: ignore[override]
+    @overload
+    def __ne__(self, other: V | Equatable[V] | None) -> BoolExpr: ...
+    @overload
+    @deprecated("compares an OData path with a value of another type (a TypeError at run time)")
+    def __ne__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> BoolExpr | bool:
         return self._compare("ne", other)
 
     def in_(self, values: Iterable[V]) -> BoolExpr:
