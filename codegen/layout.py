@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .plan import FieldPlan, QueryPathPlan
+    from .plan_service import ParameterPlan
 
 LINE_LENGTH = 88
 
@@ -78,5 +79,44 @@ def call_statement(target: str, callee: str, arguments: list[str], indent: int =
 
 
 def class_statement(name: str, base: str) -> str:
+    """`class Name(Base):`, split as black splits it, a subscripted base (`EntitySet[A, QA]`) included."""
     line = f"class {name}({base}):"
-    return line if len(line) <= LINE_LENGTH else f"class {name}(\n    {base}\n):"
+    if len(line) <= LINE_LENGTH:
+        return line
+    if 4 + len(base) <= LINE_LENGTH or not base.endswith("]"):
+        return f"class {name}(\n    {base}\n):"
+    head, _, arguments = base[:-1].partition("[")
+    if 8 + len(arguments) <= LINE_LENGTH:
+        inner = f"{head}[\n        {arguments}\n    ]"
+    else:
+        inner = f"{head}[" + "".join(f"\n        {a}," for a in arguments.split(", ")) + "\n    ]"
+    return f"class {name}(\n    {inner}\n):"
+
+
+def constraint(parameter: ParameterPlan) -> str:
+    """`_http.Constraint(max_length=50)` / `_http.Constraint(allowed=("N", "U", "S"))`."""
+    arguments = []
+    if parameter.max_length is not None:
+        arguments.append(f"max_length={parameter.max_length}")
+    if parameter.allowed_values:
+        values = ", ".join(parameter.allowed_values) + ("," if len(parameter.allowed_values) == 1 else "")
+        arguments.append(f"allowed=({values})")
+    return f"_http.Constraint({', '.join(arguments)})"
+
+
+def parameter(name: str, annotation: str, default: str | None = None, indent: int = 8) -> str:
+    """A parameter line of an exploded signature; black wraps a long annotation in parentheses."""
+    tail = f" = {default}," if default is not None else ","
+    if indent + len(name) + 2 + len(annotation) + len(tail) <= LINE_LENGTH:
+        return f"{name}: {annotation}{tail}"
+    pad = " " * indent
+    return f"{name}: (\n{pad}    {annotation}\n{pad}){tail}"
+
+
+def self_method(name: str, returns: str, indent: int = 4) -> str:
+    """`def name(self) -> T:`, or black's split form when that is too long."""
+    line = f"def {name}(self) -> {returns}:"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    pad = " " * indent
+    return f"def {name}(\n{pad}    self,\n{pad}) -> {returns}:"

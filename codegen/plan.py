@@ -14,6 +14,7 @@ from . import naming
 from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
 from .errors import SpecError
 from .layout import python_literal
+from .plan_service import ServicePlan, build_service_plan
 from .spec import Spec
 
 _PRIMITIVES: dict[str, str] = {
@@ -138,13 +139,21 @@ class PackagePlan:
     classes: tuple[ClassPlan, ...]
     enums: tuple[EnumPlan, ...]
     type_index: tuple[tuple[str, str], ...]  # (qualified or alias-qualified OData name, export)
+    service: ServicePlan
 
     @property
     def exports(self) -> list[tuple[str, str]]:
-        """(module, name) of every public class, sorted by name."""
+        """(module within the package, name) of every public class, sorted by name."""
         found = [(c.module, c.name) for c in self.classes] + [(e.module, e.name) for e in self.enums]
         found += [(c.module, c.query_name) for c in self.classes]
-        return sorted(found, key=lambda item: item[1])
+        modules = [(f"models.{module}", name) for module, name in found]
+        return sorted(modules + [("client", name) for name in self.client_exports], key=lambda item: item[1])
+
+    @property
+    def client_exports(self) -> list[str]:
+        """Public names of the client module, sorted."""
+        sets = [name for s in self.service.entity_sets for name in (s.class_name, s.async_class_name)]
+        return sorted([self.service.client_name, self.service.async_client_name, *sets])
 
 
 def build_plan(document: Document, spec: Spec) -> PackagePlan:
@@ -176,13 +185,23 @@ class _Planner:
                 f"[naming] renames target {unused[0]!r}, which the metadata does not define",
                 path=str(self.spec.source) if self.spec.source else None,
             )
+        classes = tuple(sorted(self._classes.values(), key=lambda c: c.name))
+        enums = tuple(sorted((self._enum(e) for e in self.enums.values()), key=lambda e: e.name))
+        exports = {c.name: c.module for c in classes} | {c.query_name: c.module for c in classes}
+        exports |= {e.name: e.module for e in enums}
+        service = build_service_plan(self.document, self.spec, self._classes, self._parameter_annotation, exports)
         return PackagePlan(
             name=self.spec.package,
             source=self.spec.metadata.name,
-            classes=tuple(sorted(self._classes.values(), key=lambda c: c.name)),
-            enums=tuple(sorted((self._enum(e) for e in self.enums.values()), key=lambda e: e.name)),
+            classes=classes,
+            enums=enums,
             type_index=self._type_index(),
+            service=service,
         )
+
+    def _parameter_annotation(self, ref: TypeRef, nullable: bool) -> str:
+        annotation = self._annotation(ref, item_nullable=nullable)
+        return f"{annotation} | None" if nullable and not ref.collection else annotation
 
     # -- names -------------------------------------------------------------
 

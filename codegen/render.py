@@ -15,8 +15,11 @@ from .layout import (
     LINE_LENGTH,
     assignment,
     class_statement,
+    constraint,
     field_statement,
     import_from,
+    parameter,
+    self_method,
     python_literal,
     query_statement,
     tuple_literal,
@@ -24,8 +27,8 @@ from .layout import (
 from .plan import ClassPlan, PackagePlan
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-# A lone string, name, `"key": "value",` entry or `from m import (`: black cannot shorten these either.
-_UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*"[^"\\]*")?|[\w.]+|from [\w.]+ import \(),?$')
+# A lone string, name, `"key": value,` entry or `from m import (`: black cannot shorten these either.
+_UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*(?:"[^"\\]*"|[\w.]+))?|[\w.]+|from [\w.]+ import \(),?$')
 _BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=LINE_LENGTH)
 # Below this many modules to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 40
@@ -42,6 +45,7 @@ def render_package(plan: PackagePlan) -> dict[str, str]:
     model = env.get_template("model.py.jinja")
     for cls in plan.classes:
         files[f"models/{cls.module}.py"] = model.render(cls=cls, source=plan.source)
+    files["client.py"] = env.get_template("client.py.jinja").render(plan=plan, service=plan.service)
     enum = env.get_template("enum.py.jinja")
     for e in plan.enums:
         files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)
@@ -94,6 +98,9 @@ def _environment() -> jinja2.Environment:
     env.globals["assignment"] = assignment
     env.globals["class_statement"] = class_statement
     env.globals["query_statement"] = query_statement
+    env.globals["constraint"] = constraint
+    env.globals["parameter"] = parameter
+    env.globals["self_method"] = self_method
     return env
 
 

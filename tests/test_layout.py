@@ -9,6 +9,8 @@ from codegen.layout import (
     class_statement,
     field_statement,
     import_from,
+    parameter,
+    self_method,
     query_statement,
     tuple_literal,
 )
@@ -97,3 +99,35 @@ def test_a_query_statement_layout_cannot_fit_is_left_to_black() -> None:
     source = _in_class(query_statement(LONG, query))
     assert _has_long_line(source)
     assert not _has_long_line(format_python(source))
+
+
+@pytest.mark.parametrize(
+    "name, annotation, default",
+    [
+        ("medium", "str | None | _rt.Unset", "_rt.UNSET"),
+        ("native_authentication_apis_enabled", "NativeAuthenticationApisEnabled | None | _rt.Unset", "_rt.UNSET"),
+        ("brand_id", "int", None),
+    ],
+)
+def test_parameter_is_what_black_writes(name: str, annotation: str, default: str | None) -> None:
+    source = "def f(\n    *,\n    " + parameter(name, annotation, default, indent=4) + "\n) -> None:\n    pass\n"
+    assert format_python(source) == source
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "_http.EntitySet[Lead, QLead]",
+        "_http.EntitySet[AuthenticationMethodConfiguration, QAuthenticationMethodConfiguration]",
+        f"_http.AsyncEntitySet[{LONG}{LONG}, Q{LONG}{LONG}]",
+    ],
+)
+def test_subscripted_class_statement_is_what_black_writes(base: str) -> None:
+    source = class_statement("AuthenticationMethodConfigurationsEntitySet", base) + "\n    pass\n"
+    assert format_python(source) == source
+
+
+@pytest.mark.parametrize("name", ["leads", "authentication_method_configurations"])
+def test_self_method_is_what_black_writes(name: str) -> None:
+    source = _in_class(self_method(name, "AsyncAuthenticationMethodConfigurationsEntitySet") + "\n        pass")
+    assert format_python(source) == source

@@ -25,7 +25,7 @@ import pytest
 
 import aimbase
 from aimbase import Brand, Customs, Dealer, Lead, Metadata, Product, ProductCategory, Prospect
-from codegen.runtime import DeserializationError, converter, make_converter, structure, unstructure
+from codegen.runtime import ODataModel, DeserializationError, converter, make_converter, structure, unstructure
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "specs" / "aimbase" / "examples"
@@ -538,9 +538,13 @@ def test_make_converter_gives_an_independent_working_converter():
 
 
 def test_aimbase_type_index_covers_every_model_export():
-    models = {name for name in aimbase.__all__ if not name.startswith("Q")}
+    from codegen.runtime.query import QueryType
+
+    exported = {name: getattr(aimbase, name) for name in aimbase.__all__}
+    models = {name for name, cls in exported.items() if issubclass(cls, ODataModel)}
+    queries = {name for name, cls in exported.items() if issubclass(cls, QueryType)}
     assert set(aimbase.__odata_types__.values()) == models
-    assert {f"Q{name}" for name in models} == set(aimbase.__all__) - models
+    assert {f"Q{name}" for name in models} == queries
 
 
 # --- generated TripPin and OData .NET test service packages --------------------------------------

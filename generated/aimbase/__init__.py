@@ -10,15 +10,31 @@ import importlib as _importlib
 import typing as _t
 
 if _t.TYPE_CHECKING:
+    from .client import AimbaseClient
+    from .client import AsyncAimbaseClient
+    from .client import AsyncBrandsEntitySet
+    from .client import AsyncCompaniesEntitySet
+    from .client import AsyncDealersEntitySet
+    from .client import AsyncLeadsEntitySet
+    from .client import AsyncProductCategoriesEntitySet
+    from .client import AsyncProductsEntitySet
+    from .client import AsyncProspectsEntitySet
     from .models.brand import Brand
+    from .client import BrandsEntitySet
+    from .client import CompaniesEntitySet
     from .models.company import Company
     from .models.customs import Customs
     from .models.dealer import Dealer
+    from .client import DealersEntitySet
     from .models.lead import Lead
+    from .client import LeadsEntitySet
     from .models.metadata import Metadata
     from .models.product import Product
+    from .client import ProductCategoriesEntitySet
     from .models.product_category import ProductCategory
+    from .client import ProductsEntitySet
     from .models.prospect import Prospect
+    from .client import ProspectsEntitySet
     from .models.brand import QBrand
     from .models.company import QCompany
     from .models.customs import QCustoms
@@ -30,15 +46,31 @@ if _t.TYPE_CHECKING:
     from .models.prospect import QProspect
 
 __all__ = [
+    "AimbaseClient",
+    "AsyncAimbaseClient",
+    "AsyncBrandsEntitySet",
+    "AsyncCompaniesEntitySet",
+    "AsyncDealersEntitySet",
+    "AsyncLeadsEntitySet",
+    "AsyncProductCategoriesEntitySet",
+    "AsyncProductsEntitySet",
+    "AsyncProspectsEntitySet",
     "Brand",
+    "BrandsEntitySet",
+    "CompaniesEntitySet",
     "Company",
     "Customs",
     "Dealer",
+    "DealersEntitySet",
     "Lead",
+    "LeadsEntitySet",
     "Metadata",
     "Product",
+    "ProductCategoriesEntitySet",
     "ProductCategory",
+    "ProductsEntitySet",
     "Prospect",
+    "ProspectsEntitySet",
     "QBrand",
     "QCompany",
     "QCustoms",
@@ -50,26 +82,42 @@ __all__ = [
     "QProspect",
 ]
 
-# Public name -> module under models/.
+# Public name -> its module in this package.
 _EXPORTS: dict[str, str] = {
-    "Brand": "brand",
-    "Company": "company",
-    "Customs": "customs",
-    "Dealer": "dealer",
-    "Lead": "lead",
-    "Metadata": "metadata",
-    "Product": "product",
-    "ProductCategory": "product_category",
-    "Prospect": "prospect",
-    "QBrand": "brand",
-    "QCompany": "company",
-    "QCustoms": "customs",
-    "QDealer": "dealer",
-    "QLead": "lead",
-    "QMetadata": "metadata",
-    "QProduct": "product",
-    "QProductCategory": "product_category",
-    "QProspect": "prospect",
+    "AimbaseClient": "client",
+    "AsyncAimbaseClient": "client",
+    "AsyncBrandsEntitySet": "client",
+    "AsyncCompaniesEntitySet": "client",
+    "AsyncDealersEntitySet": "client",
+    "AsyncLeadsEntitySet": "client",
+    "AsyncProductCategoriesEntitySet": "client",
+    "AsyncProductsEntitySet": "client",
+    "AsyncProspectsEntitySet": "client",
+    "Brand": "models.brand",
+    "BrandsEntitySet": "client",
+    "CompaniesEntitySet": "client",
+    "Company": "models.company",
+    "Customs": "models.customs",
+    "Dealer": "models.dealer",
+    "DealersEntitySet": "client",
+    "Lead": "models.lead",
+    "LeadsEntitySet": "client",
+    "Metadata": "models.metadata",
+    "Product": "models.product",
+    "ProductCategoriesEntitySet": "client",
+    "ProductCategory": "models.product_category",
+    "ProductsEntitySet": "client",
+    "Prospect": "models.prospect",
+    "ProspectsEntitySet": "client",
+    "QBrand": "models.brand",
+    "QCompany": "models.company",
+    "QCustoms": "models.customs",
+    "QDealer": "models.dealer",
+    "QLead": "models.lead",
+    "QMetadata": "models.metadata",
+    "QProduct": "models.product",
+    "QProductCategory": "models.product_category",
+    "QProspect": "models.prospect",
 }
 
 # OData type name (namespace- or alias-qualified) -> public name, for @odata.type.
@@ -92,7 +140,7 @@ if not _t.TYPE_CHECKING:
         module = _EXPORTS.get(name)
         if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(_importlib.import_module(f"{__name__}.models.{module}"), name)
+        value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
 

@@ -1,1 +1,56 @@
 """HTTP for generated clients: errors, auth, sessions with retries and paging (built on httpx)."""
+
+from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth
+from .client import AsyncServiceClient, ServiceClient
+from .entity_set import AsyncEntityQuery, AsyncEntitySet, EntityPage, EntityQuery, EntitySet
+from .errors import (
+    AuthenticationError,
+    BadRequestError,
+    ClientValidationError,
+    ConflictError,
+    ForbiddenError,
+    HTTPError,
+    NotFoundError,
+    ODataError,
+    PagingError,
+    PreconditionFailedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+from .requests import Constraint
+from .retry import RetryPolicy
+from .session import AsyncSession, Session
+
+__all__ = [
+    "AsyncEntityQuery",
+    "AsyncEntitySet",
+    "AsyncServiceClient",
+    "AsyncSession",
+    "AuthenticationError",
+    "AvalaApiAuth",
+    "AvalaApiLogin",
+    "BadRequestError",
+    "BearerAuth",
+    "ClientValidationError",
+    "ConflictError",
+    "Constraint",
+    "EntityPage",
+    "EntityQuery",
+    "EntitySet",
+    "ForbiddenError",
+    "HTTPError",
+    "HeaderAuth",
+    "NotFoundError",
+    "ODataError",
+    "PagingError",
+    "PreconditionFailedError",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "ServiceClient",
+    "Session",
+    "TransportError",
+]

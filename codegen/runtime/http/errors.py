@@ -114,7 +114,7 @@ class PagingError(ODataError):
     """Server-driven paging went wrong: a nextLink to another origin, or one that repeats."""
 
 
-class ClientValidationError(ValueError, ODataError):
+class ClientValidationError(ODataError, ValueError):
     """A value was refused before sending: too long for its MaxLength, or not one of its allowed values."""
 
 

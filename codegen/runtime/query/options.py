@@ -430,6 +430,11 @@ class Query(Generic[Q]):
         """`$search`: free-text search, in the service's search syntax (`blue OR green`)."""
         return self._with(attrs.evolve(self._options, search=_search_text(text, "search() argument 'text'")))
 
+    def for_count(self) -> Query[Q]:
+        """Only what `/$count` takes ($filter and $search): the query for counting what this one matches."""
+        options = _Options(filter=self._options.filter, search=self._options.search)
+        return attrs.evolve(self, options=options)
+
     def to_query_string(self) -> str:
         """`$filter=...&$select=...`: the percent-encoded query string, without `?`; "" for no options."""
         return self._options.text("&")

@@ -1,0 +1,285 @@
+"""The client part of the package plan: one entity-set class per chosen entity set, and the service client.
+
+Patch methods get one keyword-only parameter per property a client may change: not computed, not
+immutable, not named by the set's `Capabilities.UpdateRestrictions/NonUpdatableProperties`, not part of the
+key and not a navigation or stream. Bound operations become methods of the entity sets whose type they
+bind to; action and function imports become methods of the client.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from . import naming
+from .csdl.model import Document, EntitySet, Operation, Property, StructuredType, TypeRef
+from .errors import SpecError
+from .layout import python_literal
+from .spec import Spec
+
+if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for types here
+    from .plan import ClassPlan, FieldPlan
+
+# Names the runtime's EntitySet and ServiceClient use, which generated members must not shadow.
+_SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model"})
+_CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
+_PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self"})
+
+
+@attrs.frozen
+class ParameterPlan:
+    attribute: str
+    wire_name: str
+    annotation: str
+    max_length: int | None = None
+    allowed_values: tuple[str, ...] = ()  # Python literals
+
+
+@attrs.frozen
+class OperationPlan:
+    method: str
+    kind: str  # "action" or "function"
+    path: str  # the URL segment: the qualified name when bound, the import name when not
+    parameters: tuple[ParameterPlan, ...]
+    returns: str  # annotation, "None" when the operation returns nothing
+    return_type: str | None  # the class or Python type handed to the runtime to read the result
+    returns_collection: bool
+    doc: str | None
+
+
+@attrs.frozen
+class EntitySetPlan:
+    name: str
+    accessor: str
+    class_name: str
+    async_class_name: str
+    model: ClassPlan
+    key_annotation: str
+    updatable: bool
+    insertable: bool
+    etag: bool
+    patch_parameters: tuple[ParameterPlan, ...]
+    operations: tuple[OperationPlan, ...]
+    doc: str | None
+
+    @property
+    def constrained(self) -> list[ParameterPlan]:
+        """Patch parameters with a MaxLength or allowed values, checked before sending."""
+        return [p for p in self.patch_parameters if p.max_length is not None or p.allowed_values]
+
+
+@attrs.frozen
+class ServicePlan:
+    client_name: str
+    async_client_name: str
+    service_path: str
+    auth: str
+    login_path: str | None
+    entity_sets: tuple[EntitySetPlan, ...]
+    operations: tuple[OperationPlan, ...]
+    imports: tuple[tuple[str, str], ...]  # (module under models/, name), all imported at run time
+
+    @property
+    def stdlib_imports(self) -> list[tuple[str, str]]:
+        """(module, alias) the client module's annotations use."""
+        text = " ".join(
+            [s.key_annotation for s in self.entity_sets]
+            + [p.annotation for s in self.entity_sets for p in s.patch_parameters]
+            + [o.returns + " " + " ".join(p.annotation for p in o.parameters) for o in self.all_operations]
+        )
+        aliases = {"_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
+        return sorted((module, alias) for alias, module in aliases.items() if f"{alias}." in text)
+
+    @property
+    def all_operations(self) -> list[OperationPlan]:
+        return [o for s in self.entity_sets for o in s.operations] + list(self.operations)
+
+
+AnnotationOf = Callable[[TypeRef, bool], str]
+
+
+def build_service_plan(
+    document: Document,
+    spec: Spec,
+    classes: dict[str, ClassPlan],
+    annotation_of: AnnotationOf,
+    exports: dict[str, str],
+) -> ServicePlan:
+    """`annotation_of(type, nullable)` gives a parameter's annotation; `exports` maps public names to modules."""
+    structured = {t.qualified_name: t for t in document.structured_types()}
+    operations = [o for s in document.schemas for o in s.operations]
+    sets = _chosen_sets(document, spec)
+    names = naming.NameAllocator(set(exports), fold_case=True, separator="")
+    client = names.allocate(f"{spec.service_name}Client" if spec.source else "Client")
+    async_client = names.allocate(f"Async{client}")
+    accessors = naming.NameAllocator(set(_CLIENT_MEMBERS))
+    set_plans = []
+    for entity_set in sets:
+        pascal = naming.class_name(entity_set.name)
+        set_plans.append(
+            _entity_set(
+                entity_set,
+                structured,
+                classes,
+                annotation_of,
+                operations,
+                accessor=accessors.allocate(naming.attribute_name(entity_set.name)),
+                class_name=names.allocate(f"{pascal}EntitySet"),
+                async_class_name=names.allocate(f"Async{pascal}EntitySet"),
+            )
+        )
+    imports = [i for c in document.containers() for i in c.operation_imports]
+    by_name = {o.qualified_name: o for o in operations if not o.bound}
+    methods = naming.NameAllocator(set(_CLIENT_MEMBERS) | {p.accessor for p in set_plans})
+    unbound = [
+        _operation(by_name[i.operation], annotation_of, classes, methods, path=i.name)
+        for i in sorted(imports, key=lambda i: i.name)
+        if i.operation in by_name
+    ]
+    return ServicePlan(
+        client_name=client,
+        async_client_name=async_client,
+        service_path=spec.service_path,
+        auth=spec.auth,
+        login_path=spec.login_path,
+        entity_sets=tuple(set_plans),
+        operations=tuple(unbound),
+        imports=_imports(set_plans, unbound, exports),
+    )
+
+
+def _imports(
+    sets: list[EntitySetPlan], operations: list[OperationPlan], exports: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """(module, name) of every generated class the client module names: models, query types, annotations."""
+    names = {s.model.name for s in sets} | {s.model.query_name for s in sets}
+    texts = [s.key_annotation for s in sets] + [p.annotation for s in sets for p in s.patch_parameters]
+    for operation in [o for s in sets for o in s.operations] + operations:
+        texts += [operation.returns, operation.return_type or ""] + [p.annotation for p in operation.parameters]
+    names |= {word for text in texts for word in re.findall(r"[A-Za-z_]\w*", text) if word in exports}
+    return tuple(sorted((exports[name], name) for name in names))
+
+
+def _chosen_sets(document: Document, spec: Spec) -> list[EntitySet]:
+    available = {s.name: s for c in document.containers() for s in c.entity_sets}
+    if spec.entity_sets is None:
+        return [available[name] for name in sorted(available)]
+    missing = [name for name in spec.entity_sets if name not in available]
+    if missing:
+        raise SpecError(f"[client] entity_sets names {missing[0]!r}, which the metadata does not define")
+    return [available[name] for name in spec.entity_sets]
+
+
+def _entity_set(
+    entity_set: EntitySet,
+    structured: dict[str, StructuredType],
+    classes: dict[str, ClassPlan],
+    annotation_of: AnnotationOf,
+    operations: list[Operation],
+    *,
+    accessor: str,
+    class_name: str,
+    async_class_name: str,
+) -> EntitySetPlan:
+    model = classes[entity_set.entity_type]
+    lineage = _lineage(structured, entity_set.entity_type)
+    properties = [p for t in lineage for p in t.properties]
+    key_names = {k for t in lineage for k in t.key}
+    frozen = set(entity_set.non_updatable_properties) | key_names
+    by_wire = {f.wire_name: f for c in _class_lineage(model) for f in c.fields}
+    editable = [p for p in properties if _editable(p, frozen)]
+    methods = naming.NameAllocator(set(_SET_MEMBERS))
+    bound = [
+        _operation(o, annotation_of, classes, methods, path=o.qualified_name, skip_binding=True)
+        for o in sorted(operations, key=lambda o: o.qualified_name)
+        if o.bound and o.parameters and o.parameters[0].type.name in {t.qualified_name for t in lineage}
+    ]
+    return EntitySetPlan(
+        name=entity_set.name,
+        accessor=accessor,
+        class_name=class_name,
+        async_class_name=async_class_name,
+        model=model,
+        key_annotation=_key_annotation(lineage, by_wire, model),
+        updatable=entity_set.updatable and bool(editable),
+        insertable=entity_set.insertable,
+        etag=bool(entity_set.concurrency_properties),
+        patch_parameters=tuple(_patch_parameter(p, by_wire[p.name].attribute, annotation_of) for p in editable),
+        operations=tuple(bound),
+        doc=entity_set.doc.description,
+    )
+
+
+def _lineage(structured: dict[str, StructuredType], qualified: str) -> list[StructuredType]:
+    """The type and its base types, root first."""
+    chain = []
+    current: StructuredType | None = structured[qualified]
+    while current is not None:
+        chain.append(current)
+        current = structured.get(current.base_type) if current.base_type else None
+    return chain[::-1]
+
+
+def _class_lineage(model: ClassPlan) -> list[ClassPlan]:
+    chain = []
+    current: ClassPlan | None = model
+    while current is not None:
+        chain.append(current)
+        current = current.base
+    return chain
+
+
+def _editable(p: Property, frozen: set[str]) -> bool:
+    return not (p.doc.computed or p.doc.immutable or p.name in frozen or p.type.name == "Edm.Stream")
+
+
+def _key_annotation(lineage: list[StructuredType], by_wire: dict[str, FieldPlan], model: ClassPlan) -> str:
+    """One key property: its type (or the entity itself); a composite key: a mapping of wire names."""
+    key = [k for t in lineage for k in t.key]
+    if len(key) == 1:
+        return f"{by_wire[key[0]].annotation.removesuffix(' | None')} | {model.name}"
+    return f"_t.Mapping[str, _q.KeyValue] | {model.name}"
+
+
+def _patch_parameter(p: Property, attribute: str, annotation_of: AnnotationOf) -> ParameterPlan:
+    name = f"{attribute}_" if attribute in _PATCH_OPTIONS else attribute
+    allowed = tuple(python_literal(v.value) for v in p.doc.allowed_values if isinstance(v.value, (str, int)))
+    annotation = annotation_of(p.type, p.nullable)
+    return ParameterPlan(name, p.name, annotation, p.max_length, allowed)
+
+
+def _operation(
+    operation: Operation,
+    annotation_of: AnnotationOf,
+    classes: dict[str, ClassPlan],
+    methods: naming.NameAllocator,
+    *,
+    path: str,
+    skip_binding: bool = False,
+) -> OperationPlan:
+    parameters = operation.parameters[1:] if skip_binding else operation.parameters
+    taken = naming.NameAllocator({"key", "self"})
+    params = tuple(
+        ParameterPlan(taken.allocate(naming.attribute_name(p.name)), p.name, annotation_of(p.type, p.nullable))
+        for p in parameters
+    )
+    returns, return_type, collection = "None", None, False
+    if operation.return_type is not None:
+        ref = operation.return_type
+        returns = annotation_of(ref, operation.return_nullable)
+        item = TypeRef(ref.name)
+        return_type = classes[ref.name].name if ref.name in classes else annotation_of(item, False)
+        collection = ref.collection
+    return OperationPlan(
+        method=methods.allocate(naming.attribute_name(operation.name)),
+        kind=operation.kind,
+        path=path,
+        parameters=params,
+        returns=returns,
+        return_type=return_type,
+        returns_collection=collection,
+        doc=operation.doc.description,
+    )

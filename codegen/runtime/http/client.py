@@ -1,0 +1,222 @@
+"""The base of generated service clients: construction (auth, transport, retries) and entity-set access.
+
+    AimbaseClient("https://acme.aimbase.com", username="u", password="p")   # logs in on first use
+    AimbaseClient(base_url, username="u", token="t")                         # a token you already have
+    Client(base_url, auth=AvalaApiAuth("u", "t"), transport=httpx.MockTransport(handler))
+
+`base_url` is the instance root; the service path comes from the generated class (the spec's
+`[service] path`) unless `service_path=` overrides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+
+from ..query.keys import Key
+from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth
+from .entity_set import AsyncEntitySet, EntitySet
+from .jsonio import loads
+from .requests import operation_body, operation_url, read_result
+from .retry import RetryPolicy
+from .session import DEFAULT_TIMEOUT, AsyncSession, Session
+
+S = TypeVar("S", bound=EntitySet[Any, Any])
+A = TypeVar("A", bound=AsyncEntitySet[Any, Any])
+
+
+def resolve_auth(
+    scheme: str,
+    base_url: str,
+    login_path: str | None,
+    *,
+    username: str | None,
+    password: str | None,
+    token: str | None,
+    auth: httpx.Auth | None,
+) -> httpx.Auth | None:
+    """The auth object for the given credentials under the service's scheme (`avala-api`, `bearer`, `none`)."""
+    if auth is not None:
+        if username is not None or password is not None or token is not None:
+            raise TypeError("give either auth= or username=/password=/token=, not both")
+        return auth
+    if scheme == "avala-api" and username is not None:
+        if password is not None:
+            login_url = base_url.rstrip("/") + (login_path or "/api/Security/Login")
+            return AvalaApiLogin(username, password, login_url=login_url, token=token)
+        if token is not None:
+            return AvalaApiAuth(username, token)
+        raise TypeError("username= needs password= (to log in) or token= (one you already have)")
+    if scheme == "bearer" and token is not None:
+        return BearerAuth(token)
+    if username is not None or password is not None or token is not None:
+        raise TypeError(f"this service's auth scheme is {scheme!r}; pass auth= with a matching httpx.Auth object")
+    return None
+
+
+class _ClientBase:
+    __service_path__: ClassVar[str] = "/"
+    __auth_scheme__: ClassVar[str] = "none"
+    __login_path__: ClassVar[str | None] = None
+
+    def _session_arguments(
+        self,
+        base_url: str,
+        *,
+        username: str | None,
+        password: str | None,
+        token: str | None,
+        auth: httpx.Auth | None,
+        service_path: str | None,
+        timeout: httpx.Timeout | float | None,
+        retry: RetryPolicy,
+        headers: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        resolved = resolve_auth(
+            self.__auth_scheme__,
+            base_url,
+            self.__login_path__,
+            username=username,
+            password=password,
+            token=token,
+            auth=auth,
+        )
+        return {
+            "service_path": self.__service_path__ if service_path is None else service_path,
+            "auth": resolved,
+            "timeout": timeout,
+            "retry": retry,
+            "headers": headers,
+        }
+
+
+class ServiceClient(_ClientBase):
+    """A synchronous client; use it as a context manager or call `close()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: httpx.Auth | None = None,
+        service_path: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        client: httpx.Client | None = None,
+        timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        arguments = self._session_arguments(
+            base_url,
+            username=username,
+            password=password,
+            token=token,
+            auth=auth,
+            service_path=service_path,
+            timeout=timeout,
+            retry=retry,
+            headers=headers,
+        )
+        self.session = Session(base_url, transport=transport, client=client, **arguments)
+        self._sets: dict[type[Any], Any] = {}
+
+    def _entity_set(self, cls: type[S]) -> S:
+        found = self._sets.get(cls)
+        if found is None:
+            found = self._sets[cls] = cls(self.session)
+        return found
+
+    def _invoke(
+        self,
+        kind: str,
+        path: str,
+        arguments: Mapping[str, Any],
+        *,
+        key: Key | None = None,
+        returns: Any,
+        collection: bool,
+    ) -> Any:
+        response = self.session.request(
+            "POST" if kind == "action" else "GET",
+            operation_url(kind, path, arguments, None),
+            json=operation_body(kind, arguments),
+        )
+        return read_result(loads(response.content) if response.content else None, returns, collection)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> ServiceClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class AsyncServiceClient(_ClientBase):
+    """The asynchronous twin of ServiceClient; use `async with` or `await aclose()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: httpx.Auth | None = None,
+        service_path: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client: httpx.AsyncClient | None = None,
+        timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        arguments = self._session_arguments(
+            base_url,
+            username=username,
+            password=password,
+            token=token,
+            auth=auth,
+            service_path=service_path,
+            timeout=timeout,
+            retry=retry,
+            headers=headers,
+        )
+        self.session = AsyncSession(base_url, transport=transport, client=client, **arguments)
+        self._sets: dict[type[Any], Any] = {}
+
+    def _entity_set(self, cls: type[A]) -> A:
+        found = self._sets.get(cls)
+        if found is None:
+            found = self._sets[cls] = cls(self.session)
+        return found
+
+    async def _invoke(
+        self,
+        kind: str,
+        path: str,
+        arguments: Mapping[str, Any],
+        *,
+        key: Key | None = None,
+        returns: Any,
+        collection: bool,
+    ) -> Any:
+        response = await self.session.request(
+            "POST" if kind == "action" else "GET",
+            operation_url(kind, path, arguments, None),
+            json=operation_body(kind, arguments),
+        )
+        return read_result(loads(response.content) if response.content else None, returns, collection)
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
+
+    async def __aenter__(self) -> AsyncServiceClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()

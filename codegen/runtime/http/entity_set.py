@@ -1,0 +1,268 @@
+"""Entity sets and their queries, sync and async: what `client.leads` is, and what `client.leads.query()` returns.
+
+Generated entity-set classes subclass these and add only typed `patch`/`create`/operation methods; all
+requests and their interpretation go through `requests.py`, so the two flavours cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+import attrs
+
+from ..converter import structure
+from ..model import ODataModel
+from ..query import BoolExpr, Query, QueryType, entity_path
+from ..query.keys import Key
+from ..query.options import Expandable, OrderItem, Selectable
+from . import paging
+from .jsonio import loads
+from .requests import (
+    Constraint,
+    create_body,
+    entity_url,
+    operation_body,
+    operation_url,
+    patch_body,
+    patch_headers,
+    read_result,
+)
+from .session import AsyncSession, Session
+
+M = TypeVar("M", bound=ODataModel)
+Q = TypeVar("Q", bound=QueryType)
+
+
+@attrs.frozen
+class EntityPage(Generic[M]):
+    """One server page of typed entities; `count` is `@odata.count` when the query asked for it."""
+
+    items: list[M]
+    count: int | None = None
+    next_link: str | None = None
+
+
+class _EntitySetBase(Generic[M, Q]):
+    """What both flavours share: the class-level description a generated subclass fills in."""
+
+    __entity_set__: ClassVar[str] = ""
+    __model__: ClassVar[type[Any]]
+    __query_type__: ClassVar[type[Any]]
+    __constraints__: ClassVar[Mapping[str, Constraint]] = {}
+
+    def _entity(self, data: Any) -> M:
+        entity: M = structure(data, self.__model__)
+        return entity
+
+    def _page(self, page: paging.Page) -> EntityPage[M]:
+        return EntityPage([self._entity(item) for item in page.items], page.count, page.next_link)
+
+    def _url(self, key: Key, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
+        return entity_url(self.__entity_set__, key, self.__query_type__, expand, select)
+
+    def _patch_request(
+        self, key: Key, changes: Mapping[str, Any], etag: str | None, return_entity: bool
+    ) -> dict[str, Any]:
+        owner = self.__model__.__name__
+        return {
+            "json": patch_body(owner, changes, self.__constraints__),
+            "headers": patch_headers(key, etag, return_entity),
+        }
+
+    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> tuple[str, str, Any]:
+        bound_to = entity_path(self.__entity_set__, key) if key is not None else self.__entity_set__
+        method = "POST" if kind == "action" else "GET"
+        return method, operation_url(kind, path, arguments, bound_to), operation_body(kind, arguments)
+
+
+class EntitySet(_EntitySetBase[M, Q]):
+    """A synchronous entity set: `get`, `query`; generated subclasses add `patch`, `create` and operations."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: Key, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
+        """One entity by key; NotFoundError when there is none."""
+        return self._entity(self._session.get_json(self._url(key, expand, select)))
+
+    def query(self) -> EntityQuery[M, Q]:
+        """A typed query over the set: `.filter(...)`, `.expand(...)`, ... then `.iter()`, `.list()`, `.count()`."""
+        return EntityQuery(self, Query(self.__query_type__))
+
+    def _patch(self, key: Key, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
+        path = entity_path(self.__entity_set__, key)
+        response = self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
+        if not return_entity:
+            return None
+        # 200 carries the entity; a server that ignored the Prefer header answered 204: read it back.
+        return self._entity(loads(response.content)) if response.content else self.get(key)
+
+    def _create(self, entity: M) -> M:
+        response = self._session.request("POST", self.__entity_set__, json=create_body(entity))
+        return self._entity(loads(response.content)) if response.content else entity
+
+    def _invoke(
+        self,
+        kind: str,
+        path: str,
+        arguments: Mapping[str, Any],
+        *,
+        key: Key | None = None,
+        returns: Any,
+        collection: bool,
+    ) -> Any:
+        method, url, body = self._operation(kind, path, arguments, key)
+        response = self._session.request(method, url, json=body)
+        return read_result(loads(response.content) if response.content else None, returns, collection)
+
+
+class AsyncEntitySet(_EntitySetBase[M, Q]):
+    """The asynchronous twin of EntitySet."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, key: Key, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
+        """One entity by key; NotFoundError when there is none."""
+        return self._entity(await self._session.get_json(self._url(key, expand, select)))
+
+    def query(self) -> AsyncEntityQuery[M, Q]:
+        return AsyncEntityQuery(self, Query(self.__query_type__))
+
+    async def _patch(self, key: Key, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
+        path = entity_path(self.__entity_set__, key)
+        response = await self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
+        if not return_entity:
+            return None
+        return self._entity(loads(response.content)) if response.content else await self.get(key)
+
+    async def _create(self, entity: M) -> M:
+        response = await self._session.request("POST", self.__entity_set__, json=create_body(entity))
+        return self._entity(loads(response.content)) if response.content else entity
+
+    async def _invoke(
+        self,
+        kind: str,
+        path: str,
+        arguments: Mapping[str, Any],
+        *,
+        key: Key | None = None,
+        returns: Any,
+        collection: bool,
+    ) -> Any:
+        method, url, body = self._operation(kind, path, arguments, key)
+        response = await self._session.request(method, url, json=body)
+        return read_result(loads(response.content) if response.content else None, returns, collection)
+
+
+class _QueryBuilder(Generic[Q]):
+    """The builder half of an entity query: each method returns a new query over the same entity set."""
+
+    query: Query[Q]
+    entity_set: _EntitySetBase[Any, Q]
+
+    def _with(self, query: Query[Q]) -> Self:
+        return attrs.evolve(self, query=query)  # type: ignore[misc]  # subclasses are attrs classes
+
+    def filter(self, *conditions: BoolExpr) -> Self:
+        return self._with(self.query.filter(*conditions))
+
+    def select(self, *paths: Selectable) -> Self:
+        return self._with(self.query.select(*paths))
+
+    def expand(self, *items: Expandable) -> Self:
+        return self._with(self.query.expand(*items))
+
+    def order_by(self, *keys: OrderItem) -> Self:
+        return self._with(self.query.order_by(*keys))
+
+    def top(self, n: int) -> Self:
+        return self._with(self.query.top(n))
+
+    def skip(self, n: int) -> Self:
+        return self._with(self.query.skip(n))
+
+    def search(self, text: str) -> Self:
+        return self._with(self.query.search(text))
+
+    def include_count(self) -> Self:
+        """Ask for `$count=true`: pages then carry the total in `count`."""
+        return self._with(self.query.count())
+
+    def url(self) -> str:
+        """The relative URL this query reads, e.g. for logging."""
+        return self.query.url(self.entity_set.__entity_set__)
+
+    def _count_url(self) -> str:
+        return paging.count_url(self.query.for_count().url(self.entity_set.__entity_set__))
+
+    def __str__(self) -> str:
+        return self.url()
+
+
+@attrs.frozen
+class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
+    """A typed query bound to a synchronous entity set. Reading methods send requests; builders do not."""
+
+    entity_set: EntitySet[M, Q]
+    query: Query[Q]
+
+    def pages(self, *, max_page_size: int | None = None) -> Iterator[EntityPage[M]]:
+        """Server pages, following `@odata.nextLink`; one page is held at a time."""
+        for page in paging.iter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
+            yield self.entity_set._page(page)
+
+    def iter(self, *, max_page_size: int | None = None) -> Iterator[M]:
+        """Every matching entity, across all pages, lazily."""
+        for page in self.pages(max_page_size=max_page_size):
+            yield from page.items
+
+    def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
+        """The matching entities in a list; with `limit`, at most that many (and no page past them)."""
+        found: list[M] = []
+        for entity in self.iter(max_page_size=max_page_size):
+            if limit is not None and len(found) >= limit:
+                break
+            found.append(entity)
+        return found
+
+    def first(self) -> M | None:
+        """The first matching entity (`$top=1`), or None."""
+        return next(iter(self.top(1).list()), None)
+
+    def count(self) -> int:
+        """How many entities match (`/$count`, with this query's $filter and $search only)."""
+        return paging.count(self.entity_set._session, self._count_url())
+
+
+@attrs.frozen
+class AsyncEntityQuery(_QueryBuilder[Q], Generic[M, Q]):
+    """The asynchronous twin of EntityQuery."""
+
+    entity_set: AsyncEntitySet[M, Q]
+    query: Query[Q]
+
+    async def pages(self, *, max_page_size: int | None = None) -> AsyncIterator[EntityPage[M]]:
+        async for page in paging.aiter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
+            yield self.entity_set._page(page)
+
+    async def iter(self, *, max_page_size: int | None = None) -> AsyncIterator[M]:
+        async for page in self.pages(max_page_size=max_page_size):
+            for entity in page.items:
+                yield entity
+
+    async def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
+        found: list[M] = []
+        async for entity in self.iter(max_page_size=max_page_size):
+            if limit is not None and len(found) >= limit:
+                break
+            found.append(entity)
+        return found
+
+    async def first(self) -> M | None:
+        found = await self.top(1).list()
+        return found[0] if found else None
+
+    async def count(self) -> int:
+        return await paging.acount(self.entity_set._session, self._count_url())

@@ -1,0 +1,121 @@
+"""OData JSON text <-> Python values, keeping `Edm.Decimal` exact in both directions.
+
+`loads` reads every number with a fraction or an exponent as a `Decimal` (integers stay `int`), so
+`34.448123` is `Decimal("34.448123")`, never the float `34.448122999999997`. The converter turns a value
+into `float` only where the schema says `Edm.Double`.
+
+`dumps` is a small JSON writer of our own, because the standard library's cannot write a `Decimal` as a
+number: its encoder only knows `float`, and subclassing `float` does not help since the C encoder calls
+`float.__repr__` directly. It writes what `unstructure()` produces: dicts with `str` keys, lists and
+tuples, `str`, `int`, `bool`, `None`, finite `float` and finite `Decimal`. Anything else is a `TypeError`;
+NaN and infinities (float or Decimal) are a `ValueError`, as JSON has no such numbers (OData writes
+`Edm.Double` specials as the strings `"NaN"`, `"INF"`, `"-INF"`, which the converter already does).
+
+Decimals are written in positional notation (`Decimal("1E+2")` -> `100`, `Decimal("1.50")` -> `1.50`): the
+same value, exactly, and the form servers read as a decimal. Microsoft.OData.Core (ASP.NET OData, which
+Aimbase runs) reads a JSON number with `int.TryParse`, then `decimal.TryParse` with `NumberStyles.Number`
+(which does not allow an exponent) and only then `double.TryParse`, so `1.23456789012345678E+5` would
+reach it as a double and lose digits. Only values whose positional form would be absurdly long (an exponent
+beyond +-100) are written in exponent notation, which is still valid JSON.
+
+Output is UTF-8 (RFC 8259 8.1) with non-ASCII characters written as themselves; a string holding a lone
+surrogate cannot be UTF-8 and is a `ValueError`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from json.encoder import encode_basestring
+from typing import Any, Final, NoReturn
+
+__all__ = ["dumps", "loads"]
+
+# Exponents within this range are written out positionally; beyond it `str()` (scientific) is used.
+_POSITIONAL_LIMIT: Final = 100
+
+
+def loads(text: str | bytes | bytearray) -> Any:
+    """Parse JSON text (or UTF-8/16/32 bytes); non-integer numbers become `Decimal`.
+
+    Not JSON (including the non-standard `NaN`/`Infinity` tokens the standard library would accept) is a
+    `ValueError` (`json.JSONDecodeError` for syntax errors).
+    """
+    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def dumps(value: Any) -> bytes:
+    """`value` as compact UTF-8 JSON; `Decimal` values as exact JSON numbers."""
+    pieces: list[str] = []
+    _write(value, pieces, set())
+    try:
+        return "".join(pieces).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"a string cannot be written as UTF-8 JSON: {error.reason}") from None
+
+
+def decimal_text(value: Decimal) -> str:
+    """A finite `Decimal` as JSON number text: positional unless its exponent is extreme."""
+    if not value.is_finite():
+        raise ValueError(f"JSON has no number for Decimal {value!r}")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite values have an int exponent
+    if -_POSITIONAL_LIMIT <= exponent and value.adjusted() <= _POSITIONAL_LIMIT:
+        return format(value, "f")
+    return str(value)  # "1E+200": valid JSON, and the same value
+
+
+def _write(value: Any, out: list[str], active: set[int]) -> None:
+    # Order matters: bool before int (bool is an int), str before the container checks.
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))  # not a subclass's repr (IntEnum, IntFlag)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"JSON has no number for float {value!r}")
+        out.append(float.__repr__(value))
+    elif isinstance(value, Decimal):
+        out.append(decimal_text(value))
+    elif isinstance(value, Mapping):
+        _enter(value, active)
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys must be str, not {type(key).__name__} {key!r}")
+            if index:
+                out.append(",")
+            out.append(encode_basestring(key))
+            out.append(":")
+            _write(item, out, active)
+        out.append("}")
+        active.discard(id(value))
+    elif isinstance(value, (list, tuple)):
+        _enter(value, active)
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write(item, out, active)
+        out.append("]")
+        active.discard(id(value))
+    else:
+        raise TypeError(f"cannot write {type(value).__name__} {value!r} as JSON")
+
+
+def _enter(container: object, active: set[int]) -> None:
+    if id(container) in active:
+        raise ValueError("circular reference: a container holds itself")
+    active.add(id(container))
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f'{name} is not JSON (OData writes special numbers as strings such as "NaN")')
