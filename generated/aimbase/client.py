@@ -89,9 +89,9 @@ class LeadsEntitySet(_http.EntitySet[Lead, QLead]):
     ) -> Lead | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "ExternalId": external_id,
@@ -162,9 +162,9 @@ class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect]):
     ) -> Prospect | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "ExternalId": external_id,
@@ -275,9 +275,9 @@ class BrandsEntitySet(_http.EntitySet[Brand, QBrand]):
     ) -> Brand | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "Code": code,
@@ -390,9 +390,9 @@ class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead]):
     ) -> Lead | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "ExternalId": external_id,
@@ -463,9 +463,9 @@ class AsyncProspectsEntitySet(_http.AsyncEntitySet[Prospect, QProspect]):
     ) -> Prospect | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "ExternalId": external_id,
@@ -576,9 +576,9 @@ class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand]):
     ) -> Brand | None:
         """Change the given properties of one entity; UNSET ones are not sent, `None` sends null.
 
-        Values are checked against MaxLength and allowed values before sending. `etag` (or the
-        entity's own `@odata.etag` when `key` is an entity) is sent as If-Match. With
-        `return_entity=True` the server is asked for the changed entity, which is returned.
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match (the set declares no optimistic concurrency).
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
         """
         changes = {
             "Code": code,

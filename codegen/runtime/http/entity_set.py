@@ -50,6 +50,8 @@ class _EntitySetBase(Generic[M, Q]):
     __model__: ClassVar[type[Any]]
     __query_type__: ClassVar[type[Any]]
     __constraints__: ClassVar[Mapping[str, Constraint]] = {}
+    # True when the set declares Core.OptimisticConcurrency: an entity's @odata.etag is then sent as If-Match.
+    __concurrency__: ClassVar[bool] = False
 
     def _entity(self, data: Any) -> M:
         entity: M = structure(data, self.__model__)
@@ -67,7 +69,7 @@ class _EntitySetBase(Generic[M, Q]):
         owner = self.__model__.__name__
         return {
             "json": patch_body(owner, changes, self.__constraints__),
-            "headers": patch_headers(key, etag, return_entity),
+            "headers": patch_headers(key, etag, return_entity, self.__concurrency__),
         }
 
     def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> tuple[str, str, Any]:

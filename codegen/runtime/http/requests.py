@@ -65,9 +65,10 @@ def patch_body(owner: str, changes: Mapping[str, Any], constraints: Mapping[str,
     return body
 
 
-def patch_headers(key: Any, etag: str | None, return_entity: bool) -> dict[str, str]:
+def patch_headers(key: Any, etag: str | None, return_entity: bool, concurrency: bool) -> dict[str, str]:
+    """If-Match: the given `etag`, else, where the CSDL declares optimistic concurrency, the entity's own."""
     headers: dict[str, str] = {}
-    tag = etag if etag is not None else _etag_of(key)
+    tag = etag if etag is not None else (_etag_of(key) if concurrency else None)
     if tag is not None:
         headers["If-Match"] = tag
     if return_entity:
