@@ -14,8 +14,29 @@ from .model import ODataModel, wire
 from .unset import UNSET, Unset
 
 __all__ = [
+    "AsyncServiceClient",
+    "AuthenticationError",
+    "AvalaApiAuth",
+    "AvalaApiLogin",
+    "BadRequestError",
+    "BearerAuth",
+    "ClientValidationError",
+    "ConflictError",
     "DeserializationError",
+    "ForbiddenError",
+    "HTTPError",
+    "HeaderAuth",
+    "NotFoundError",
+    "ODataError",
     "ODataModel",
+    "PagingError",
+    "PreconditionFailedError",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "ServiceClient",
+    "TransportError",
     "UNSET",
     "Unset",
     "configure_converter",
@@ -26,32 +47,6 @@ __all__ = [
     "wire",
 ]
 
-_HTTP_NAMES = frozenset(
-    {
-        "AsyncServiceClient",
-        "AuthenticationError",
-        "AvalaApiAuth",
-        "AvalaApiLogin",
-        "BadRequestError",
-        "BearerAuth",
-        "ClientValidationError",
-        "ConflictError",
-        "ForbiddenError",
-        "HTTPError",
-        "HeaderAuth",
-        "NotFoundError",
-        "ODataError",
-        "PagingError",
-        "PreconditionFailedError",
-        "RateLimitedError",
-        "RequestTimeoutError",
-        "RetryPolicy",
-        "ServerError",
-        "ServiceClient",
-        "TransportError",
-    }
-)
-__all__ += sorted(_HTTP_NAMES)
 
 if _TYPE_CHECKING:
     from .http import (
@@ -78,6 +73,8 @@ if _TYPE_CHECKING:
         TransportError,
     )
 else:
+
+    _HTTP_NAMES = frozenset(__all__) - frozenset(globals())
 
     def __getattr__(name: str) -> _Any:
         if name in _HTTP_NAMES:

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-class LeadsEntitySet(_http.EntitySet[Lead, QLead]):
+class LeadsEntitySet(_http.EntitySet[Lead, QLead, int | Lead]):
     """The Leads entity set: Leads, addressed as Leads(id). GET and PATCH are
     documented; leads are created through the separate Lead API, and DELETE is not
     documented. Default page size is 1,000.
@@ -112,7 +112,7 @@ class LeadsEntitySet(_http.EntitySet[Lead, QLead]):
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect]):
+class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect, int | Prospect]):
     """The Prospects entity set: Prospects, addressed as Prospects(id). GET and PATCH
     are documented; a prospect is created when a lead is captured.
     """
@@ -187,7 +187,7 @@ class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect]):
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class CompaniesEntitySet(_http.EntitySet[Company, QCompany]):
+class CompaniesEntitySet(_http.EntitySet[Company, QCompany, int | Company]):
     """The Companies entity set: Companies. The set name is assumed: only the expand
     path Leads?$expand=Prospect($expand=Company) is documented.
     """
@@ -197,7 +197,7 @@ class CompaniesEntitySet(_http.EntitySet[Company, QCompany]):
     __query_type__ = QCompany
 
 
-class DealersEntitySet(_http.EntitySet[Dealer, QDealer]):
+class DealersEntitySet(_http.EntitySet[Dealer, QDealer, int | Dealer]):
     """The Dealers entity set: Dealers, addressed as Dealers(id). GET is documented;
     PATCH appears in one of two versions of the page. The bound action
     SetDealerRadius applies to single dealers.
@@ -235,7 +235,7 @@ class DealersEntitySet(_http.EntitySet[Dealer, QDealer]):
         )
 
 
-class ProductsEntitySet(_http.EntitySet[Product, QProduct]):
+class ProductsEntitySet(_http.EntitySet[Product, QProduct, int | Product]):
     """The Products entity set: Products, addressed as Products(id). GET, POST and PATCH
     are documented.
     """
@@ -252,7 +252,7 @@ class ProductsEntitySet(_http.EntitySet[Product, QProduct]):
         return self._create(entity)
 
 
-class BrandsEntitySet(_http.EntitySet[Brand, QBrand]):
+class BrandsEntitySet(_http.EntitySet[Brand, QBrand, int | Brand]):
     """The Brands entity set: Brands, addressed as Brands(id). GET, POST and PATCH are
     documented.
     """
@@ -296,7 +296,9 @@ class BrandsEntitySet(_http.EntitySet[Brand, QBrand]):
         return self._create(entity)
 
 
-class ProductCategoriesEntitySet(_http.EntitySet[ProductCategory, QProductCategory]):
+class ProductCategoriesEntitySet(
+    _http.EntitySet[ProductCategory, QProductCategory, int | ProductCategory]
+):
     """The ProductCategories entity set: Product categories. Undocumented: the set name
     is assumed and only the expand from Product is known.
     """
@@ -351,7 +353,7 @@ class AimbaseClient(_http.ServiceClient):
         return self._entity_set(ProductCategoriesEntitySet)
 
 
-class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead]):
+class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead, int | Lead]):
     """The Leads entity set: Leads, addressed as Leads(id). GET and PATCH are
     documented; leads are created through the separate Lead API, and DELETE is not
     documented. Default page size is 1,000.
@@ -413,7 +415,9 @@ class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead]):
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class AsyncProspectsEntitySet(_http.AsyncEntitySet[Prospect, QProspect]):
+class AsyncProspectsEntitySet(
+    _http.AsyncEntitySet[Prospect, QProspect, int | Prospect]
+):
     """The Prospects entity set: Prospects, addressed as Prospects(id). GET and PATCH
     are documented; a prospect is created when a lead is captured.
     """
@@ -488,7 +492,7 @@ class AsyncProspectsEntitySet(_http.AsyncEntitySet[Prospect, QProspect]):
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class AsyncCompaniesEntitySet(_http.AsyncEntitySet[Company, QCompany]):
+class AsyncCompaniesEntitySet(_http.AsyncEntitySet[Company, QCompany, int | Company]):
     """The Companies entity set: Companies. The set name is assumed: only the expand
     path Leads?$expand=Prospect($expand=Company) is documented.
     """
@@ -498,7 +502,7 @@ class AsyncCompaniesEntitySet(_http.AsyncEntitySet[Company, QCompany]):
     __query_type__ = QCompany
 
 
-class AsyncDealersEntitySet(_http.AsyncEntitySet[Dealer, QDealer]):
+class AsyncDealersEntitySet(_http.AsyncEntitySet[Dealer, QDealer, int | Dealer]):
     """The Dealers entity set: Dealers, addressed as Dealers(id). GET is documented;
     PATCH appears in one of two versions of the page. The bound action
     SetDealerRadius applies to single dealers.
@@ -536,7 +540,7 @@ class AsyncDealersEntitySet(_http.AsyncEntitySet[Dealer, QDealer]):
         )
 
 
-class AsyncProductsEntitySet(_http.AsyncEntitySet[Product, QProduct]):
+class AsyncProductsEntitySet(_http.AsyncEntitySet[Product, QProduct, int | Product]):
     """The Products entity set: Products, addressed as Products(id). GET, POST and PATCH
     are documented.
     """
@@ -553,7 +557,7 @@ class AsyncProductsEntitySet(_http.AsyncEntitySet[Product, QProduct]):
         return await self._create(entity)
 
 
-class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand]):
+class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand, int | Brand]):
     """The Brands entity set: Brands, addressed as Brands(id). GET, POST and PATCH are
     documented.
     """
@@ -598,7 +602,7 @@ class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand]):
 
 
 class AsyncProductCategoriesEntitySet(
-    _http.AsyncEntitySet[ProductCategory, QProductCategory]
+    _http.AsyncEntitySet[ProductCategory, QProductCategory, int | ProductCategory]
 ):
     """The ProductCategories entity set: Product categories. Undocumented: the set name
     is assumed and only the expand from Product is known.

@@ -47,9 +47,6 @@ __all__ = [
 AUTHENTICATE_HEADER = "Authenticate"
 _SCHEME = "Avala-Api"
 _REDACTED = "***"
-# Shorter secrets are not blanked out of server messages: replacing every "ab" would garble the text and hide
-# nothing worth hiding.
-_MIN_SCRUB_LENGTH = 4
 _XML_STRING = re.compile(r"<string\b[^>]*>([^<]*)</string>", re.IGNORECASE)
 
 
@@ -77,6 +74,10 @@ class AvalaApiAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(username={self._username!r}, token={_REDACTED!r})"
+
+    def secret_values(self) -> list[str]:
+        """What must never appear in an error message: the session scrubs these from every error."""
+        return _credential_secrets(self._credential)
 
 
 class AvalaApiLogin(httpx.Auth):
@@ -199,6 +200,9 @@ class AvalaApiLogin(httpx.Auth):
             f"login_url={redact_url(self._login_url)!r}, token={token!r})"
         )
 
+    def secret_values(self) -> list[str]:
+        return [self._password, *_credential_secrets(self._credential)]
+
 
 class BearerAuth(httpx.Auth):
     """`Authorization: Bearer <token>`."""
@@ -216,6 +220,9 @@ class BearerAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(token={_REDACTED!r})"
 
+    def secret_values(self) -> list[str]:
+        return [self._token]
+
 
 class HeaderAuth(httpx.Auth):
     """Sends one header whose value is a secret (`HeaderAuth("X-Api-Key", key)`)."""
@@ -232,6 +239,9 @@ class HeaderAuth(httpx.Auth):
     @property
     def name(self) -> str:
         return self._name
+
+    def secret_values(self) -> list[str]:
+        return [self._value]
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[self._name] = self._value
@@ -311,32 +321,14 @@ def _token_from_body(response: httpx.Response) -> str | None:
 
 
 def _login_error(response: httpx.Response, secrets: Iterable[str]) -> HTTPError:
-    error = error_from_response(response)
-    words = [secret for secret in secrets if len(secret) >= _MIN_SCRUB_LENGTH]
-    error.message = "login failed: " + _scrub(error.message, words)
+    error = error_from_response(response).scrub(secrets)
+    error.message = "login failed: " + error.message
     error.args = (error.message,)
-    error.code = _scrub_optional(error.code, words)
-    error.target = _scrub_optional(error.target, words)
-    error.details = tuple(
-        attrs.evolve(
-            detail,
-            code=_scrub_optional(detail.code, words),
-            message=_scrub_optional(detail.message, words),
-            target=_scrub_optional(detail.target, words),
-        )
-        for detail in error.details
-    )
     return error
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
-    return text
-
-
-def _scrub_optional(text: str | None, secrets: list[str]) -> str | None:
-    return None if text is None else _scrub(text, secrets)
+def _credential_secrets(credential: str | None) -> list[str]:
+    return [] if credential is None else [credential, credential.partition(":")[2]]
 
 
 def _pair(username: str, token: str) -> str:

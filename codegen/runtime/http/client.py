@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
@@ -23,8 +23,8 @@ from .requests import operation_body, operation_url, read_result
 from .retry import RetryPolicy
 from .session import DEFAULT_TIMEOUT, AsyncSession, Session
 
-S = TypeVar("S", bound=EntitySet[Any, Any])
-A = TypeVar("A", bound=AsyncEntitySet[Any, Any])
+S = TypeVar("S", bound=EntitySet[Any, Any, Any])
+A = TypeVar("A", bound=AsyncEntitySet[Any, Any, Any])
 
 
 def resolve_auth(
@@ -150,7 +150,7 @@ class ServiceClient(_ClientBase):
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> ServiceClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -215,7 +215,7 @@ class AsyncServiceClient(_ClientBase):
     async def aclose(self) -> None:
         await self.session.aclose()
 
-    async def __aenter__(self) -> AsyncServiceClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_: object) -> None:

@@ -1,7 +1,9 @@
 """Entity sets and their queries, sync and async: what `client.leads` is, and what `client.leads.query()` returns.
 
-Generated entity-set classes subclass these and add only typed `patch`/`create`/operation methods; all
-requests and their interpretation go through `requests.py`, so the two flavours cannot drift apart.
+Generated entity-set classes subclass these with their model, query type and key type
+(`EntitySet[Lead, QLead, int | Lead]`, so that `get` takes only a key of the right type) and add only typed
+`patch`/`create`/operation methods; all requests and their interpretation go through `requests.py`, so the
+two flavours cannot drift apart.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from .session import AsyncSession, Session
 
 M = TypeVar("M", bound=ODataModel)
 Q = TypeVar("Q", bound=QueryType)
+# What a generated set takes as a key: `int | Lead` (its key property's type, or an entity read earlier), or
+# `Mapping[str, KeyValue] | OrderItem` for a composite key; a wrong key type is then a type checker's error.
+K = TypeVar("K", bound=Key)
 
 
 @attrs.frozen
@@ -43,7 +48,7 @@ class EntityPage(Generic[M]):
     next_link: str | None = None
 
 
-class _EntitySetBase(Generic[M, Q]):
+class _EntitySetBase(Generic[M, Q, K]):
     """What both flavours share: the class-level description a generated subclass fills in."""
 
     __entity_set__: ClassVar[str] = ""
@@ -78,13 +83,13 @@ class _EntitySetBase(Generic[M, Q]):
         return method, operation_url(kind, path, arguments, bound_to), operation_body(kind, arguments)
 
 
-class EntitySet(_EntitySetBase[M, Q]):
+class EntitySet(_EntitySetBase[M, Q, K]):
     """A synchronous entity set: `get`, `query`; generated subclasses add `patch`, `create` and operations."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def get(self, key: Key, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
+    def get(self, key: K, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """One entity by key; NotFoundError when there is none."""
         return self._entity(self._session.get_json(self._url(key, expand, select)))
 
@@ -92,7 +97,7 @@ class EntitySet(_EntitySetBase[M, Q]):
         """A typed query over the set: `.filter(...)`, `.expand(...)`, ... then `.iter()`, `.list()`, `.count()`."""
         return EntityQuery(self, Query(self.__query_type__))
 
-    def _patch(self, key: Key, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
+    def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         path = entity_path(self.__entity_set__, key)
         response = self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
         if not return_entity:
@@ -119,20 +124,20 @@ class EntitySet(_EntitySetBase[M, Q]):
         return read_result(loads(response.content) if response.content else None, returns, collection)
 
 
-class AsyncEntitySet(_EntitySetBase[M, Q]):
+class AsyncEntitySet(_EntitySetBase[M, Q, K]):
     """The asynchronous twin of EntitySet."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, key: Key, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
+    async def get(self, key: K, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """One entity by key; NotFoundError when there is none."""
         return self._entity(await self._session.get_json(self._url(key, expand, select)))
 
     def query(self) -> AsyncEntityQuery[M, Q]:
         return AsyncEntityQuery(self, Query(self.__query_type__))
 
-    async def _patch(self, key: Key, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
+    async def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         path = entity_path(self.__entity_set__, key)
         response = await self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
         if not return_entity:
@@ -162,7 +167,7 @@ class _QueryBuilder(Generic[Q]):
     """The builder half of an entity query: each method returns a new query over the same entity set."""
 
     query: Query[Q]
-    entity_set: _EntitySetBase[Any, Q]
+    entity_set: _EntitySetBase[Any, Q, Any]
 
     def _with(self, query: Query[Q]) -> Self:
         return attrs.evolve(self, query=query)  # type: ignore[misc]  # subclasses are attrs classes
@@ -207,7 +212,7 @@ class _QueryBuilder(Generic[Q]):
 class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     """A typed query bound to a synchronous entity set. Reading methods send requests; builders do not."""
 
-    entity_set: EntitySet[M, Q]
+    entity_set: EntitySet[M, Q, Any]
     query: Query[Q]
 
     def pages(self, *, max_page_size: int | None = None) -> Iterator[EntityPage[M]]:
@@ -223,15 +228,17 @@ class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
         """The matching entities in a list; with `limit`, at most that many (and no page past them)."""
         found: list[M] = []
+        if limit is not None and limit <= 0:
+            return found
         for entity in self.iter(max_page_size=max_page_size):
-            if limit is not None and len(found) >= limit:
-                break
             found.append(entity)
+            if len(found) == limit:
+                break  # before asking for the next entity, which could mean reading the next page
         return found
 
     def first(self) -> M | None:
-        """The first matching entity (`$top=1`), or None."""
-        return next(iter(self.top(1).list()), None)
+        """The first matching entity (`$top=1`), or None; a server ignoring `$top` still costs one page."""
+        return next(iter(self.top(1).list(limit=1)), None)
 
     def count(self) -> int:
         """How many entities match (`/$count`, with this query's $filter and $search only)."""
@@ -242,7 +249,7 @@ class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
 class AsyncEntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     """The asynchronous twin of EntityQuery."""
 
-    entity_set: AsyncEntitySet[M, Q]
+    entity_set: AsyncEntitySet[M, Q, Any]
     query: Query[Q]
 
     async def pages(self, *, max_page_size: int | None = None) -> AsyncIterator[EntityPage[M]]:
@@ -256,14 +263,16 @@ class AsyncEntityQuery(_QueryBuilder[Q], Generic[M, Q]):
 
     async def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
         found: list[M] = []
+        if limit is not None and limit <= 0:
+            return found
         async for entity in self.iter(max_page_size=max_page_size):
-            if limit is not None and len(found) >= limit:
-                break
             found.append(entity)
+            if len(found) == limit:
+                break
         return found
 
     async def first(self) -> M | None:
-        found = await self.top(1).list()
+        found = await self.top(1).list(limit=1)
         return found[0] if found else None
 
     async def count(self) -> int:

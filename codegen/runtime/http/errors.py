@@ -8,15 +8,26 @@ a non-JSON body. Secrets never reach these messages: the URL is redacted and hea
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 
 import attrs
 import httpx
 
 _BODY_EXCERPT = 300
+# Shorter secrets are not blanked out of server messages: replacing every "ab" would garble the text.
+_MIN_SECRET_LENGTH = 4
+_REDACTED = "***"
+
+
+def _scrub(text: str | None, words: list[str]) -> str | None:
+    if text is None:
+        return None
+    for word in words:
+        text = text.replace(word, _REDACTED)
+    return text
 
 
 @attrs.frozen
@@ -50,6 +61,19 @@ class ODataError(Exception):
         self.details = details
         self.method = method
         self.url = url
+
+    def scrub(self, secrets: Iterable[str]) -> Self:
+        """Blank `secrets` out of everything the server said (a server may echo a token back); returns self."""
+        words = sorted((s for s in secrets if len(s) >= _MIN_SECRET_LENGTH), key=len, reverse=True)
+        if words:
+            self.message = _scrub(self.message, words) or ""
+            self.args = (self.message, *self.args[1:])
+            self.code, self.target = _scrub(self.code, words), _scrub(self.target, words)
+            self.details = tuple(
+                ErrorDetail(_scrub(d.code, words), _scrub(d.message, words), _scrub(d.target, words))
+                for d in self.details
+            )
+        return self
 
     def __str__(self) -> str:
         parts = [f"{self.status} " if self.status is not None else "", self.message]

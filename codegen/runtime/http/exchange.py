@@ -100,9 +100,14 @@ class SessionCore:
             return None
         delay = delay_after_response(self._retry, prepared.method, response, attempt)
         if delay is None:
-            raise error_from_response(response)
+            raise error_from_response(response).scrub(self._secrets())
         self._log_retry(prepared, f"status {response.status_code}", delay, attempt)
         return delay
+
+    def _secrets(self) -> list[str]:
+        """The auth's secrets, which a server might echo into an error body."""
+        values = getattr(self._auth, "secret_values", None)
+        return values() if callable(values) else []
 
     def _after_error(self, prepared: Prepared, error: httpx.RequestError, attempt: int) -> float:
         """The wait before sending again after a transport `error`; raises the mapped error when there is none."""

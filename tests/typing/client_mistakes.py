@@ -1,0 +1,117 @@
+"""Mistakes with the generated Aimbase clients, for tests/test_client_typing.py: mypy --strict must report each
+line marked `# E: <fragment of the message>` and nothing else. This file is type-checked, never run.
+
+Lines marked `# mypy misses:` are mistakes mypy cannot see (they raise before any request is sent, see
+tests/test_client.py); the test checks that they stay unreported, so that this list of limits stays true. The
+rest are correct uses that must type-check, with `assert_type` pinning what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, assert_type
+
+from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Customs, Lead, QLead
+from codegen.runtime import UNSET
+from codegen.runtime.http import AvalaApiAuth, EntityPage
+
+client = AimbaseClient("https://acme.aimbase.com", username="u", password="p")
+WHEN = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
+
+# --- mistakes mypy reports -------------------------------------------------------------------------------
+
+client.leads.patch(1, score=5)  # E: Unexpected keyword argument "score" for "patch" of "LeadsEntitySet"
+client.leads.patch(1, id=2)  # E: Unexpected keyword argument "id" for "patch" of "LeadsEntitySet"
+client.leads.patch(1, lead_uid=None)  # E: Unexpected keyword argument "lead_uid" for "patch" of "LeadsEntitySet"
+client.leads.patch(1, follow_up_status_code=5)  # E: incompatible type "int"; expected "str | Unset | None"
+client.leads.patch(1, lead_date="2020-01-01")  # E: incompatible type "str"; expected "datetime | Unset"
+client.leads.patch(1, lead_date=None)  # E: incompatible type "None"; expected "datetime | Unset"
+client.leads.patch(1, customs={"A": "b"})  # E: incompatible type "dict[str, str]"; expected "Customs | Unset | None"
+client.leads.patch(1, "Contacted")  # E: Too many positional arguments for "patch" of "LeadsEntitySet"
+client.leads.patch("x", medium="Web")  # E: incompatible type "str"; expected "int | Lead"
+client.leads.patch(1, medium="Web", etag=1)  # E: Argument "etag" to "patch" of "LeadsEntitySet" has incompatible
+client.leads.get("x")  # E: Argument 1 to "get" of "EntitySet" has incompatible type "str"; expected "int | Lead"
+client.leads.get(1.5)  # E: Argument 1 to "get" of "EntitySet" has incompatible type "float"; expected "int | Lead"
+client.leads.get(client.brands.get(1))  # E: Argument 1 to "get" of "EntitySet" has incompatible type "Brand"
+client.companies.patch(1, name="Acme")  # E: "CompaniesEntitySet" has no attribute "patch"
+client.products.patch(1)  # E: "ProductsEntitySet" has no attribute "patch"
+client.leads.create(client.leads.get(1))  # E: "LeadsEntitySet" has no attribute "create"
+client.brands.create(client.leads.get(1))  # E: "create" of "BrandsEntitySet" has incompatible type "Lead"
+client.dealers.set_dealer_radius(1, brand_id="2", radius=50)  # E: Argument "brand_id" to "set_dealer_radius"
+client.dealers.set_dealer_radius(1, radius=50)  # E: Missing named argument "brand_id" for "set_dealer_radius"
+client.leads.query().filter(QLead.score > "1")  # E: Unsupported operand types for > ("IntExpr" and "str")
+client.leads.query().first().id  # E: Item "None" of "Lead | None" has no attribute "id"
+client.leads.nonexistent  # E: "LeadsEntitySet" has no attribute "nonexistent"
+AimbaseClient("https://acme.aimbase.com", user="u")  # E: Unexpected keyword argument "user" for "AimbaseClient"
+AimbaseClient("https://acme.aimbase.com", auth="u:t")  # E: Argument "auth" to "AimbaseClient" has incompatible type
+sync_lead: Lead = client.leads.query().iter()  # E: (expression has type "Iterator[Lead]", variable has type "Lead")
+
+
+async def sync_and_async_mixed_up(async_client: AsyncAimbaseClient) -> None:
+    await client.leads.get(1)  # E: "Lead" has no attribute "__await__"
+    await client.leads.patch(1, medium="Web")  # E: Incompatible types in "await" (actual type "Lead | None"
+    async_client.leads.get(1)  # E: Value of type "Coroutine[Any, Any, Lead]" must be used
+    async_client.leads.patch(1, medium="Web")  # E: Value of type "Coroutine[Any, Any, Lead | None]" must be used
+    lead: Lead = async_client.leads.get(1)  # E: (expression has type "Coroutine[Any, Any, Lead]", variable has type
+    print(lead)
+    for item in async_client.leads.query().iter():  # E: "AsyncIterator[Lead]" has no attribute "__iter__"
+        print(item)
+    async for other in client.leads.query().iter():  # E: "Iterator[Lead]" has no attribute "__aiter__"
+        print(other)
+    await async_client.leads.patch(1, score=5)  # E: Unexpected keyword argument "score" for "patch" of "AsyncLeads
+    await async_client.leads.get("x")  # E: "get" of "AsyncEntitySet" has incompatible type "str"; expected "int | Lead"
+    await async_client.companies.patch(1)  # E: "AsyncCompaniesEntitySet" has no attribute "patch"
+    await async_client.leads.query().count() + "1"  # E: Unsupported operand types for + ("int" and "str")
+    async with AimbaseClient("https://acme.aimbase.com") as wrong:  # E: "AimbaseClient" has no attribute "__aenter__"
+        print(wrong)
+
+
+# --- mistakes only seen at run time (ClientValidationError, ValueError or TypeError before any request) -------
+
+client.leads.patch(1, medium="x" * 201)  # mypy misses: MaxLength is checked when the call runs
+client.leads.patch(1, condition_code="X")  # mypy misses: allowed values are checked when the call runs
+client.leads.patch(1, lead_date=datetime(2024, 5, 1))  # mypy misses: a naive datetime is refused when written
+client.leads.patch(1)  # mypy misses: a patch with nothing to change is a ValueError
+ANY_CHANGES: dict[str, Any] = {"score": 5}
+client.leads.patch(1, **ANY_CHANGES)  # mypy misses: keywords unpacked from a dict of Any are not checked
+
+
+# --- correct lines: no report ---------------------------------------------------------------------------------
+
+assert_type(client.leads.patch(1, medium=UNSET), Lead | None)
+assert_type(client.leads.patch(1, medium=None, external_id=None, customs=None), Lead | None)
+assert_type(client.leads.patch(1, lead_date=WHEN, condition_code="N", customs=Customs()), Lead | None)
+assert_type(client.leads.patch(1, medium="Web", etag='W/"1"', return_entity=True), Lead | None)
+assert_type(client.leads.get(114), Lead)
+assert_type(client.leads.get(114, expand=[QLead.prospect], select=[QLead.score]), Lead)
+assert_type(client.leads.query().filter(QLead.score > 1).iter(), Iterator[Lead])
+assert_type(client.leads.query().filter(QLead.score > 1).expand(QLead.prospect).first(), Lead | None)
+assert_type(client.leads.query().list(limit=10), list[Lead])
+assert_type(client.leads.query().count(), int)
+assert_type(next(client.leads.query().include_count().pages()), EntityPage[Lead])
+assert_type(client.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
+assert_type(client.dealers.set_dealer_radius(1, brand_id=2, radius=50), None)
+AimbaseClient("https://acme.aimbase.com", username="u", token="t")
+AimbaseClient("https://acme.aimbase.com", auth=AvalaApiAuth("u", "t"), service_path="/odata/V3")
+
+with AimbaseClient("https://acme.aimbase.com", username="u", token="t") as managed:
+    assert_type(managed, AimbaseClient)
+    assert_type(managed.leads.get(1), Lead)
+
+
+async def async_uses(async_client: AsyncAimbaseClient) -> None:
+    assert_type(await async_client.leads.get(1), Lead)
+    assert_type(await async_client.leads.patch(1, medium=None), Lead | None)
+    assert_type(async_client.leads.query().filter(QLead.score > 1).iter(), AsyncIterator[Lead])
+    assert_type(await async_client.leads.query().first(), Lead | None)
+    assert_type(await async_client.leads.query().list(limit=3), list[Lead])
+    assert_type(await async_client.leads.query().count(), int)
+    async for lead in async_client.leads.query().iter():
+        assert_type(lead, Lead)
+    async with AsyncAimbaseClient("https://acme.aimbase.com", username="u", token="t") as managed_async:
+        assert_type(managed_async, AsyncAimbaseClient)
+        assert_type(await managed_async.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
+
+
+reveal_type(client.leads)  # N: Revealed type is "aimbase.client.LeadsEntitySet"
