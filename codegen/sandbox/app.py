@@ -1,0 +1,132 @@
+"""`create_app`: the Starlette application serving a spec's CSDL over seeded SQLite data.
+
+app = create_app(load_spec(Path("specs/aimbase/codegen.toml")), rows=3000, seed=1)
+app.state.sandbox.faults = Faults(status_every=2, retry_after=0)   # change faults while serving
+app.state.sandbox.store.execute('SELECT COUNT(*) AS n FROM "Leads"')  # look at the data directly
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..csdl import parse_metadata
+from ..spec import Spec
+from .auth import Tokens
+from .errors import ODataFailure, error_response
+from .faults import FaultControl, FaultInjector, Faults
+from .pools import AIMBASE
+from .schema import Model, build_model
+from .seed import Flavour, generate
+from .service import ODataService
+from .store import Store
+
+__all__ = ["DEFAULT_LOGIN_PATH", "Sandbox", "create_app"]
+
+DEFAULT_LOGIN_PATH = "/api/Security/Login"
+_METHODS = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"]
+
+
+class Sandbox:
+    """What a sandbox app holds (`app.state.sandbox`): the model, the data, the tokens and the faults."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        *,
+        rows: int,
+        seed: int,
+        username: str = "demo",
+        password: str = "demo",
+        page_size: int = 1000,
+        token_ttl: float | None = None,
+        flavour: Flavour | None = None,
+        database: Path | None = None,
+    ) -> None:
+        self.spec = spec
+        self.model: Model = build_model(parse_metadata(spec.metadata))
+        self.store = Store(self.model, generate(self.model, rows=rows, seed=seed, flavour=flavour or AIMBASE), database)
+        self.tokens = Tokens(username, password, scheme=spec.auth, ttl=token_ttl)
+        self.service_path = "/" + spec.service_path.strip("/")
+        self.login_path = spec.login_path or DEFAULT_LOGIN_PATH
+        self.service = ODataService(
+            self.model,
+            self.store,
+            self.tokens,
+            metadata=spec.metadata.read_bytes(),
+            service_path=self.service_path,
+            page_size=page_size,
+        )
+        self.fault_control = FaultControl()
+
+    @property
+    def faults(self) -> Faults:
+        """The faults injected now; assign to change them (the request count starts again)."""
+        return self.fault_control.faults
+
+    @faults.setter
+    def faults(self, faults: Faults | None) -> None:
+        self.fault_control.faults = faults
+
+
+def create_app(
+    spec: Spec,
+    *,
+    rows: int,
+    seed: int,
+    username: str = "demo",
+    password: str = "demo",
+    page_size: int = 1000,
+    token_ttl: float | None = None,
+    faults: Faults | None = None,
+    flavour: Flavour | None = None,
+    database: Path | None = None,
+) -> Starlette:
+    """A Starlette app serving `spec`'s entity sets under its service path, with `rows` seeded rows.
+
+    `database` keeps the SQLite data in that file instead of in memory; `flavour` replaces the Aimbase
+    value pools (see `codegen.sandbox.seed.Flavour`).
+    """
+    sandbox = Sandbox(
+        spec,
+        rows=rows,
+        seed=seed,
+        username=username,
+        password=password,
+        page_size=page_size,
+        token_ttl=token_ttl,
+        flavour=flavour,
+        database=database,
+    )
+    service = sandbox.service
+    root = sandbox.service_path
+    prefix = root.rstrip("/")
+    routes = [
+        Route(sandbox.login_path, service.login, methods=["POST"]),
+        Route(prefix or "/", service.odata, methods=_METHODS),
+        Route(prefix + "/{rest:path}", service.odata, methods=_METHODS),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error_response(ODataFailure(404, f"No resource at {request.url.path}."))
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                FaultInjector,
+                control=sandbox.fault_control,
+                service_path=root,
+                login_path=sandbox.login_path,
+            )
+        ],
+        exception_handlers={404: not_found},
+    )
+    sandbox.faults = faults
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,61 @@
+"""OData JSON error responses: `{"error": {"code", "message", "target"?}}` with the status they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.responses import Response
+
+from ..runtime.http.jsonio import dumps
+
+__all__ = ["ODATA_HEADERS", "ODataFailure", "error_response", "json_response"]
+
+ODATA_HEADERS: Mapping[str, str] = {"OData-Version": "4.0"}
+JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
+
+_CODES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    412: "PreconditionFailed",
+    415: "UnsupportedMediaType",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    501: "NotImplemented",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
+
+
+class ODataFailure(Exception):
+    """Raised by a handler to answer with an OData error."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        target: str | None = None,
+        code: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.target = target
+        self.code = code or _CODES.get(status, str(status))
+        self.headers = dict(headers or {})
+
+
+def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(dumps(body), status, headers={**ODATA_HEADERS, **(headers or {})}, media_type=JSON_TYPE)
+
+
+def error_response(failure: ODataFailure) -> Response:
+    error: dict[str, str] = {"code": failure.code, "message": failure.message}
+    if failure.target is not None:
+        error["target"] = failure.target
+    return json_response({"error": error}, failure.status, failure.headers)

@@ -1,0 +1,298 @@
+"""Request handling, one method per route: login, service document, `$metadata`, collections (with paging),
+single entities, `$count` and PATCH. Database work runs in the thread pool; the store serialises it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..runtime.edm import write_datetime
+from ..runtime.http.jsonio import dumps, loads
+from .auth import LoginRefused, Tokens
+from .codec import ValueProblem, check_value
+from .entities import check_select, context_url, entity_json, etag
+from .errors import ODATA_HEADERS, ODataFailure, error_response, json_response
+from .options import QueryOptions, parse_options
+from .resources import Resource, parse_resource
+from .schema import INTEGER_TYPES, Model, Table
+from .store import Store
+
+__all__ = ["ODataService", "preferences"]
+
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
+
+
+def preferences(request: Request) -> dict[str, str]:
+    """The `Prefer` header's preferences, names lower-cased (`odata.maxpagesize` -> "50")."""
+    found: dict[str, str] = {}
+    for header in request.headers.getlist("prefer"):
+        for item in header.split(","):
+            name, _, value = item.strip().partition("=")
+            if name:
+                found[name.strip().lower()] = value.strip().strip('"')
+    return found
+
+
+class ODataService:
+    def __init__(
+        self, model: Model, store: Store, tokens: Tokens, *, metadata: bytes, service_path: str, page_size: int
+    ) -> None:
+        if page_size < 1:
+            raise ValueError(f"page_size must be 1 or more, not {page_size}")
+        self.model = model
+        self.store = store
+        self.tokens = tokens
+        self.metadata = metadata
+        self.service_path = service_path.rstrip("/")
+        self.page_size = page_size
+
+    # --- login --------------------------------------------------------------------------------------------
+
+    async def login(self, request: Request) -> Response:
+        try:
+            try:
+                body = loads(await request.body())
+            except ValueError:
+                raise LoginRefused(400, "The request body is not valid JSON.") from None
+            token = self.tokens.login(body)
+        except LoginRefused as refused:
+            return Response(dumps({"Message": refused.message}), refused.status, media_type="application/json")
+        return Response(dumps(token), 200, media_type="application/json; charset=utf-8")
+
+    # --- OData --------------------------------------------------------------------------------------------
+
+    async def odata(self, request: Request) -> Response:
+        try:
+            self.tokens.check(request.headers)
+            below = request.url.path[len(self.service_path) :].lstrip("/")
+            if below == "":
+                self._method(request, "GET")
+                return self.service_document(request)
+            if below == "$metadata":
+                self._method(request, "GET")
+                return Response(self.metadata, 200, ODATA_HEADERS, media_type="application/xml")
+            if below.startswith("$"):
+                raise ODataFailure(501, f"{below} is not supported by the sandbox.")
+            resource = parse_resource(self.model, below)
+            if resource.rest:
+                raise ODataFailure(
+                    501,
+                    f"The path segment '{resource.rest}' (navigation or operation) is not supported by the sandbox.",
+                )
+            if resource.count:
+                self._method(request, "GET")
+                return await self.count(request, resource.table)
+            if resource.key is None:
+                self._collection_method(request, resource.table)
+                return await self.collection(request, resource.table)
+            if request.method == "PATCH":
+                return await self.patch(request, resource)
+            self._entity_method(request, resource.table)
+            return await self.entity(request, resource)
+        except ODataFailure as failure:
+            return error_response(failure)
+        except Exception as error:  # a bug in the sandbox: still an OData error, and the connection stays usable
+            _log.exception("sandbox failure on %s %s", request.method, request.url.path)
+            return error_response(ODataFailure(500, f"The sandbox failed: {type(error).__name__}: {error}"))
+
+    def service_root(self, request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}{self.service_path}/"
+
+    def service_document(self, request: Request) -> Response:
+        sets = [{"name": name, "kind": "EntitySet", "url": name} for name in self.model.tables]
+        return json_response({"@odata.context": f"{self.service_root(request)}$metadata", "value": sets})
+
+    async def collection(self, request: Request, table: Table) -> Response:
+        options = parse_options(request.query_params.multi_items())
+        check_select(self.model, table, options)
+        size, applied = self._page_size(request)
+
+        def read() -> tuple[list[dict[str, Any]], int | None, bool]:
+            remaining = None if options.top is None else max(0, options.top - options.skiptoken)
+            limit = size if remaining is None else min(size, remaining)
+            records, more = self.store.page(table, options, offset=options.skip + options.skiptoken, limit=limit)
+            count = self.store.count(table, options) if options.count else None
+            values = [entity_json(self.model, record, options) for record in records]
+            return values, count, more and (remaining is None or remaining > limit)
+
+        values, count, more = await _threaded(read)
+        body: dict[str, Any] = {"@odata.context": context_url(self.model, self.service_root(request), table, options)}
+        if count is not None:
+            body["@odata.count"] = count
+        body["value"] = values
+        if more:
+            body["@odata.nextLink"] = _next_link(request, options.skiptoken + len(values))
+        headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
+        return json_response(body, headers=headers)
+
+    async def count(self, request: Request, table: Table) -> Response:
+        options = parse_options(request.query_params.multi_items())
+        number = await _threaded(lambda: self.store.count(table, options))
+        return Response(str(number), 200, ODATA_HEADERS, media_type="text/plain")
+
+    async def entity(self, request: Request, resource: Resource) -> Response:
+        options = parse_options(request.query_params.multi_items())
+        _single_entity_options(options)
+        check_select(self.model, resource.table, options)
+        assert resource.key is not None
+        key = resource.key
+        record = await _threaded(lambda: self.store.get(resource.table, key, options))
+        if record is None:
+            raise _not_found(resource)
+        body = {
+            "@odata.context": context_url(self.model, self.service_root(request), resource.table, options, entity=True)
+        }
+        body.update(entity_json(self.model, record, options))
+        tag = etag(record)
+        return json_response(body, headers={"ETag": tag} if tag else {})
+
+    async def patch(self, request: Request, resource: Resource) -> Response:
+        table = resource.table
+        assert resource.key is not None
+        key = resource.key
+        if not table.entity_set.updatable:
+            raise ODataFailure(405, f"The entity set {table.name} is not updatable.", headers={"Allow": "GET"})
+        if request.query_params:
+            _single_entity_options(parse_options(request.query_params.multi_items()))
+        try:
+            body = loads(await request.body())
+        except ValueError as error:
+            raise ODataFailure(400, f"The request body is not valid JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise ODataFailure(400, "The request body must be a JSON object holding the properties to change.")
+        changes = self._changes(table, body)
+        if_match = request.headers.get("if-match")
+
+        def write() -> Any:
+            with self.store.lock:
+                record = self.store.get(table, key)
+                if record is None:
+                    raise _not_found(resource)
+                current = etag(record)
+                if if_match and current and if_match.strip() != "*" and current not in _tags(if_match):
+                    raise ODataFailure(412, "The entity was changed since it was read (If-Match does not match).")
+                self.store.update(table, key, {**changes, **_new_version(table, record.values, changes)})
+                return self.store.get(table, key)
+
+        record = await _threaded(write)
+        tag = etag(record)
+        headers = {"ETag": tag} if tag else {}
+        if preferences(request).get("return") == "representation":
+            options = QueryOptions()
+            body = {"@odata.context": context_url(self.model, self.service_root(request), table, options, entity=True)}
+            body.update(entity_json(self.model, record, options))
+            return json_response(body, headers={**headers, "Preference-Applied": "return=representation"})
+        return Response(status_code=204, headers={**ODATA_HEADERS, **headers})
+
+    def _changes(self, table: Table, body: dict[str, Any]) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for name, value in body.items():
+            if name.startswith("@") or "@" in name:
+                continue  # annotations such as @odata.type or Prop@odata.type
+            column = table.columns.get(name)
+            if column is None:
+                if name in table.navigations:
+                    raise ODataFailure(
+                        400, f"The navigation property '{name}' cannot be changed with PATCH here.", target=name
+                    )
+                raise ODataFailure(
+                    400, f"The property '{name}' does not exist on type '{table.type_name}'.", target=name
+                )
+            if not column.editable:
+                why = "it is part of the key" if name in table.key else "it is read-only (computed by the service)"
+                if column.prop.doc.immutable:
+                    why = "it is immutable"
+                raise ODataFailure(400, f"The property '{name}' cannot be changed: {why}.", target=name)
+            try:
+                changes[name] = check_value(self.model, column.prop, value)
+            except ValueProblem as problem:
+                raise ODataFailure(400, problem.message, target=problem.target) from None
+        return changes
+
+    def _page_size(self, request: Request) -> tuple[int, int | None]:
+        """The page size for this request, and the `odata.maxpagesize` applied (None if none was asked for)."""
+        wanted = preferences(request).get("odata.maxpagesize", "")
+        if wanted.isdigit() and int(wanted) > 0:
+            size = int(wanted)
+            return (size, size) if size <= self.page_size else (self.page_size, None)
+        return self.page_size, None
+
+    @staticmethod
+    def _method(request: Request, *allowed: str) -> None:
+        if request.method not in allowed and not (request.method == "HEAD" and "GET" in allowed):
+            raise ODataFailure(405, f"{request.method} is not allowed here.", headers={"Allow": ", ".join(allowed)})
+
+    def _collection_method(self, request: Request, table: Table) -> None:
+        if request.method == "POST":
+            if not table.entity_set.insertable:
+                raise ODataFailure(
+                    405, f"The entity set {table.name} does not allow inserts.", headers={"Allow": "GET"}
+                )
+            raise ODataFailure(501, "Creating entities is not supported by the sandbox.")
+        self._method(request, "GET")
+
+    def _entity_method(self, request: Request, table: Table) -> None:
+        if request.method == "DELETE":
+            if not table.entity_set.deletable:
+                raise ODataFailure(
+                    405, f"The entity set {table.name} does not allow deletes.", headers={"Allow": "GET, PATCH"}
+                )
+            raise ODataFailure(501, "Deleting entities is not supported by the sandbox.")
+        if request.method == "PUT":
+            raise ODataFailure(501, "PUT is not supported by the sandbox; use PATCH.")
+        self._method(request, "GET", "PATCH")
+
+
+async def _threaded(function: Callable[[], T]) -> T:
+    return await run_in_threadpool(function)
+
+
+def _single_entity_options(options: QueryOptions) -> None:
+    collection_only = ("filter", "orderby", "top", "search")
+    default = QueryOptions()
+    for name in collection_only + ("skip", "count", "skiptoken"):
+        if getattr(options, name) != getattr(default, name):
+            raise ODataFailure(400, f"${name} cannot be applied to a single entity.", target=f"${name}")
+
+
+def _not_found(resource: Resource) -> ODataFailure:
+    key = ",".join(repr(part) if isinstance(part, str) else str(part) for part in resource.key or ())
+    return ODataFailure(404, f"No entity {resource.table.name}({key}) exists.", target=resource.table.name)
+
+
+def _new_version(table: Table, values: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """New values for the concurrency properties a change does not set itself, so that the ETag changes."""
+    bumped: dict[str, Any] = {}
+    for name in table.entity_set.concurrency_properties:
+        column = table.columns.get(name)
+        if column is None or name in changes:
+            continue
+        if column.edm in INTEGER_TYPES:
+            bumped[name] = int(values.get(name) or 0) + 1
+        elif column.edm == "Edm.DateTimeOffset":
+            bumped[name] = write_datetime(dt.datetime.now(dt.timezone.utc))
+    return bumped
+
+
+def _tags(header: str) -> list[str]:
+    return [tag.strip() for tag in header.split(",")]
+
+
+def _next_link(request: Request, skiptoken: int) -> str:
+    """This request's URL with `$skiptoken` set (the other options kept exactly as the client wrote them)."""
+    kept = [part for part in request.url.query.split("&") if part and not _is_skiptoken(part)]
+    kept.append(f"$skiptoken={skiptoken}")
+    return str(request.url.replace(query="&".join(kept)))
+
+
+def _is_skiptoken(part: str) -> bool:
+    name = part.split("=", 1)[0]
+    return name.lower() in ("$skiptoken", "%24skiptoken")

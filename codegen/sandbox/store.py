@@ -1,0 +1,249 @@
+"""The sandbox's database: one SQLite connection (in memory, or a file), shared by all requests under a lock.
+
+Reads build one SELECT per entity set touched: the page itself (filter, search, order, limit and offset,
+with the key as the last sort column so that paging is stable), then one batched query per expanded
+navigation, with the expand's own options, for all parents of the page at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .codec import to_sql
+from .errors import ODataFailure
+from .filters import Translator
+from .options import ExpandItem, QueryOptions
+from .schema import Model, Navigation, Table, create_tables, link_columns, quote
+from .seed import SeedData
+from .sqlfuncs import register
+
+__all__ = ["Record", "Store"]
+
+_CHUNK = 500
+
+
+@attrs.define
+class Record:
+    """One entity as stored, with the navigations expanded into it."""
+
+    table: Table
+    values: dict[str, Any]
+    expanded: dict[str, Record | list[Record] | None] = attrs.field(factory=dict)
+    counts: dict[str, int] = attrs.field(factory=dict)
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return tuple(self.values[k] for k in self.table.key)
+
+
+class Store:
+    def __init__(self, model: Model, data: SeedData, path: Path | None = None) -> None:
+        self.model = model
+        self.lock = threading.RLock()
+        target = ":memory:" if path is None else str(path)
+        self.connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self.connection.row_factory = sqlite3.Row
+        register(self.connection)
+        with self.lock:
+            self.connection.execute("BEGIN")
+            create_tables(self.connection, model)
+            self._insert(data)
+            self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self.lock:
+            self.connection.close()
+
+    def _insert(self, data: SeedData) -> None:
+        for name, rows in data.rows.items():
+            table = self.model.tables[name]
+            columns = list(table.columns.values())
+            sql = (
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c.name) for c in columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
+            self.connection.executemany(sql, ([to_sql(c, row[c.name]) for c in columns] for row in rows))
+        for link, pairs in data.links.items():
+            if pairs:
+                marks = ", ".join("?" for _ in pairs[0])
+                self.connection.executemany(f"INSERT INTO {quote(link)} VALUES ({marks})", pairs)
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run any SQL (for tests and tools); rows as dicts of stored values."""
+        with self.lock:
+            return [dict(row) for row in self.connection.execute(sql, parameters)]
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def _where(self, translator: Translator, options: QueryOptions) -> str:
+        parts = []
+        if options.filter is not None:
+            parts.append(translator.condition(options.filter))
+        if options.search is not None:
+            parts.append(translator.search(options.search))
+        return " AND ".join(parts) if parts else "1"
+
+    def _order(self, translator: Translator, options: QueryOptions, alias: str) -> str:
+        terms = [
+            translator.order_term(item.expression) + (" DESC" if item.descending else "") for item in options.orderby
+        ]
+        terms += [f"{quote(alias)}.{quote(k)}" for k in translator.root.table.key]
+        return ", ".join(terms)
+
+    def page(self, table: Table, options: QueryOptions, *, offset: int, limit: int) -> tuple[list[Record], bool]:
+        """Up to `limit` entities from `offset` on, and whether more follow."""
+        aliases = itertools.count(1)
+        translator = Translator(self.model, table, "t0", aliases)
+        where = self._where(translator, options)
+        order = self._order(translator, options, "t0")
+        sql = (
+            f"SELECT {quote('t0')}.* FROM {quote(table.name)} AS {quote('t0')} WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        with self.lock:
+            rows = self._run(sql, (limit + 1, offset))
+            records = [Record(table, row) for row in rows[:limit]]
+            self.expand(table, records, options.expand)
+        return records, len(rows) > limit
+
+    def count(self, table: Table, options: QueryOptions) -> int:
+        translator = Translator(self.model, table, "t0")
+        where = self._where(translator, options)
+        with self.lock:
+            rows = self._run(f"SELECT COUNT(*) AS n FROM {quote(table.name)} AS {quote('t0')} WHERE {where}", ())
+        return int(rows[0]["n"])
+
+    def get(self, table: Table, key: tuple[Any, ...], options: QueryOptions | None = None) -> Record | None:
+        where = " AND ".join(f"{quote(k)} = ?" for k in table.key)
+        with self.lock:
+            rows = self._run(f"SELECT * FROM {quote(table.name)} WHERE {where}", key)
+            if not rows:
+                return None
+            record = Record(table, rows[0])
+            if options is not None:
+                self.expand(table, [record], options.expand)
+        return record
+
+    def update(self, table: Table, key: tuple[Any, ...], changes: dict[str, Any]) -> bool:
+        """Store `changes` (checked wire values) in the entity with `key`; False when there is none."""
+        if not changes:
+            return self.get(table, key) is not None
+        assignments = ", ".join(f"{quote(name)} = ?" for name in changes)
+        values = [to_sql(table.columns[name], value) for name, value in changes.items()]
+        where = " AND ".join(f"{quote(k)} = ?" for k in table.key)
+        with self.lock:
+            cursor = self.connection.execute(
+                f"UPDATE {quote(table.name)} SET {assignments} WHERE {where}", (*values, *key)
+            )
+            return cursor.rowcount > 0
+
+    def _run(self, sql: str, parameters: Sequence[Any]) -> list[dict[str, Any]]:
+        try:
+            return [dict(row) for row in self.connection.execute(sql, parameters)]
+        except sqlite3.OperationalError as error:
+            raise ODataFailure(400, f"The query cannot be evaluated: {error}.") from None
+        except sqlite3.Error as error:  # a user function raising, for example
+            raise ODataFailure(400, f"The query cannot be evaluated: {error}.") from None
+
+    # --- $expand ------------------------------------------------------------------------------------------
+
+    def expand(self, table: Table, records: list[Record], items: tuple[ExpandItem, ...]) -> None:
+        for item in _resolve_star(table, items):
+            navigation = table.navigations.get(item.navigation)
+            if navigation is None:
+                raise ODataFailure(
+                    400,
+                    f"Could not find a navigation property named '{item.navigation}' on type '{table.type_name}'.",
+                    target="$expand",
+                )
+            self._expand_one(table, navigation, records, item.options)
+
+    def _expand_one(self, table: Table, navigation: Navigation, records: list[Record], options: QueryOptions) -> None:
+        target = self.model.tables[navigation.target]
+        if navigation.link_table is None:
+            source_columns, group_columns = navigation.source_columns, list(navigation.target_columns)
+        else:
+            sources, _ = link_columns(self.model, navigation, table)
+            source_columns, group_columns = table.key, [f"__s{i}" for i in range(len(sources))]
+        parents: dict[tuple[Any, ...], list[Record]] = {}
+        for record in records:
+            key = tuple(record.values[c] for c in source_columns)
+            if navigation.collection:
+                record.expanded[navigation.name] = []
+            else:
+                record.expanded[navigation.name] = None
+            if all(part is not None for part in key):
+                parents.setdefault(key, []).append(record)
+        children: list[Record] = []
+        for chunk in _chunks(list(parents), _CHUNK):
+            for row in self._related(table, navigation, target, chunk, options):
+                group = tuple(row.pop(c) if c.startswith("__s") else row[c] for c in group_columns)
+                for parent in parents.get(group, ()):
+                    child = Record(target, dict(row))
+                    children.append(child)
+                    slot = parent.expanded[navigation.name]
+                    if isinstance(slot, list):
+                        slot.append(child)
+                    elif slot is None:
+                        parent.expanded[navigation.name] = child
+        if navigation.collection:
+            for record in records:
+                slot = record.expanded[navigation.name]
+                assert isinstance(slot, list)
+                if options.count:
+                    record.counts[navigation.name] = len(slot)
+                end = None if options.top is None else options.skip + options.top
+                record.expanded[navigation.name] = slot[options.skip : end]
+        if options.expand and children:
+            self.expand(target, children, options.expand)
+
+    def _related(
+        self, table: Table, navigation: Navigation, target: Table, keys: list[tuple[Any, ...]], options: QueryOptions
+    ) -> Iterator[dict[str, Any]]:
+        aliases = itertools.count(1)
+        translator = Translator(self.model, target, "c0", aliases)
+        where = self._where(translator, options)
+        order = self._order(translator, options, "c0")
+        if navigation.link_table is None:
+            columns = navigation.target_columns
+            match = _in(["c0." + quote(c) for c in columns], keys)
+            sql = f"SELECT {quote('c0')}.* FROM {quote(target.name)} AS {quote('c0')} WHERE {match} AND {where}"
+        else:
+            sources, targets = link_columns(self.model, navigation, table)
+            picks = ", ".join(f"{quote('l0')}.{quote(s)} AS {quote(f'__s{i}')}" for i, s in enumerate(sources))
+            on = " AND ".join(f"c0.{quote(k)} = l0.{quote(t)}" for k, t in zip(target.key, targets))
+            match = _in([f"l0.{quote(s)}" for s in sources], keys)
+            sql = (
+                f"SELECT {picks}, {quote('c0')}.* FROM {quote(navigation.link_table)} AS {quote('l0')} "
+                f"JOIN {quote(target.name)} AS {quote('c0')} ON {on} WHERE {match} AND {where}"
+            )
+        yield from self._run(f"{sql} ORDER BY {order}", [part for key in keys for part in key])
+
+
+def _resolve_star(table: Table, items: tuple[ExpandItem, ...]) -> list[ExpandItem]:
+    result: list[ExpandItem] = []
+    for item in items:
+        if item.navigation == "*":
+            result += [ExpandItem(name, item.options) for name in table.navigations]
+        else:
+            result.append(item)
+    return result
+
+
+def _in(columns: list[str], keys: list[tuple[Any, ...]]) -> str:
+    if len(columns) == 1:
+        return f"{columns[0]} IN ({', '.join('?' for _ in keys)})"
+    row = "(" + ", ".join("?" for _ in columns) + ")"
+    return f"({', '.join(columns)}) IN (VALUES {', '.join(row for _ in keys)})"
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
