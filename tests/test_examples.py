@@ -55,3 +55,35 @@ def test_readme_shows_the_example() -> None:
     source = (ROOT / "examples" / "sync_leads.py").read_text(encoding="utf-8")
     body = source[source.index("def run(") : source.index('if __name__ == "__main__":')].strip()
     assert body in readme
+
+
+def test_iter_holds_no_earlier_page_while_fetching_the_next() -> None:
+    """Streaming keeps memory at about one page: when page k+1 is fetched, no lead of page k is alive."""
+    import gc
+    import weakref
+
+    lead = json.loads((EXAMPLES / "lead-114-expand-prospect.json").read_text(encoding="utf-8"))
+    refs: list[weakref.ref[object]] = []
+    alive_at_fetch: list[int] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("$skiptoken", "0"))
+        alive_at_fetch.append(sum(ref() is not None for ref in refs))
+        body: dict[str, object] = {"value": [dict(lead, Id=page * 50 + i) for i in range(50)]}
+        if page < 4:
+            body["@odata.nextLink"] = f"Leads?$skiptoken={page + 1}"
+        return httpx.Response(200, json=body)
+
+    client = AimbaseClient("https://acme.aimbase.com", username="me", token="t", transport=httpx.MockTransport(handle))
+    gc.disable()  # reference counting alone must free each page
+    try:
+        count = 0
+        for entity in client.leads.query().iter():
+            refs.append(weakref.ref(entity))
+            count += 1
+        del entity
+    finally:
+        gc.enable()
+    assert count == 250
+    # At most the caller's own loop variable (the last lead handed out) is alive, never the page's others.
+    assert alive_at_fetch[0] == 0 and max(alive_at_fetch) <= 1

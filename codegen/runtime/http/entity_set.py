@@ -217,13 +217,19 @@ class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
 
     def pages(self, *, max_page_size: int | None = None) -> Iterator[EntityPage[M]]:
         """Server pages, following `@odata.nextLink`; one page is held at a time."""
-        for page in paging.iter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
-            yield self.entity_set._page(page)
+        for raw in paging.iter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
+            page = self.entity_set._page(raw)
+            del raw  # the parsed JSON is not needed once the page is typed
+            yield page
+            del page  # nor is this page once the caller asks for the next
 
     def iter(self, *, max_page_size: int | None = None) -> Iterator[M]:
         """Every matching entity, across all pages, lazily."""
         for page in self.pages(max_page_size=max_page_size):
-            yield from page.items
+            items = page.items
+            del page  # drop each page before the next is fetched: memory stays at about one page
+            yield from items
+            del items
 
     def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
         """The matching entities in a list; with `limit`, at most that many (and no page past them)."""
@@ -253,13 +259,19 @@ class AsyncEntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     query: Query[Q]
 
     async def pages(self, *, max_page_size: int | None = None) -> AsyncIterator[EntityPage[M]]:
-        async for page in paging.aiter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
-            yield self.entity_set._page(page)
+        async for raw in paging.aiter_pages(self.entity_set._session, self.url(), max_page_size=max_page_size):
+            page = self.entity_set._page(raw)
+            del raw
+            yield page
+            del page
 
     async def iter(self, *, max_page_size: int | None = None) -> AsyncIterator[M]:
         async for page in self.pages(max_page_size=max_page_size):
-            for entity in page.items:
+            items = page.items
+            del page
+            for entity in items:
                 yield entity
+            del items
 
     async def list(self, limit: int | None = None, *, max_page_size: int | None = None) -> list[M]:
         found: list[M] = []
