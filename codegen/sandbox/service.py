@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ..runtime.edm import write_datetime
@@ -28,6 +28,9 @@ __all__ = ["ODataService", "preferences"]
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
+# The client went away before its request was read (it timed out, say): nobody will read this answer, and the
+# sandbox did nothing wrong. nginx logs such requests as 499 "client closed request".
+_CLIENT_GONE = 499
 
 
 def preferences(request: Request) -> dict[str, str]:
@@ -65,6 +68,8 @@ class ODataService:
             token = self.tokens.login(body)
         except LoginRefused as refused:
             return Response(dumps({"Message": refused.message}), refused.status, media_type="application/json")
+        except ClientDisconnect:
+            return Response(status_code=_CLIENT_GONE)
         return Response(dumps(token), 200, media_type="application/json; charset=utf-8")
 
     # --- OData --------------------------------------------------------------------------------------------
@@ -99,6 +104,8 @@ class ODataService:
             return await self.entity(request, resource)
         except ODataFailure as failure:
             return error_response(failure)
+        except ClientDisconnect:
+            return Response(status_code=_CLIENT_GONE)
         except Exception as error:  # a bug in the sandbox: still an OData error, and the connection stays usable
             _log.exception("sandbox failure on %s %s", request.method, request.url.path)
             return error_response(ODataFailure(500, f"The sandbox failed: {type(error).__name__}: {error}"))
