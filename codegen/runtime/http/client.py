@@ -18,8 +18,7 @@ import httpx
 from ..query.keys import Key
 from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth
 from .entity_set import AsyncEntitySet, EntitySet
-from .jsonio import loads
-from .requests import operation_body, operation_url, read_result
+from .requests import operation_call, operation_result
 from .retry import RetryPolicy
 from .session import DEFAULT_TIMEOUT, AsyncSession, Session
 
@@ -140,12 +139,8 @@ class ServiceClient(_ClientBase):
         returns: Any,
         collection: bool,
     ) -> Any:
-        response = self.session.request(
-            "POST" if kind == "action" else "GET",
-            operation_url(kind, path, arguments, None),
-            json=operation_body(kind, arguments),
-        )
-        return read_result(loads(response.content) if response.content else None, returns, collection)
+        call = operation_call(kind, path, arguments, None)
+        return operation_result(self.session.request(call.method, call.url, json=call.body), returns, collection)
 
     def close(self) -> None:
         self.session.close()
@@ -205,12 +200,9 @@ class AsyncServiceClient(_ClientBase):
         returns: Any,
         collection: bool,
     ) -> Any:
-        response = await self.session.request(
-            "POST" if kind == "action" else "GET",
-            operation_url(kind, path, arguments, None),
-            json=operation_body(kind, arguments),
-        )
-        return read_result(loads(response.content) if response.content else None, returns, collection)
+        call = operation_call(kind, path, arguments, None)
+        response = await self.session.request(call.method, call.url, json=call.body)
+        return operation_result(response, returns, collection)
 
     async def aclose(self) -> None:
         await self.session.aclose()

@@ -24,11 +24,11 @@ from .requests import (
     Constraint,
     create_body,
     entity_url,
-    operation_body,
-    operation_url,
+    OperationCall,
+    operation_call,
+    operation_result,
     patch_body,
     patch_headers,
-    read_result,
 )
 from .session import AsyncSession, Session
 
@@ -77,10 +77,10 @@ class _EntitySetBase(Generic[M, Q, K]):
             "headers": patch_headers(key, etag, return_entity, self.__concurrency__),
         }
 
-    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> tuple[str, str, Any]:
+    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> OperationCall:
+        """Bound to one entity when `key` is given, else to the whole set."""
         bound_to = entity_path(self.__entity_set__, key) if key is not None else self.__entity_set__
-        method = "POST" if kind == "action" else "GET"
-        return method, operation_url(kind, path, arguments, bound_to), operation_body(kind, arguments)
+        return operation_call(kind, path, arguments, bound_to)
 
 
 class EntitySet(_EntitySetBase[M, Q, K]):
@@ -119,9 +119,8 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         returns: Any,
         collection: bool,
     ) -> Any:
-        method, url, body = self._operation(kind, path, arguments, key)
-        response = self._session.request(method, url, json=body)
-        return read_result(loads(response.content) if response.content else None, returns, collection)
+        call = self._operation(kind, path, arguments, key)
+        return operation_result(self._session.request(call.method, call.url, json=call.body), returns, collection)
 
 
 class AsyncEntitySet(_EntitySetBase[M, Q, K]):
@@ -158,9 +157,9 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
         returns: Any,
         collection: bool,
     ) -> Any:
-        method, url, body = self._operation(kind, path, arguments, key)
-        response = await self._session.request(method, url, json=body)
-        return read_result(loads(response.content) if response.content else None, returns, collection)
+        call = self._operation(kind, path, arguments, key)
+        response = await self._session.request(call.method, call.url, json=call.body)
+        return operation_result(response, returns, collection)
 
 
 class _QueryBuilder(Generic[Q]):

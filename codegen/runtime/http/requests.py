@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
+import httpx
 
 from ..converter import structure, unstructure
 from ..model import ODataModel
@@ -17,6 +18,7 @@ from ..query import Query, QueryType, entity_path, format_literal, percent_encod
 from ..query.options import Expandable, Selectable
 from ..unset import UNSET
 from .errors import ClientValidationError
+from .jsonio import loads
 
 
 @attrs.frozen
@@ -89,15 +91,24 @@ def create_body(entity: ODataModel) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("@") or k == "@odata.type"}
 
 
-def operation_url(kind: str, path: str, arguments: Mapping[str, Any], bound_to: str | None) -> str:
-    """`Dealers(1)/Ns.SetRadius` for an action; a function's arguments go in the URL: `Fn(a=1,b='x')`."""
+@attrs.frozen
+class OperationCall:
+    """The request of an action (POST with the arguments as a JSON body) or a function (GET, arguments in the URL)."""
+
+    method: str
+    url: str
+    body: dict[str, Any] | None
+
+
+def operation_call(kind: str, path: str, arguments: Mapping[str, Any], bound_to: str | None) -> OperationCall:
+    """`Dealers(1)/Ns.SetRadius` for a bound action; a function's arguments go in the URL: `Fn(a=1,b='x')`."""
     url = f"{bound_to}/{path}" if bound_to else path
-    if kind == "function":
-        written = ",".join(
-            f"{name}={percent_encode(format_literal(_literal_value(value)))}" for name, value in arguments.items()
-        )
-        url += f"({written})"
-    return url
+    if kind == "action":
+        return OperationCall("POST", url, {name: unstructure(value) for name, value in arguments.items()})
+    written = ",".join(
+        f"{name}={percent_encode(format_literal(_literal_value(value)))}" for name, value in arguments.items()
+    )
+    return OperationCall("GET", f"{url}({written})", None)
 
 
 def _literal_value(value: Any) -> Any:
@@ -106,8 +117,8 @@ def _literal_value(value: Any) -> Any:
     return value
 
 
-def operation_body(kind: str, arguments: Mapping[str, Any]) -> dict[str, Any] | None:
-    return {name: unstructure(value) for name, value in arguments.items()} if kind == "action" else None
+def operation_result(response: httpx.Response, returns: Any, collection: bool) -> Any:
+    return read_result(loads(response.content) if response.content else None, returns, collection)
 
 
 def read_result(data: Any, returns: Any, collection: bool) -> Any:

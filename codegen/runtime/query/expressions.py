@@ -298,11 +298,10 @@ class DecimalExpr(Numeric["Decimal | int"]):
     _accepts = (Decimal, int)
 
 
-class DateTimeExpr(Comparable[dt.datetime]):
-    """Edm.DateTimeOffset; values must carry a tzinfo (a naive datetime is refused)."""
+class _DateParts(Expression):
+    """`year()`, `month()`, `day()`: of a date, or of a date-time in its own offset."""
 
     __slots__ = ()
-    _accepts = (dt.datetime,)
 
     def year(self) -> IntExpr:
         return _part("year", self)
@@ -313,6 +312,12 @@ class DateTimeExpr(Comparable[dt.datetime]):
     def day(self) -> IntExpr:
         return _part("day", self)
 
+
+class _ClockParts(Expression):
+    """`hour()`, `minute()`, `second()`: of a time of day, or of a date-time in its own offset."""
+
+    __slots__ = ()
+
     def hour(self) -> IntExpr:
         return _part("hour", self)
 
@@ -321,6 +326,13 @@ class DateTimeExpr(Comparable[dt.datetime]):
 
     def second(self) -> IntExpr:
         return _part("second", self)
+
+
+class DateTimeExpr(_DateParts, _ClockParts, Comparable[dt.datetime]):
+    """Edm.DateTimeOffset; values must carry a tzinfo (a naive datetime is refused)."""
+
+    __slots__ = ()
+    _accepts = (dt.datetime,)
 
     def date(self) -> DateExpr:
         return DateExpr(Call("date", (self._node,)), "Edm.Date")
@@ -329,32 +341,14 @@ class DateTimeExpr(Comparable[dt.datetime]):
         return TimeExpr(Call("time", (self._node,)), "Edm.TimeOfDay")
 
 
-class DateExpr(Comparable[dt.date]):
+class DateExpr(_DateParts, Comparable[dt.date]):
     __slots__ = ()
     _accepts = (dt.date,)
 
-    def year(self) -> IntExpr:
-        return _part("year", self)
 
-    def month(self) -> IntExpr:
-        return _part("month", self)
-
-    def day(self) -> IntExpr:
-        return _part("day", self)
-
-
-class TimeExpr(Comparable[dt.time]):
+class TimeExpr(_ClockParts, Comparable[dt.time]):
     __slots__ = ()
     _accepts = (dt.time,)
-
-    def hour(self) -> IntExpr:
-        return _part("hour", self)
-
-    def minute(self) -> IntExpr:
-        return _part("minute", self)
-
-    def second(self) -> IntExpr:
-        return _part("second", self)
 
 
 def _part(function: str, of: Expression) -> IntExpr:
