@@ -6,7 +6,7 @@ import attrs
 
 from .csdl import Document, parse_metadata
 from .errors import SpecError
-from .output import Difference, compare_package, write_package
+from .output import Difference, compare_package, with_manifest, write_package
 from .plan import PackagePlan, build_plan
 from .render import render_package
 from .spec import Spec
@@ -24,7 +24,8 @@ def generate(spec: Spec) -> Generated:
     document = parse_metadata(spec.metadata)
     _check_entity_sets(document, spec)
     plan = build_plan(document, spec)
-    return Generated(document, plan, render_package(plan))
+    files = with_manifest(render_package(plan), source_name=spec.metadata.name, source=spec.metadata.read_bytes())
+    return Generated(document, plan, files)
 
 
 def write(spec: Spec) -> Generated:
