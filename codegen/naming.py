@@ -19,6 +19,7 @@ _BUILTINS = frozenset(
     "max memoryview min next object oct open ord pow print property quit range repr reversed round set "
     "setattr slice sorted staticmethod str sum super tuple vars zip".split()
 )
+BUILTINS = _BUILTINS
 _KEYWORDS = frozenset(keyword.kwlist) | {"match", "case", "_"}
 # Attributes every generated class inherits from codegen.runtime.ODataModel.
 MODEL_ATTRIBUTES = frozenset({"dynamic_properties", "instance_annotations"})
@@ -81,16 +82,20 @@ class NameAllocator:
         self._fold = fold_case
         self._separator = separator
         self._taken = {self._key(n) for n in taken}
+        # preferred name -> the last suffix handed out for it: thousands of names that all map to `a`
+        # (`a`, `a_`, `aα`, ...) then cost linear, not quadratic, time.
+        self._last_suffix: dict[str, int] = {}
 
     def _key(self, name: str) -> str:
         return name.lower() if self._fold else name
 
     def allocate(self, preferred: str) -> str:
-        candidate, number = preferred, 1
+        candidate, number = preferred, self._last_suffix.get(self._key(preferred), 1)
         while self._key(candidate) in self._taken:
             number += 1
             separator = "" if preferred.endswith("_") else self._separator
             candidate = f"{preferred}{separator}{number}"
+        self._last_suffix[self._key(preferred)] = number
         self._taken.add(self._key(candidate))
         return candidate
 

@@ -72,6 +72,18 @@ class FieldPlan:
     doc: str | None
     query: QueryPathPlan
     navigation: bool = False
+    type_name: str | None = None  # the qualified OData type of a structural property
+
+
+def _field_by_wire(fields: list[FieldPlan], base: ClassPlan | None, wire_name: str) -> FieldPlan:
+    """The field of a class or of one of its bases with this wire name."""
+    found = next((f for f in fields if f.wire_name == wire_name), None)
+    while found is None and base is not None:
+        found = next((f for f in base.fields if f.wire_name == wire_name), None)
+        base = base.base
+    if found is None:
+        raise AssertionError(f"no property {wire_name!r}: validate.py checks key paths")
+    return found
 
 
 @attrs.frozen
@@ -94,11 +106,13 @@ class ClassPlan:
     fields: tuple[FieldPlan, ...]
     abstract: bool
     open_type: bool
-    key: tuple[str, ...]  # attribute names
+    key: tuple[str, ...]  # attribute names; `info.id` for a key through a complex property
     type_checking_imports: tuple[tuple[str, str], ...]  # (module, class) needed only by type checkers
     runtime_imports: tuple[tuple[str, str], ...]  # (module, enum class) the query type uses
     stdlib_imports: tuple[tuple[str, str], ...]  # (module, alias)
     query_name: str  # the typed query class, e.g. QLead
+    # (attribute path, Alias) of each key part through a complex property: `("info.id", "InfoID")`.
+    key_aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def module_imports(self) -> list[tuple[str, str]]:
@@ -175,9 +189,12 @@ class _Planner:
         }
         self.renames = dict(spec.renames)
         self._classes: dict[str, ClassPlan] = {}
+        self._depth_cache: dict[str, int] | None = None
 
     def plan(self) -> PackagePlan:
-        for qualified in sorted(self.structured):
+        # Base types first, so building a class never recurses far: `_class` of a long chain otherwise
+        # recursed once per level.
+        for qualified in sorted(self.structured, key=lambda q: (self._depths()[q], q)):
             self._class(qualified)
         unused = sorted(set(self.renames) - self._used_renames())
         if unused:
@@ -198,6 +215,23 @@ class _Planner:
             type_index=self._type_index(),
             service=service,
         )
+
+    def _depths(self) -> dict[str, int]:
+        """How many base types each structured type has (cycles were refused by validate.py); linear time."""
+        if self._depth_cache is None:
+            depths: dict[str, int] = {}
+            for start in self.structured:
+                chain: list[str] = []
+                current: str | None = start
+                while current is not None and current not in depths:
+                    chain.append(current)
+                    current = self.structured[current].base_type
+                level = depths[current] if current is not None else -1
+                for qualified in reversed(chain):
+                    level += 1
+                    depths[qualified] = level
+            self._depth_cache = depths
+        return self._depth_cache
 
     def _parameter_annotation(self, ref: TypeRef, nullable: bool) -> str:
         annotation = self._annotation(ref, item_nullable=nullable)
@@ -269,7 +303,7 @@ class _Planner:
         chosen = {m: explicit.get(f"{qualified}/{m}") or attributes.allocate(naming.attribute_name(m)) for m in members}
         fields = [self._property(p, chosen[p.name]) for p in t.properties]
         fields += [self._navigation(n, chosen[n.name]) for n in t.navigation_properties]
-        by_wire = {f.wire_name: f.attribute for f in fields}
+        key, key_aliases = self._key(t, fields, base)
         plan = ClassPlan(
             name=self.class_names[qualified],
             module=self.modules[qualified],
@@ -280,14 +314,38 @@ class _Planner:
             fields=tuple(fields),
             abstract=t.abstract,
             open_type=t.open_type,
-            key=tuple(by_wire[k] for k in t.key if k in by_wire) or (base.key if base else ()),
+            key=key,
             type_checking_imports=self._referenced_classes(t),
             runtime_imports=self._enums_used(t),
             stdlib_imports=self._stdlib_imports(fields),
             query_name=self.query_names[qualified],
+            key_aliases=key_aliases,
         )
         self._classes[qualified] = plan
         return plan
+
+    def _key(
+        self, t: StructuredType, fields: list[FieldPlan], base: ClassPlan | None
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The key's attribute paths (inherited when the type declares none), and the aliases of path keys."""
+        if not t.key:
+            return (base.key, base.key_aliases) if base else ((), ())
+        aliases = dict(t.key_aliases)
+        paths, path_aliases = [], []
+        for ref in t.key:  # validate.py checked that each path leads to a property
+            owner_fields, attributes = fields, []
+            owner_base = base
+            for segment in ref.split("/"):
+                field = _field_by_wire(owner_fields, owner_base, segment)
+                attributes.append(field.attribute)
+                target = self.structured.get(field.type_name) if field.type_name else None
+                if target is not None:
+                    complex_plan = self._class(target.qualified_name)
+                    owner_fields, owner_base = list(complex_plan.fields), complex_plan.base
+            paths.append(".".join(attributes))
+            if "/" in ref:
+                path_aliases.append((paths[-1], aliases[ref]))
+        return tuple(paths), tuple(path_aliases)
 
     def _property(self, p: Property, attribute: str) -> FieldPlan:
         annotation = self._annotation(p.type, item_nullable=p.nullable)
@@ -297,7 +355,8 @@ class _Planner:
             annotation, default = f"{annotation} | None", "None"
         else:
             default = None
-        return FieldPlan(attribute, p.name, annotation, default, p.doc.description, self._query_path(p.type, p.name))
+        query = self._query_path(p.type, p.name)
+        return FieldPlan(attribute, p.name, annotation, default, p.doc.description, query, type_name=p.type.name)
 
     def _navigation(self, n: NavigationProperty, attribute: str) -> FieldPlan:
         # Present only when expanded, so always optional whatever the CSDL nullability.

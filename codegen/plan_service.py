@@ -26,7 +26,11 @@ if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for
 # Names the runtime's EntitySet and ServiceClient use, which generated members must not shadow.
 _SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model"})
 _CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
-_PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self"})
+# Parameters of the generated patch method, and `changes`, the local it builds.
+_PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
+# Parameters and locals of generated operation methods (`arguments` and `result`, see templates/client.py.jinja),
+# which an operation parameter must not redefine.
+_OPERATION_LOCALS = frozenset({"key", "self", "arguments", "result"})
 
 
 @attrs.frozen
@@ -187,7 +191,8 @@ def _entity_set(
     model = classes[entity_set.entity_type]
     lineage = _lineage(structured, entity_set.entity_type)
     properties = [p for t in lineage for p in t.properties]
-    key_names = {k for t in lineage for k in t.key}
+    # A key through a complex property (`Info/ID`) freezes the whole complex property.
+    key_names = {k.split("/")[0] for t in lineage for k in t.key}
     frozen = set(entity_set.non_updatable_properties) | key_names
     by_wire = {f.wire_name: f for c in _class_lineage(model) for f in c.fields}
     editable = [p for p in properties if _editable(p, frozen)]
@@ -203,7 +208,7 @@ def _entity_set(
         class_name=class_name,
         async_class_name=async_class_name,
         model=model,
-        key_annotation=_key_annotation(lineage, by_wire, model),
+        key_annotation=_key_annotation(lineage, structured, classes, model),
         updatable=entity_set.updatable and bool(editable),
         insertable=entity_set.insertable,
         etag=bool(entity_set.concurrency_properties),
@@ -236,12 +241,30 @@ def _editable(p: Property, frozen: set[str]) -> bool:
     return not (p.doc.computed or p.doc.immutable or p.name in frozen or p.type.name == "Edm.Stream")
 
 
-def _key_annotation(lineage: list[StructuredType], by_wire: dict[str, FieldPlan], model: ClassPlan) -> str:
-    """One key property: its type (or the entity itself); a composite key: a mapping of wire names."""
+def _key_annotation(
+    lineage: list[StructuredType],
+    structured: dict[str, StructuredType],
+    classes: dict[str, ClassPlan],
+    model: ClassPlan,
+) -> str:
+    """One key property: its type (or the entity itself); a composite key: a mapping of wire names (or aliases)."""
     key = [k for t in lineage for k in t.key]
     if len(key) == 1:
-        return f"{by_wire[key[0]].annotation.removesuffix(' | None')} | {model.name}"
+        return f"{_key_field(lineage, key[0], structured, classes).annotation.removesuffix(' | None')} | {model.name}"
     return f"_t.Mapping[str, _q.KeyValue] | {model.name}"
+
+
+def _key_field(
+    lineage: list[StructuredType], path: str, structured: dict[str, StructuredType], classes: dict[str, ClassPlan]
+) -> FieldPlan:
+    """The field a key path ends at: `ID`, or `Info/ID` through the complex type of `Info`."""
+    owner = lineage[-1]
+    segments = path.split("/")
+    for segment in segments[:-1]:  # validate.py checked that each leads to a complex property
+        prop = next(p for t in _lineage(structured, owner.qualified_name) for p in t.properties if p.name == segment)
+        owner = structured[prop.type.name]
+    fields = {f.wire_name: f for c in _class_lineage(classes[owner.qualified_name]) for f in c.fields}
+    return fields[segments[-1]]
 
 
 def _patch_parameter(p: Property, attribute: str, annotation_of: AnnotationOf) -> ParameterPlan:
@@ -261,7 +284,7 @@ def _operation(
     skip_binding: bool = False,
 ) -> OperationPlan:
     parameters = operation.parameters[1:] if skip_binding else operation.parameters
-    taken = naming.NameAllocator({"key", "self"})
+    taken = naming.NameAllocator(set(_OPERATION_LOCALS))
     params = tuple(
         ParameterPlan(taken.allocate(naming.attribute_name(p.name)), p.name, annotation_of(p.type, p.nullable))
         for p in parameters

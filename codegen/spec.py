@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .errors import SpecError
-from .naming import RESERVED_ATTRIBUTES
+from .naming import BUILTINS, RESERVED_ATTRIBUTES
 
 AUTH_SCHEMES = ("avala-api", "bearer", "none")
+
+# Top-level modules a generated package must not be named after: it would shadow them for every import in the
+# application (the runtime `codegen`, what it and generated code import, and the standard library).
+_SHADOWED_MODULES = frozenset(
+    {"codegen", "attrs", "attr", "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi"}
+) | frozenset(sys.stdlib_module_names)
+_PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names every generated module binds itself (imports as `_t`, `_rt`, ..., and `annotations` from __future__);
+# a class renamed to one of them, or to a builtin its annotations use, would shadow it.
+_MODULE_NAMES = frozenset({"annotations"})
 
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
@@ -143,10 +155,16 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
     def fail(message: str, key: str) -> None:
         raise SpecError(message, path=where, line=_line(text, key) if path else None)
 
-    if not spec.package.isidentifier() or keyword.iskeyword(spec.package):
-        fail(f"package name {spec.package!r} is not a valid Python identifier", "package")
-    if not spec.service_path.startswith("/"):
-        fail(f"service path {spec.service_path!r} must start with '/'", "path")
+    package_problem = _package_problem(spec.package)
+    if package_problem:
+        fail(f"package name {spec.package!r} {package_problem}", "package")
+    path_problem = _url_path_problem(spec.service_path)
+    if path_problem:
+        fail(f"service path {spec.service_path!r} {path_problem}", "path")
+    if spec.login_path is not None:
+        login_problem = _url_path_problem(spec.login_path)
+        if login_problem:
+            fail(f"login path {spec.login_path!r} {login_problem}", "login_path")
     if spec.auth not in AUTH_SCHEMES:
         fail(f"auth {spec.auth!r} is not one of {', '.join(AUTH_SCHEMES)}", "auth")
     if not spec.service_name.isidentifier():
@@ -160,6 +178,39 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
         if "/" in target and (name.startswith("_") or name in RESERVED_ATTRIBUTES):
             reserved = "that attribute name is reserved by the generated classes"
             fail(f"rename of {target!r} to {name!r}: {reserved}", "renames")
+        # A type named `_t`, `_rt`, ... would shadow the modules generated code imports under those names, and
+        # one named after a builtin (`int`, `list`) the builtin that annotations mean.
+        if name.startswith("_") or name in BUILTINS or name in _MODULE_NAMES:
+            fail(f"rename of {target!r} to {name!r}: that name is reserved in generated modules", "renames")
+
+
+def _package_problem(name: str) -> str | None:
+    if not _PACKAGE_NAME.fullmatch(name) or keyword.iskeyword(name):
+        return "is not a valid Python identifier"
+    if name in _SHADOWED_MODULES:
+        return "would shadow the module of that name (the codegen runtime, its dependencies or the standard library)"
+    return None
+
+
+def _url_path_problem(path: str) -> str | None:
+    """Why `path` is not an absolute URL path on the service's own origin, or None.
+
+    Credentials are sent to these paths, so nothing in them may change the host (`//evil`, `http://evil`),
+    climb out of the service (`..`), or smuggle a query, fragment or header (`?`, `#`, `\\`, control characters).
+    """
+    if not path.startswith("/") or path.startswith("//"):
+        return "must start with '/'" if not path.startswith("/") else "must start with a single '/', not '//'"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in path):
+        return "must not contain backslashes or control characters"
+    if "?" in path or "#" in path:
+        return "must not contain '?' or '#'"
+    parts = urllib.parse.urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return "must be a path, without a scheme or host"
+    segments = urllib.parse.unquote(path).split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "must not contain '.' or '..' segments"
+    return None
 
 
 def _line(text: str, key: str, section: str | None = None) -> int | None:

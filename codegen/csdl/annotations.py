@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,10 +16,29 @@ CAPABILITIES = "Org.OData.Capabilities.V1"
 VALIDATION = "Org.OData.Validation.V1"
 
 _ANNOTATION = f"{{{EDM_V4}}}Annotation"
+_INT = re.compile(r"\s*-?[0-9]{1,19}\s*")
+
+
+class InvalidAnnotation(ValueError):
+    """An annotation value that is not what its form says (`Int="²"`); the parser adds the file."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _int(text: str) -> int:
+    # int() alone takes "²", "١٢", "1_000" and 4,000-digit numbers.
+    if not _INT.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
 _CONSTANT_ATTRIBUTES: dict[str, Callable[[str], Any]] = {
     "String": str,
     "Bool": lambda text: text.strip() == "true",
-    "Int": int,
+    "Int": _int,
     "Decimal": str,
     "Float": str,
     "EnumMember": str,
@@ -49,7 +69,7 @@ def read_value(element: etree._Element, qualify: Callable[[str], str]) -> Any:
     for name, convert in _CONSTANT_ATTRIBUTES.items():
         text = element.get(name)
         if text is not None:
-            return convert(text)
+            return _converted(convert, text, name, element)
     for child in element:
         if _local(child) != "Annotation":
             return _read_expression(child, qualify)
@@ -69,9 +89,19 @@ def _read_expression(element: etree._Element, qualify: Callable[[str], str]) -> 
                 record["@" + qualify(child.get("Term", ""))] = read_value(child, qualify)
         return record
     if kind in _CONSTANT_ATTRIBUTES:
-        return _CONSTANT_ATTRIBUTES[kind](element.text or "")
+        return _converted(_CONSTANT_ATTRIBUTES[kind], element.text or "", kind, element)
     # Dynamic expressions ($If, $Apply, ...) carry no value the generator uses.
     return None
+
+
+def _converted(convert: Callable[[str], Any], text: str, kind: str, element: etree._Element) -> Any:
+    try:
+        return convert(text)
+    except ValueError:
+        shown = repr(text if len(text) <= 60 else text[:60] + "...")
+        raise InvalidAnnotation(
+            f"annotation value {kind} {shown} is not a valid {kind} constant", element.sourceline
+        ) from None
 
 
 def read_annotations(element: etree._Element, qualify: Callable[[str], str]) -> dict[str, Any]:
@@ -86,7 +116,9 @@ def read_annotations(element: etree._Element, qualify: Callable[[str], str]) -> 
 def documentation(annotations: dict[str, Any]) -> Documentation:
     if not annotations:
         return Documentation()
-    allowed = annotations.get(f"{VALIDATION}.AllowedValues") or []
+    allowed = annotations.get(f"{VALIDATION}.AllowedValues")
+    if not isinstance(allowed, list):  # a hostile document can give any value form here
+        allowed = []
     return Documentation(
         description=_text(annotations.get(f"{CORE}.Description")),
         long_description=_text(annotations.get(f"{CORE}.LongDescription")),
@@ -113,7 +145,7 @@ def restriction(annotations: dict[str, Any], term: str, flag: str) -> bool:
 def non_updatable_properties(annotations: dict[str, Any]) -> tuple[str, ...]:
     record = annotations.get(f"{CAPABILITIES}.UpdateRestrictions")
     paths = record.get("NonUpdatableProperties") if isinstance(record, dict) else None
-    return tuple(p for p in paths or () if isinstance(p, str))
+    return tuple(p for p in paths if isinstance(p, str)) if isinstance(paths, list) else ()
 
 
 def concurrency_properties(annotations: dict[str, Any]) -> tuple[str, ...]:

@@ -111,7 +111,8 @@ class StructuredType:
     abstract: bool = False
     open_type: bool = False
     has_stream: bool = False
-    key: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()  # property paths: `ID`, or `Info/ID` through a complex property
+    key_aliases: tuple[tuple[str, str], ...] = ()  # (path, Alias), the name a path key has in URLs
     properties: tuple[Property, ...] = ()
     navigation_properties: tuple[NavigationProperty, ...] = ()
     doc: Documentation = Documentation()
@@ -211,6 +212,7 @@ class OperationImport:
     name: str
     operation: str
     entity_set: str | None = None
+    location: Location | None = None
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ that a bad type name fails here, with its file and line, not during rendering.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from lxml import etree
 from ..errors import MetadataError
 from . import annotations as vocab
 from .edm import PRIMITIVE_TYPES
+from .limits import MAX_FACET_VALUE
 from .model import (
     Document,
     EntityContainer,
@@ -36,6 +38,32 @@ from .model import (
 )
 from .validate import check_references
 from .xml import EDM_V4, EDMX_V4, check_edmx_root, read_xml
+
+# Facets and enum values are ASCII digits (str.isdigit() and int() also take "²" and "١٢"), and bounded.
+_DIGITS = re.compile(r"[0-9]{1,10}")
+_SIGNED_DIGITS = re.compile(r"-?[0-9]{1,20}")
+# The range of each enum underlying type (CSDL section 10.1).
+_ENUM_RANGES = {
+    "Edm.Byte": (0, 2**8 - 1),
+    "Edm.SByte": (-(2**7), 2**7 - 1),
+    "Edm.Int16": (-(2**15), 2**15 - 1),
+    "Edm.Int32": (-(2**31), 2**31 - 1),
+    "Edm.Int64": (-(2**63), 2**63 - 1),
+}
+
+
+_RESERVED_NAMESPACES = frozenset({"Edm", "odata", "System", "Transient"})
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for an error message, cut short: a hostile value must not flood the terminal."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _describe(element: etree._Element) -> str:
+    name = element.get("Name")
+    local = etree.QName(element).localname
+    return f"<{local} Name={_shown(name)}>" if name is not None else f"<{local}>"
 
 
 def _tag(name: str) -> str:
@@ -77,30 +105,88 @@ class _Reader:
     def __init__(self, path: Path, root: etree._Element, schemas: list[etree._Element]):
         self.path = str(path)
         self.aliases: dict[str, str] = {}
-        self.referenced_namespaces: set[str] = set()
-        for include in root.iter(f"{{{EDMX_V4}}}Include"):
-            self._add_alias(include, referenced=True)
-        for schema in schemas:
-            self._add_alias(schema, referenced=False)
+        includes = list(root.iter(f"{{{EDMX_V4}}}Include"))
+        namespaces = {self._namespace(element) for element in [*includes, *schemas]}
+        self.referenced_namespaces = {self._namespace(include) for include in includes}
+        for element in [*includes, *schemas]:
+            self._add_alias(element, namespaces)
         self._qualified: dict[str, str] = {}
         self.external: dict[str, dict[str, Any]] = {}
         for schema in schemas:
             for block in schema.iterchildren(_T["Annotations"]):
                 if block.get("Qualifier") is None:
                     target = self.qualify_target(block.get("Target", ""))
-                    self.external.setdefault(target, {}).update(vocab.read_annotations(block, self.qualify))
+                    self.external.setdefault(target, {}).update(self.read_annotations(block))
 
-    def _add_alias(self, element: etree._Element, *, referenced: bool) -> None:
-        namespace = element.get("Namespace")
+    def _namespace(self, element: etree._Element) -> str:
+        namespace: str | None = element.get("Namespace")
         if not namespace:
             raise MetadataError(
                 f"<{etree.QName(element).localname}> without a Namespace", path=self.path, line=element.sourceline
             )
-        if referenced:
-            self.referenced_namespaces.add(namespace)
+        if namespace in _RESERVED_NAMESPACES:
+            raise MetadataError(
+                f"namespace {_shown(namespace)} is reserved by OData and cannot be declared",
+                path=self.path,
+                line=element.sourceline,
+            )
+        return namespace
+
+    def _add_alias(self, element: etree._Element, namespaces: set[str]) -> None:
+        """Aliases are unique and never another namespace's name: either would silently redirect type names."""
+        namespace = self._namespace(element)
         alias = element.get("Alias")
-        if alias:
-            self.aliases[alias] = namespace
+        if not alias:
+            return
+        problem = None
+        if alias in _RESERVED_NAMESPACES:
+            problem = "is reserved by OData"
+        elif alias in self.aliases:
+            problem = f"is already the alias of {self.aliases[alias]!r}"
+        elif alias in namespaces and alias != namespace:
+            problem = "is the name of another namespace"
+        if problem:
+            raise MetadataError(
+                f"alias {_shown(alias)} of namespace {_shown(namespace)} {problem}",
+                path=self.path,
+                line=element.sourceline,
+            )
+        self.aliases[alias] = namespace
+
+    def read_annotations(self, element: etree._Element) -> dict[str, Any]:
+        try:
+            return vocab.read_annotations(element, self.qualify)
+        except vocab.InvalidAnnotation as exc:
+            raise MetadataError(exc.message, path=self.path, line=exc.line) from None
+
+    def facet(self, element: etree._Element, name: str, keywords: tuple[str, ...] = ()) -> int | str | None:
+        """A facet's value: an ASCII whole number up to MAX_FACET_VALUE, or one of `keywords` (lower case)."""
+        text: str | None = element.get(name)
+        if text is None:
+            return None
+        if text.lower() in keywords:
+            return text.lower()
+        if _DIGITS.fullmatch(text) and int(text) <= MAX_FACET_VALUE:
+            return int(text)
+        expected = " or ".join((f"a whole number from 0 to {MAX_FACET_VALUE}", *map(repr, keywords)))
+        raise MetadataError(
+            f"{_describe(element)} has {name}={_shown(text)}; expected {expected}",
+            path=self.path,
+            line=element.sourceline,
+        )
+
+    def facets(self, element: etree._Element) -> tuple[int | None, int | None, str | None, str | None]:
+        """MaxLength (None for "max"), Precision, Scale and SRID, each checked."""
+        max_length = self.facet(element, "MaxLength", ("max",))
+        precision = self.facet(element, "Precision")
+        scale = self.facet(element, "Scale", ("variable", "floating"))
+        srid = self.facet(element, "SRID", ("variable",))
+        return (
+            max_length if isinstance(max_length, int) else None,
+            precision if isinstance(precision, int) else None,
+            None if scale is None else str(scale),
+            None if srid is None else str(srid),
+        )
 
     # -- names -------------------------------------------------------------
 
@@ -132,7 +218,7 @@ class _Reader:
         return Location(self.path, element.sourceline)
 
     def annotations(self, element: etree._Element, target: str) -> dict[str, Any]:
-        inline = vocab.read_annotations(element, self.qualify)
+        inline = self.read_annotations(element)
         external = self.external.get(target)
         return {**inline, **external} if external else inline
 
@@ -177,6 +263,7 @@ class _Reader:
         name = element.get("Name", "")
         qualified = f"{namespace}.{name}"
         key = element.find(_T["Key"])
+        refs = list(key.iterchildren(_T["PropertyRef"])) if key is not None else []
         base = element.get("BaseType")
         return StructuredType(
             kind=kind,
@@ -187,7 +274,10 @@ class _Reader:
             abstract=element.get("Abstract") == "true",
             open_type=element.get("OpenType") == "true",
             has_stream=element.get("HasStream") == "true",
-            key=tuple(ref.get("Name", "") for ref in key.iterchildren(_T["PropertyRef"])) if key is not None else (),
+            key=tuple(ref.get("Name", "") for ref in refs),
+            key_aliases=tuple(
+                (ref.get("Name", ""), ref.get("Alias", "")) for ref in refs if ref.get("Alias") is not None
+            ),
             properties=tuple(self.property(child, qualified) for child in element.iterchildren(_T["Property"])),
             navigation_properties=tuple(
                 self.navigation_property(child, qualified) for child in element.iterchildren(_T["NavigationProperty"])
@@ -197,17 +287,16 @@ class _Reader:
 
     def property(self, element: etree._Element, owner: str) -> Property:
         name = element.get("Name", "")
-        max_length = element.get("MaxLength")
-        precision = element.get("Precision")
+        max_length, precision, scale, srid = self.facets(element)
         return Property(
             name=name,
             type=self.type_ref(element.get("Type"), element),
             nullable=element.get("Nullable") != "false",
             location=self.location(element),
-            max_length=int(max_length) if max_length and max_length.isdigit() else None,
-            precision=int(precision) if precision and precision.isdigit() else None,
-            scale=element.get("Scale"),
-            srid=element.get("SRID"),
+            max_length=max_length,
+            precision=precision,
+            scale=scale,
+            srid=srid,
             default=element.get("DefaultValue"),
             doc=vocab.documentation(self.annotations(element, f"{owner}/{name}")),
         )
@@ -230,29 +319,30 @@ class _Reader:
 
     def enum_type(self, element: etree._Element, namespace: str) -> EnumType:
         name = element.get("Name", "")
+        underlying = self.qualify(element.get("UnderlyingType", "Edm.Int32"))
+        low, high = _ENUM_RANGES.get(underlying, _ENUM_RANGES["Edm.Int64"])
         members = []
         for index, member in enumerate(element.iterchildren(_T["Member"])):
             value = member.get("Value")
-            try:
-                number = int(value) if value is not None else index
-            except ValueError:
+            if value is not None and not (_SIGNED_DIGITS.fullmatch(value) and low <= int(value) <= high):
                 raise MetadataError(
-                    f"enum member {member.get('Name')!r} has non-integer Value {value!r}",
+                    f"enum member {_shown(member.get('Name', ''))} has Value={_shown(value)}; "
+                    f"expected a whole number from {low} to {high} ({underlying})",
                     path=self.path,
                     line=member.sourceline,
-                ) from None
+                )
             members.append(
                 EnumMember(
                     name=member.get("Name", ""),
-                    value=number,
-                    doc=vocab.documentation(vocab.read_annotations(member, self.qualify)),
+                    value=int(value) if value is not None else index,
+                    doc=vocab.documentation(self.read_annotations(member)),
                 )
             )
         return EnumType(
             namespace=namespace,
             name=name,
             location=self.location(element),
-            underlying_type=self.qualify(element.get("UnderlyingType", "Edm.Int32")),
+            underlying_type=underlying,
             is_flags=element.get("IsFlags") == "true",
             members=tuple(members),
             doc=vocab.documentation(self.annotations(element, f"{namespace}.{name}")),
@@ -260,13 +350,20 @@ class _Reader:
 
     def type_definition(self, element: etree._Element, namespace: str) -> TypeDefinition:
         name = element.get("Name", "")
-        max_length = element.get("MaxLength")
+        max_length = self.facets(element)[0]
+        underlying = self.type_ref(element.get("UnderlyingType"), element)
+        if underlying.collection:
+            raise MetadataError(
+                f"type definition {_shown(name)} has a collection as underlying type; it must be a primitive type",
+                path=self.path,
+                line=element.sourceline,
+            )
         return TypeDefinition(
             namespace=namespace,
             name=name,
-            underlying_type=self.type_ref(element.get("UnderlyingType"), element).name,
+            underlying_type=underlying.name,
             location=self.location(element),
-            max_length=int(max_length) if max_length and max_length.isdigit() else None,
+            max_length=max_length,
             doc=vocab.documentation(self.annotations(element, f"{namespace}.{name}")),
         )
 
@@ -285,7 +382,7 @@ class _Reader:
             ),
             return_type=self.type_ref(returns.get("Type"), returns) if returns is not None else None,
             return_nullable=returns is None or returns.get("Nullable") != "false",
-            doc=vocab.documentation(vocab.read_annotations(element, self.qualify)),
+            doc=vocab.documentation(self.read_annotations(element)),
         )
 
     def container(self, element: etree._Element, namespace: str) -> EntityContainer:
@@ -302,7 +399,11 @@ class _Reader:
             elif child.tag in (_T["ActionImport"], _T["FunctionImport"]):
                 kind = "action" if child.tag == _T["ActionImport"] else "function"
                 operation = self.qualify(child.get("Action") or child.get("Function") or "")
-                imports.append(OperationImport(kind, child.get("Name", ""), operation, child.get("EntitySet")))
+                imports.append(
+                    OperationImport(
+                        kind, child.get("Name", ""), operation, child.get("EntitySet"), self.location(child)
+                    )
+                )
         return EntityContainer(namespace, name, tuple(sets), tuple(singletons), tuple(imports))
 
     def entity_set(self, element: etree._Element, container: str) -> EntitySet:

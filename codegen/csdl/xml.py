@@ -7,6 +7,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import MetadataError
+from .limits import MAX_DOCUMENT_BYTES, MAX_ELEMENT_DEPTH, MAX_ELEMENTS
 
 EDMX_V4 = "http://docs.oasis-open.org/odata/ns/edmx"
 EDM_V4 = "http://docs.oasis-open.org/odata/ns/edm"
@@ -36,10 +37,7 @@ def _line_of(data: bytes, needle: bytes) -> int | None:
 
 def read_xml(path: Path) -> etree._Element:
     """Parse `path` and return its root element, or raise MetadataError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MetadataError(f"cannot read metadata: {exc.strerror}", path=str(path)) from None
+    data = _read_bounded(path)
     # Refused before the parser sees it; the check after parsing catches encodings this misses.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _dtd_refused(path, _line_of(data, b"<!DOCTYPE") or _line_of(data, b"<!ENTITY"))
@@ -57,7 +55,38 @@ def read_xml(path: Path) -> etree._Element:
             text = ""
         offset = text.find("<!DOCTYPE")
         raise _dtd_refused(path, text.count("\n", 0, offset) + 1 if offset >= 0 else None)
+    _check_shape(root, path)
     return root
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing one larger than MAX_DOCUMENT_BYTES before reading all of it."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise MetadataError(f"cannot read metadata: {exc.strerror}", path=str(path)) from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise MetadataError(
+            f"document is larger than the limit of {MAX_DOCUMENT_BYTES} bytes (MAX_DOCUMENT_BYTES)", path=str(path)
+        )
+    return data
+
+
+def _check_shape(root: etree._Element, path: Path) -> None:
+    """Refuse more than MAX_ELEMENTS elements or nesting deeper than MAX_ELEMENT_DEPTH (later stages recurse)."""
+    count = 0
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if count > MAX_ELEMENTS:
+            message = f"document has more than the limit of {MAX_ELEMENTS} elements (MAX_ELEMENTS)"
+            raise MetadataError(message, path=str(path), line=element.sourceline)
+        if depth > MAX_ELEMENT_DEPTH:
+            message = f"elements are nested deeper than the limit of {MAX_ELEMENT_DEPTH} levels (MAX_ELEMENT_DEPTH)"
+            raise MetadataError(message, path=str(path), line=element.sourceline)
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _dtd_refused(path: Path, line: int | None) -> MetadataError:
