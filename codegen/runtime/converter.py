@@ -1,7 +1,14 @@
 """One cattrs converter for every generated package: OData JSON <-> attrs objects.
 
 `configure_converter()` registers all hooks; generated classes carry no
-(de)serialisation code of their own, only field metadata naming the wire.
+(de)serialisation code of their own, only field metadata naming the wire (and,
+where the Python type cannot tell, the Edm type: Int32 and Int64 are both int).
+
+Each class's field readers are chosen once, on its first read. Values keep
+their wire form where Python's types would lose it (see `edm`): an Int64 or
+Decimal sent as a string is written back as a string, 7-digit fractions keep
+their digits. Numbers outside their Edm type's range are refused, and enum
+members may arrive as their numbers (`"1"`, `3`, flags `"3"`).
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import types
+import typing
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -18,14 +27,14 @@ import cattrs
 
 from . import edm
 from .errors import DeserializationError
-from .model import ODataModel, class_plan, resolve_odata_type
+from .model import FieldPlan, ODataModel, class_plan, resolve_odata_type
 
 T = TypeVar("T")
 
 _READERS: dict[type, Callable[[Any], Any]] = {
     str: edm.read_str,
     bool: edm.read_bool,
-    int: edm.read_int,
+    int: edm.read_wire_int,  # Edm.Int64 unless the field's Edm type says otherwise
     float: edm.read_float,
     Decimal: edm.read_decimal,
     uuid.UUID: edm.read_uuid,
@@ -36,8 +45,9 @@ _READERS: dict[type, Callable[[Any], Any]] = {
     bytes: edm.read_binary,
 }
 _WRITERS: dict[type, Callable[[Any], Any]] = {
+    edm.WireInt: edm.write_int,  # an Int64 that came as a string goes back as one
     float: edm.write_float,
-    Decimal: lambda value: value,  # kept exact; the JSON writer emits it as a number
+    Decimal: edm.write_decimal,  # kept exact; a WireDecimal goes back as the string it came as
     uuid.UUID: str,
     dt.datetime: edm.write_datetime,
     dt.date: dt.date.isoformat,
@@ -81,23 +91,42 @@ def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, ODataModel)
 
 
+_INT_TEXT = re.compile(r"[+-]?[0-9]{1,19}")
+
+
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    text = edm.read_str(value)
+    # A member may also arrive as its number, as a string ("1", "3" for flags) or a JSON number.
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else edm.read_str(value)
     names: dict[str, str] | None = getattr(cls, "__odata_wire__", None)
+    if names is None and _INT_TEXT.fullmatch(text) and getattr(cls, "__odata_values__", None) is None:
+        raise ValueError(f"{text!r} is a number, and {cls.__name__} has no __odata_values__ to map it to a member")
     try:
         if names is None:
-            return cls(text)
+            return _single_enum_member(cls, text)
         # Flags arrive as "Read,Write" (commas, optional spaces); see OData JSON 7.1. A part may
         # also be a number (singleEnumValue = enumerationMember / int64Value), as written for a
         # zero value that has no member.
         by_wire = {wire: cls[member] for member, wire in names.items()}
         result = cls(0)
         for part in filter(None, (p.strip() for p in text.split(","))):
-            flag = cls(int(part)) if re.fullmatch(r"[+-]?[0-9]+", part) else by_wire[part]
+            flag = cls(int(part)) if _INT_TEXT.fullmatch(part) else by_wire[part]
             result |= flag  # type: ignore[operator]
         return result
     except (KeyError, ValueError):
-        raise ValueError(f"{text!r} is not a member of {cls.__name__}") from None
+        raise ValueError(f"{text[:40]!r} is not a member of {cls.__name__}") from None
+
+
+def _single_enum_member(cls: type[enum.Enum], text: str) -> enum.Enum:
+    if not _INT_TEXT.fullmatch(text):
+        return cls(text)
+    # The member values of a non-flags enum are its wire names; `__odata_values__` (member name -> the
+    # number CSDL gives it) maps a number back to its member.
+    values: Mapping[str, int] = getattr(cls, "__odata_values__")
+    number = int(text)
+    for name, member_value in values.items():
+        if member_value == number:
+            return cls[name]
+    raise KeyError(text)
 
 
 def enum_wire_value(member: enum.Enum) -> str:
@@ -119,7 +148,64 @@ def enum_wire_value(member: enum.Enum) -> str:
     return ",".join(parts) or (zero[0] if zero else "0")
 
 
+_Reader = Callable[[Any], Any]
+# Per class: wire name -> (attribute, reader of a non-null value).
+_ClassReaders = dict[str, tuple[str, _Reader]]
+
+
+def _class_readers(converter: cattrs.Converter, cls: type[ODataModel]) -> _ClassReaders:
+    return {field.wire_name: (field.attribute, _field_reader(converter, field)) for field in class_plan(cls).fields}
+
+
+def _field_reader(converter: cattrs.Converter, field: FieldPlan) -> _Reader:
+    """The reader of one field, chosen once per class: an Edm integer or floating type gets its range checks
+    (both Int32 and Int64 are `int` in Python); everything else goes to the converter's hook for its type."""
+    base, is_list = _unwrap(field.type)
+    checked = _edm_number_reader(base, field.edm_type)
+    if checked is not None:
+        return _list_reader(checked) if is_list else checked
+    hook = converter.get_structure_hook(field.type)
+    field_type = field.type
+    return lambda value: hook(value, field_type)
+
+
+def _edm_number_reader(base: Any, edm_type: str | None) -> _Reader | None:
+    if base is int and edm_type is not None and edm_type in edm.INT_RANGES:
+        int_type = edm_type  # bound now: the lambda must not see a later rebinding
+        return lambda value: edm.read_wire_int(value, int_type)
+    if base is float and edm_type == "Edm.Single":
+        return lambda value: edm.read_float(value, "Edm.Single")
+    return None
+
+
+def _list_reader(item: _Reader) -> _Reader:
+    def read(value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a JSON array, got {type(value).__name__}")
+        return [None if element is None else item(element) for element in value]
+
+    return read
+
+
+def _unwrap(hint: Any) -> tuple[Any, bool]:
+    """`int | None` -> (int, False); `list[int]` and `list[int | None] | None` -> (int, True)."""
+    hint = _without_none(hint)
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return _without_none(item), True
+    return hint, False
+
+
+def _without_none(hint: Any) -> Any:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        rest = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return rest[0] if len(rest) == 1 else hint
+    return hint
+
+
 def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel]], ODataModel]:
+    readers_of: dict[type[ODataModel], _ClassReaders] = {}
+
     def structure(data: Any, cls: type[ODataModel]) -> ODataModel:
         if not isinstance(data, Mapping):
             raise DeserializationError(f"expected a JSON object for {cls.__name__}, got {type(data).__name__}")
@@ -129,15 +215,19 @@ def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel
         except ValueError as exc:  # a known type that is not `cls` or derived from it
             raise DeserializationError(str(exc), owner=cls.__name__) from None
         plan = class_plan(target)
+        readers = readers_of.get(target)
+        if readers is None:
+            readers = readers_of[target] = _class_readers(converter, target)
         obj = target.__new__(target)
         dynamic: dict[str, Any] = {}
         annotations: dict[str, Any] = {}
         present = set()
         for key, value in data.items():
-            field = plan.by_wire.get(key)
-            if field is not None:
+            reader = readers.get(key)
+            if reader is not None:
+                attribute, read = reader
                 try:
-                    setattr(obj, field.attribute, None if value is None else converter.structure(value, field.type))
+                    setattr(obj, attribute, None if value is None else read(value))
                 except Exception as exc:
                     raise DeserializationError.at(target, key, exc) from None
                 present.add(key)

@@ -18,11 +18,16 @@ from typing import Any, ClassVar
 import attrs
 
 _WIRE = "odata_wire"
+_EDM = "odata_edm"
 
 
-def wire(name: str) -> dict[str, str]:
-    """Field metadata naming the property on the wire: `attrs.field(metadata=wire("LeadDate"))`."""
-    return {_WIRE: name}
+def wire(name: str, edm_type: str | None = None) -> dict[str, str]:
+    """Field metadata naming the property on the wire: `attrs.field(metadata=wire("LeadDate"))`.
+
+    `edm_type` is the property's primitive Edm type (`"Edm.Int32"`, `"Edm.Single"`; for a collection, that of
+    its items): the reader checks ranges the Python type cannot tell (Int32 and Int64 are both `int`).
+    """
+    return {_WIRE: name} if edm_type is None else {_WIRE: name, _EDM: edm_type}
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)
@@ -87,6 +92,8 @@ class FieldPlan:
     wire_name: str
     type: Any
     default_none: bool
+    # The primitive Edm type, when the field metadata or the class's query type names it.
+    edm_type: str | None = None
 
 
 @attrs.frozen
@@ -115,17 +122,49 @@ def class_plan(cls: type[ODataModel]) -> ClassPlan:
 
 def _build_plan(cls: type[ODataModel]) -> ClassPlan:
     hints = typing.get_type_hints(cls, localns=_PackageNamespace(package_of(cls)))
+    query_edm_types = _query_edm_types(cls)
     plans = tuple(
         FieldPlan(
             attribute=f.name,
             wire_name=f.metadata[_WIRE],
             type=hints[f.name],
             default_none=f.default is None,
+            edm_type=f.metadata.get(_EDM) or query_edm_types.get(f.metadata[_WIRE]),
         )
         for f in attrs.fields(cls)
         if _WIRE in f.metadata
     )
     return ClassPlan(cls=cls, fields=plans, by_wire={p.wire_name: p for p in plans})
+
+
+def _query_edm_types(cls: type[ODataModel]) -> dict[str, str]:
+    """Wire name -> Edm type, from the query types (`QLead.score = Property("Score", IntExpr, "Edm.Int32")`)
+    generated beside `cls` and its bases: packages generated before `wire()` took an Edm type still have
+    their Int32 ranges checked."""
+    found: dict[str, str] = {}
+    for model in reversed(cls.__mro__):  # bases first, so that a derived class's own entries win
+        odata_type = getattr(model, "__odata_type__", "")
+        module = sys.modules.get(model.__module__)
+        if not odata_type or module is None or "__odata_type__" not in vars(model):
+            continue
+        for candidate in list(vars(module).values()):
+            if (
+                isinstance(candidate, type)
+                and "__odata_kind__" in vars(candidate)
+                and vars(candidate).get("__odata_type__") == odata_type
+            ):
+                found.update(_property_edm_types(candidate))
+    return found
+
+
+def _property_edm_types(query_type: type) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for klass in reversed(query_type.__mro__):
+        for descriptor in vars(klass).values():  # raw descriptors: no __get__, no query expression built
+            wire_name, edm_type = getattr(descriptor, "wire_name", None), getattr(descriptor, "_edm_type", None)
+            if isinstance(wire_name, str) and isinstance(edm_type, str):
+                found[wire_name] = edm_type
+    return found
 
 
 def package_of(cls: type) -> str:
@@ -146,6 +185,8 @@ class _PackageNamespace(Mapping[str, Any]):
         self._package = package
 
     def __getitem__(self, name: str) -> Any:
+        if not self._package:  # a model class in a top-level module: its own globals are all there is
+            raise KeyError(name)
         module = sys.modules.get(self._package) or importlib.import_module(self._package)
         try:
             return getattr(module, name)
