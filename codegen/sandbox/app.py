@@ -7,19 +7,22 @@ app.state.sandbox.store.execute('SELECT COUNT(*) AS n FROM "Leads"')  # look at 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, request_response
+from starlette.types import Receive, Scope, Send
 
 from ..csdl import parse_metadata
 from ..spec import Spec
 from .auth import Tokens
 from .errors import ODataFailure, error_response
 from .faults import FaultControl, FaultInjector, Faults
+from .guard import RequestGuard
 from .pools import AIMBASE
 from .schema import Model, build_model
 from .seed import Flavour, generate
@@ -29,7 +32,31 @@ from .store import Store
 __all__ = ["DEFAULT_LOGIN_PATH", "Sandbox", "create_app"]
 
 DEFAULT_LOGIN_PATH = "/api/Security/Login"
-_METHODS = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"]
+
+
+class _PathRoute(BaseRoute):
+    """`endpoint` for `path` (and, unless `exact`, every path below it), whatever the method: the endpoint
+    answers 405 itself. Starlette's `{rest:path}` misses paths holding a newline (`Things('a%0Ab')`), and its
+    own 405 is plain text, not an OData error."""
+
+    def __init__(self, path: str, endpoint: Callable[[Request], Awaitable[Response]], *, exact: bool) -> None:
+        self.path = path.rstrip("/") or "/"
+        self.exact = exact
+        self.endpoint = endpoint
+        self.app = request_response(endpoint)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            inside = path == self.path or path == self.path + "/"
+            if not self.exact:
+                inside = inside or path.startswith(self.path.rstrip("/") + "/")
+            if inside:
+                return Match.FULL, {"endpoint": self.endpoint, "path_params": {}}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 class Sandbox:
@@ -106,10 +133,9 @@ def create_app(
     service = sandbox.service
     root = sandbox.service_path
     prefix = root.rstrip("/")
-    routes = [
-        Route(sandbox.login_path, service.login, methods=["POST"]),
-        Route(prefix or "/", service.odata, methods=_METHODS),
-        Route(prefix + "/{rest:path}", service.odata, methods=_METHODS),
+    routes: list[BaseRoute] = [
+        _PathRoute(sandbox.login_path, service.login, exact=True),
+        _PathRoute(prefix or "/", service.odata, exact=False),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -118,12 +144,13 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(RequestGuard),  # outermost: limits and strict decoding first, and the catch-all
             Middleware(
                 FaultInjector,
                 control=sandbox.fault_control,
                 service_path=root,
                 login_path=sandbox.login_path,
-            )
+            ),
         ],
         exception_handlers={404: not_found},
     )

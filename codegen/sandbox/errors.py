@@ -8,9 +8,10 @@ from starlette.responses import Response
 
 from ..runtime.http.jsonio import dumps
 
-__all__ = ["ODATA_HEADERS", "ODataFailure", "error_response", "json_response"]
+__all__ = ["ODATA_HEADERS", "ODataFailure", "error_response", "json_response", "shown"]
 
 ODATA_HEADERS: Mapping[str, str] = {"OData-Version": "4.0"}
+MAX_MESSAGE_CHARS = 500
 JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
 
 _CODES = {
@@ -20,6 +21,8 @@ _CODES = {
     405: "MethodNotAllowed",
     406: "NotAcceptable",
     412: "PreconditionFailed",
+    413: "PayloadTooLarge",
+    414: "URITooLong",
     415: "UnsupportedMediaType",
     429: "TooManyRequests",
     500: "InternalServerError",
@@ -55,7 +58,15 @@ def json_response(body: object, status: int = 200, headers: Mapping[str, str] | 
 
 
 def error_response(failure: ODataFailure) -> Response:
-    error: dict[str, str] = {"code": failure.code, "message": failure.message}
+    error: dict[str, str] = {"code": failure.code, "message": shown(failure.message)}
     if failure.target is not None:
-        error["target"] = failure.target
+        error["target"] = shown(failure.target)
     return json_response({"error": error}, failure.status, failure.headers)
+
+
+def shown(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """`text` fit for an error body: at most `limit` characters (messages quote what the client sent, which
+    may be a megabyte), lone surrogates replaced so that it can be written as UTF-8."""
+    if len(text) > limit:
+        text = text[:limit] + f"... ({len(text) - limit} more characters)"
+    return text.encode("utf-8", "replace").decode("utf-8")

@@ -8,6 +8,7 @@ parentheses outside quoted strings.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,7 @@ from odata_query.exceptions import ODataException
 from odata_query.grammar import ODataLexer, ODataParser
 
 from .errors import ODataFailure
+from .limits import MAX_EXPAND_DEPTH, MAX_EXPRESSION_DEPTH, check_nesting
 
 __all__ = ["ExpandItem", "OrderItem", "QueryOptions", "parse_expression", "parse_options", "split_top"]
 
@@ -53,8 +55,10 @@ class QueryOptions:
     skiptoken: int = 0
 
 
-def parse_options(pairs: Iterable[tuple[str, str]], *, nested: bool = False) -> QueryOptions:
-    """The options among `pairs` (decoded query parameters); names not starting with `$` are ignored."""
+def parse_options(pairs: Iterable[tuple[str, str]], *, nested: bool = False, level: int = 0) -> QueryOptions:
+    """The options among `pairs` (decoded query parameters); names not starting with `$` are ignored.
+
+    `level` counts the `$expand` options this one is inside (at most MAX_EXPAND_DEPTH)."""
     allowed = _NESTED if nested else _TOP_LEVEL
     seen: dict[str, str] = {}
     for raw_name, value in pairs:
@@ -80,7 +84,7 @@ def parse_options(pairs: Iterable[tuple[str, str]], *, nested: bool = False) -> 
         skip=_count_value(seen["$skip"], "$skip") if "$skip" in seen else 0,
         count=_boolean(seen["$count"], "$count") if "$count" in seen else False,
         select=_select(seen["$select"]) if "$select" in seen else None,
-        expand=_expand(seen["$expand"]) if "$expand" in seen else (),
+        expand=_expand(seen["$expand"], level + 1) if "$expand" in seen else (),
         search=_search(seen["$search"]) if "$search" in seen else None,
         skiptoken=_count_value(seen["$skiptoken"], "$skiptoken") if "$skiptoken" in seen else 0,
     )
@@ -90,15 +94,41 @@ def parse_expression(text: str, option: str) -> ast._Node:
     """One OData expression, parsed by odata-query; a 400 naming `option` when it is not valid."""
     if not text.strip():
         raise ODataFailure(400, f"{option} is empty.", target=option)
+    check_nesting(text, option)  # before parsing: the AST and our translator of it are recursive
     try:
         node = ODataParser().parse(ODataLexer().tokenize(text))
+    except RecursionError:
+        raise ODataFailure(400, f"The {option} expression nests too deeply.", target=option) from None
     except ODataException as error:
         raise ODataFailure(400, f"Invalid {option} expression {text!r}: {error}", target=option) from None
     except Exception as error:  # sly reports some malformed input with its own exceptions
         raise ODataFailure(400, f"Invalid {option} expression {text!r}: {error}", target=option) from None
     if not isinstance(node, ast._Node):
         raise ODataFailure(400, f"Invalid {option} expression {text!r}.", target=option)
+    if _depth(node) > MAX_EXPRESSION_DEPTH:
+        raise ODataFailure(
+            400,
+            f"The {option} expression nests operators more than {MAX_EXPRESSION_DEPTH} deep"
+            " (a chain of n and/or terms is n deep; use `in` for a list of values).",
+            target=option,
+        )
     return node
+
+
+def _depth(root: ast._Node) -> int:
+    """How deep the expression tree is (`not not not x` is 4), counted with a stack rather than recursion."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if not dataclasses.is_dataclass(node):
+            continue
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            children = value if isinstance(value, (list, tuple)) else (value,)
+            pending.extend((child, depth + 1) for child in children if isinstance(child, ast._Node))
+    return deepest
 
 
 def split_top(text: str, separator: str) -> list[str]:
@@ -164,7 +194,10 @@ def _select(text: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(_path(item, "$select") for item in items)
 
 
-def _expand(text: str) -> tuple[ExpandItem, ...]:
+def _expand(text: str, level: int) -> tuple[ExpandItem, ...]:
+    if level > MAX_EXPAND_DEPTH:
+        raise ODataFailure(400, f"$expand nests more than {MAX_EXPAND_DEPTH} levels deep.", target="$expand")
+    check_nesting(text, "$expand", MAX_EXPAND_DEPTH * 2 + MAX_EXPRESSION_DEPTH)  # before reading it recursively
     items = []
     for part in split_top(text, ","):
         part = part.strip()
@@ -183,7 +216,7 @@ def _expand(text: str) -> tuple[ExpandItem, ...]:
                 if not equals:
                     raise ODataFailure(400, f"$expand: cannot read the option {option!r} of {name}.", target=name)
                 pairs.append((key.strip(), value.strip()))
-        items.append(ExpandItem(name, parse_options(pairs, nested=True)))
+        items.append(ExpandItem(name, parse_options(pairs, nested=True, level=level)))
     return tuple(items)
 
 

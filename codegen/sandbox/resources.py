@@ -25,6 +25,9 @@ class Resource:
     rest: str = ""  # any further segments (navigation, operation): not served
 
 
+_MAX_INTEGER_DIGITS = 20  # 2**64 has 20 digits
+
+
 def parse_resource(model: Model, path: str) -> Resource:
     """The entity set, key and `$count` that `path` (below the service root, no leading `/`) addresses."""
     name_end = len(path)
@@ -80,14 +83,29 @@ def _unquoted(text: str) -> str:
     return text if not text.startswith("'") else ""
 
 
+def _integer(node: ast._Node) -> int | None:
+    """The value of an integer literal, or None; digits beyond any Edm integer are not even converted (int()
+    refuses more than 4,300 digits)."""
+    if isinstance(node, ast.Integer):
+        if len(node.val.lstrip("0")) > _MAX_INTEGER_DIGITS:
+            return None
+        return int(node.val)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Integer):
+        value = _integer(node.operand)
+        return None if value is None else -value
+    return None
+
+
 def _literal(table: Table, name: str, text: str) -> Any:
     column = table.columns[name]
     node = parse_expression(text, "key")
     edm = column.edm
-    if edm in INTEGER_RANGES and isinstance(node, ast.Integer):
-        return int(node.val)
-    if edm in INTEGER_RANGES and isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Integer):
-        return -int(node.operand.val)
+    if edm in INTEGER_RANGES and isinstance(node, (ast.Integer, ast.UnaryOp)):
+        number = _integer(node)
+        low, high = INTEGER_RANGES[edm]
+        if number is not None and low <= number <= high:
+            return number
+        raise ODataFailure(400, f"The key value {text!r} is not a valid {edm} literal for {table.name}.{name}.")
     if edm == "Edm.Guid" and isinstance(node, ast.GUID):
         return node.val.lower()
     if (edm == "Edm.String" or column.kind == "enum") and isinstance(node, ast.String):

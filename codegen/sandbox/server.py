@@ -12,23 +12,64 @@ returns; `stop()` (or leaving the `with` block) shuts the server down and joins 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
+from ..errors import CodegenError
 from ..spec import Spec
 from .app import create_app
+from .limits import MAX_HEADER_BYTES
 
-__all__ = ["DEFAULT_ROWS", "DEFAULT_SEED", "SandboxServer", "running_sandbox", "serve"]
+__all__ = ["DEFAULT_ROWS", "DEFAULT_SEED", "SandboxServer", "is_loopback", "running_sandbox", "serve"]
 
 DEFAULT_ROWS = 3000
 DEFAULT_SEED = 20250604
 LOOPBACK = "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address `host` names is a loopback one (127.0.0.0/8, ::1); a ValueError for an empty
+    host, which would bind every interface without anybody having asked for it."""
+    if not host or not host.strip():
+        raise ValueError("the sandbox host must be given (127.0.0.1 serves loopback only); '' binds every interface")
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass  # a name: look at what it resolves to
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found)
+
+
+def _exposure_warning(host: str) -> str:
+    return (
+        f"the sandbox is served on {host}, which is not a loopback address: anybody who can reach it can log in"
+        " with the sandbox's demo credentials. It is a test server; serve it on 127.0.0.1 unless you mean this."
+    )
+
+
+def _uvicorn_config(app: Starlette, **options: Any) -> uvicorn.Config:
+    # A larger buffer for the request line and headers than h11's 16 KiB, so that a long URL reaches the
+    # sandbox and gets an OData 414 (see limits.MAX_URL_BYTES) rather than h11's plain-text 400.
+    return uvicorn.Config(
+        app,
+        lifespan="off",
+        http="h11",
+        timeout_graceful_shutdown=2,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        **options,
+    )
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -67,18 +108,11 @@ class SandboxServer:
     def start(self, timeout: float = 10.0) -> SandboxServer:
         if self._thread is not None:
             raise RuntimeError("the sandbox server is already running")
+        if not is_loopback(self.host):
+            warnings.warn(_exposure_warning(self.host), stacklevel=2)
         self._socket = _bind(self.host, self.port)
         self.url = _url(self._socket)
-        config = uvicorn.Config(
-            self.app,
-            log_config=None,
-            log_level=self.log_level,
-            access_log=False,
-            lifespan="off",
-            http="h11",
-            loop="asyncio",
-            timeout_graceful_shutdown=2,
-        )
+        config = _uvicorn_config(self.app, log_config=None, log_level=self.log_level, access_log=False, loop="asyncio")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"sandbox {self.url}", daemon=True
@@ -148,13 +182,18 @@ def serve(
     `on_ready(base_url)` is called once the port is bound (useful with `port=0`); `options` go to
     `create_app`. Only loopback is served unless another `host` is given explicitly.
     """
+    try:
+        loopback = is_loopback(host)  # before the seeding, which takes a while: a bad host fails at once
+    except ValueError as error:
+        raise CodegenError(str(error)) from None  # the command line prints it in one line, exit 2
     app = create_app(spec, rows=rows, seed=seed, **options)
     sock = _bind(host, port)
     try:
+        if not loopback:
+            print(f"sandbox: warning: {_exposure_warning(host)}", file=sys.stderr, flush=True)
         if on_ready is not None:
             on_ready(_url(sock))
-        config = uvicorn.Config(app, log_level=log_level, lifespan="off", http="h11", timeout_graceful_shutdown=2)
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(_uvicorn_config(app, log_level=log_level)).run(sockets=[sock])
     finally:
         sock.close()
         app.state.sandbox.store.close()

@@ -14,11 +14,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ..runtime.edm import write_datetime
-from ..runtime.http.jsonio import dumps, loads
+from ..runtime.http.jsonio import dumps
 from .auth import LoginRefused, Tokens
 from .codec import ValueProblem, check_value
 from .entities import check_select, context_url, entity_json, etag
-from .errors import ODATA_HEADERS, ODataFailure, error_response, json_response
+from .errors import ODATA_HEADERS, ODataFailure, error_response, json_response, shown
+from .guard import internal_error_message
+from .limits import MAX_BODY_BYTES, MAX_LOGIN_BODY_BYTES, read_json_body
 from .options import QueryOptions, parse_options
 from .resources import Resource, parse_resource
 from .schema import INTEGER_TYPES, Model, Table
@@ -31,16 +33,22 @@ _log = logging.getLogger(__name__)
 # The client went away before its request was read (it timed out, say): nobody will read this answer, and the
 # sandbox did nothing wrong. nginx logs such requests as 499 "client closed request".
 _CLIENT_GONE = 499
+_MAX_PAGE_SIZE = 2**31 - 1  # odata.maxpagesize is an Edm.Int32 in the OData ABNF
 
 
 def preferences(request: Request) -> dict[str, str]:
-    """The `Prefer` header's preferences, names lower-cased (`odata.maxpagesize` -> "50")."""
+    """The `Prefer` header's preferences, names lower-cased (`odata.maxpagesize` -> "50"); a 400 when one is
+    given twice with different values (a client bug worth seeing; the same value twice is accepted)."""
     found: dict[str, str] = {}
     for header in request.headers.getlist("prefer"):
         for item in header.split(","):
             name, _, value = item.strip().partition("=")
-            if name:
-                found[name.strip().lower()] = value.strip().strip('"')
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if not name:
+                continue
+            if found.get(name, value) != value:
+                raise ODataFailure(400, f"The preference {name} is given twice with different values.")
+            found[name] = value
     return found
 
 
@@ -61,13 +69,17 @@ class ODataService:
 
     async def login(self, request: Request) -> Response:
         try:
+            if request.method != "POST":
+                raise LoginRefused(405, f"{request.method} is not allowed here; log in with POST.")
             try:
-                body = loads(await request.body())
-            except ValueError:
-                raise LoginRefused(400, "The request body is not valid JSON.") from None
+                body = await read_json_body(request, MAX_LOGIN_BODY_BYTES)
+            except ODataFailure as failure:
+                raise LoginRefused(failure.status, failure.message) from None
             token = self.tokens.login(body)
         except LoginRefused as refused:
-            return Response(dumps({"Message": refused.message}), refused.status, media_type="application/json")
+            headers = {"Allow": "POST"} if refused.status == 405 else None
+            message = dumps({"Message": shown(refused.message)})
+            return Response(message, refused.status, headers, media_type="application/json")
         except ClientDisconnect:
             return Response(status_code=_CLIENT_GONE)
         return Response(dumps(token), 200, media_type="application/json; charset=utf-8")
@@ -77,7 +89,10 @@ class ODataService:
     async def odata(self, request: Request) -> Response:
         try:
             self.tokens.check(request.headers)
-            below = request.url.path[len(self.service_path) :].lstrip("/")
+            # scope["path"], strictly percent-decoded by the RequestGuard; request.url.path would re-encode
+            # ?, # and \ in it.
+            path: str = request.scope["path"]
+            below = path[len(self.service_path) :].lstrip("/")
             if below == "":
                 self._method(request, "GET")
                 return self.service_document(request)
@@ -106,9 +121,11 @@ class ODataService:
             return error_response(failure)
         except ClientDisconnect:
             return Response(status_code=_CLIENT_GONE)
+        except RecursionError:  # a last resort: the limits should refuse anything this deep before
+            return error_response(ODataFailure(400, "The request nests too deeply for the sandbox."))
         except Exception as error:  # a bug in the sandbox: still an OData error, and the connection stays usable
-            _log.exception("sandbox failure on %s %s", request.method, request.url.path)
-            return error_response(ODataFailure(500, f"The sandbox failed: {type(error).__name__}: {error}"))
+            _log.exception("sandbox failure on %s %r", request.method, request.scope.get("path"))
+            return error_response(ODataFailure(500, internal_error_message(error)))
 
     def service_root(self, request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}{self.service_path}/"
@@ -169,10 +186,8 @@ class ODataService:
             raise ODataFailure(405, f"The entity set {table.name} is not updatable.", headers={"Allow": "GET"})
         if request.query_params:
             _single_entity_options(parse_options(request.query_params.multi_items()))
-        try:
-            body = loads(await request.body())
-        except ValueError as error:
-            raise ODataFailure(400, f"The request body is not valid JSON: {error}") from None
+        wanted = preferences(request)  # before the write: a bad Prefer header must not leave a change behind
+        body = await read_json_body(request, MAX_BODY_BYTES)
         if not isinstance(body, dict):
             raise ODataFailure(400, "The request body must be a JSON object holding the properties to change.")
         changes = self._changes(table, body)
@@ -192,7 +207,7 @@ class ODataService:
         record = await _threaded(write)
         tag = etag(record)
         headers = {"ETag": tag} if tag else {}
-        if preferences(request).get("return") == "representation":
+        if wanted.get("return") == "representation":
             options = QueryOptions()
             body = {"@odata.context": context_url(self.model, self.service_root(request), table, options, entity=True)}
             body.update(entity_json(self.model, record, options))
@@ -226,11 +241,16 @@ class ODataService:
 
     def _page_size(self, request: Request) -> tuple[int, int | None]:
         """The page size for this request, and the `odata.maxpagesize` applied (None if none was asked for)."""
-        wanted = preferences(request).get("odata.maxpagesize", "")
-        if wanted.isdigit() and int(wanted) > 0:
-            size = int(wanted)
-            return (size, size) if size <= self.page_size else (self.page_size, None)
-        return self.page_size, None
+        wanted = preferences(request).get("odata.maxpagesize")
+        if wanted is None:
+            return self.page_size, None
+        # ASCII digits only: str.isdigit() accepts "²", which int() then refuses.
+        if not (wanted.isascii() and wanted.isdigit() and 0 < len(wanted) <= 10 and 0 < int(wanted) <= _MAX_PAGE_SIZE):
+            raise ODataFailure(
+                400, f"odata.maxpagesize must be a whole number from 1 to {_MAX_PAGE_SIZE}, not {wanted!r}."
+            )
+        size = int(wanted)
+        return (size, size) if size <= self.page_size else (self.page_size, None)
 
     @staticmethod
     def _method(request: Request, *allowed: str) -> None:

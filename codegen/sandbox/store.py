@@ -19,6 +19,7 @@ import attrs
 from .codec import to_sql
 from .errors import ODataFailure
 from .filters import Translator
+from .limits import MAX_EXPANDED_RECORDS
 from .options import ExpandItem, QueryOptions
 from .schema import Model, Navigation, Table, create_tables, link_columns, quote
 from .seed import SeedData
@@ -27,6 +28,24 @@ from .sqlfuncs import register
 __all__ = ["Record", "Store"]
 
 _CHUNK = 500
+
+
+class _Budget:
+    """Entities that may still be expanded into one response: `$expand=Children($expand=Parent($expand=
+    Children(...)))` copies every level into each parent, so the count grows by a factor at each level."""
+
+    def __init__(self, allowed: int = MAX_EXPANDED_RECORDS) -> None:
+        self.left = allowed
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise ODataFailure(
+                400,
+                f"The $expand would put more than {MAX_EXPANDED_RECORDS} entities into one response;"
+                " expand less, or ask for smaller pages.",
+                target="$expand",
+            )
 
 
 @attrs.define
@@ -110,7 +129,7 @@ class Store:
         with self.lock:
             rows = self._run(sql, (limit + 1, offset))
             records = [Record(table, row) for row in rows[:limit]]
-            self.expand(table, records, options.expand)
+            self.expand(table, records, options.expand, _Budget())
         return records, len(rows) > limit
 
     def count(self, table: Table, options: QueryOptions) -> int:
@@ -128,7 +147,7 @@ class Store:
                 return None
             record = Record(table, rows[0])
             if options is not None:
-                self.expand(table, [record], options.expand)
+                self.expand(table, [record], options.expand, _Budget())
         return record
 
     def update(self, table: Table, key: tuple[Any, ...], changes: dict[str, Any]) -> bool:
@@ -151,10 +170,15 @@ class Store:
             raise ODataFailure(400, f"The query cannot be evaluated: {error}.") from None
         except sqlite3.Error as error:  # a user function raising, for example
             raise ODataFailure(400, f"The query cannot be evaluated: {error}.") from None
+        except OverflowError:  # a parameter beyond SQLite's 64-bit integers
+            raise ODataFailure(400, "The query holds a number too large for the sandbox's database.") from None
 
     # --- $expand ------------------------------------------------------------------------------------------
 
-    def expand(self, table: Table, records: list[Record], items: tuple[ExpandItem, ...]) -> None:
+    def expand(
+        self, table: Table, records: list[Record], items: tuple[ExpandItem, ...], budget: _Budget | None = None
+    ) -> None:
+        budget = budget or _Budget()
         for item in _resolve_star(table, items):
             navigation = table.navigations.get(item.navigation)
             if navigation is None:
@@ -163,9 +187,11 @@ class Store:
                     f"Could not find a navigation property named '{item.navigation}' on type '{table.type_name}'.",
                     target="$expand",
                 )
-            self._expand_one(table, navigation, records, item.options)
+            self._expand_one(table, navigation, records, item.options, budget)
 
-    def _expand_one(self, table: Table, navigation: Navigation, records: list[Record], options: QueryOptions) -> None:
+    def _expand_one(
+        self, table: Table, navigation: Navigation, records: list[Record], options: QueryOptions, budget: _Budget
+    ) -> None:
         target = self.model.tables[navigation.target]
         if navigation.link_table is None:
             source_columns, group_columns = navigation.source_columns, list(navigation.target_columns)
@@ -186,6 +212,7 @@ class Store:
             for row in self._related(table, navigation, target, chunk, options):
                 group = tuple(row.pop(c) if c.startswith("__s") else row[c] for c in group_columns)
                 for parent in parents.get(group, ()):
+                    budget.spend()
                     child = Record(target, dict(row))
                     children.append(child)
                     slot = parent.expanded[navigation.name]
@@ -202,7 +229,7 @@ class Store:
                 end = None if options.top is None else options.skip + options.top
                 record.expanded[navigation.name] = slot[options.skip : end]
         if options.expand and children:
-            self.expand(target, children, options.expand)
+            self.expand(target, children, options.expand, budget)
 
     def _related(
         self, table: Table, navigation: Navigation, target: Table, keys: list[tuple[Any, ...]], options: QueryOptions
