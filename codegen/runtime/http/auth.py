@@ -18,12 +18,13 @@ and the URL, never the request body.
 
 Note that httpx strips only `Authorization` when it follows a redirect to another origin: with
 `follow_redirects=True`, `Authenticate` (and, on a 307/308, the login body) would be sent to the new host.
+The sessions therefore never let httpx follow redirects; they follow same-origin ones themselves and refuse
+the rest (see `session`). `login`/`alogin` do not follow redirects either.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import threading
 import weakref
@@ -32,7 +33,9 @@ from collections.abc import AsyncGenerator, Generator, Iterable
 import attrs
 import httpx
 
+from . import jsonio
 from .errors import AuthenticationError, HTTPError, error_from_response, redact_url
+from .urls import check_path, is_absolute
 
 __all__ = [
     "AUTHENTICATE_HEADER",
@@ -47,6 +50,8 @@ __all__ = [
 AUTHENTICATE_HEADER = "Authenticate"
 _SCHEME = "Avala-Api"
 _REDACTED = "***"
+# A token longer than this is not one (Aimbase's is `username:GUID`): a hostile answer, refused.
+_MAX_TOKEN = 4096
 _XML_STRING = re.compile(r"<string\b[^>]*>([^<]*)</string>", re.IGNORECASE)
 
 
@@ -106,6 +111,9 @@ class AvalaApiLogin(httpx.Auth):
         _check_secret(password, "password", allow_control=True)
         if token is not None:
             _check_secret(token, "token")
+        if not isinstance(login_url, str) or not is_absolute(login_url):
+            # A relative one is joined to each request's URL: "//host/..." would send the password to that host.
+            check_path(login_url, "login_url")
         self._username = username
         self._password = password
         self._login_url = login_url
@@ -260,7 +268,7 @@ def login(client: httpx.Client, login_url: str, username: str, password: str) ->
     request = client.build_request(
         "POST", login_url, json=_login_body(username, password), headers={"Accept": "application/json"}
     )
-    response = client.send(request, auth=None)
+    response = client.send(request, auth=None, follow_redirects=False)
     return _credential_from_login(response, username, [password])
 
 
@@ -270,7 +278,7 @@ async def alogin(client: httpx.AsyncClient, login_url: str, username: str, passw
     request = client.build_request(
         "POST", login_url, json=_login_body(username, password), headers={"Accept": "application/json"}
     )
-    response = await client.send(request, auth=None)
+    response = await client.send(request, auth=None, follow_redirects=False)
     return _credential_from_login(response, username, [password])
 
 
@@ -300,10 +308,10 @@ def _credential_from_login(response: httpx.Response, username: str, secrets: Ite
 
 def _token_from_body(response: httpx.Response) -> str | None:
     text = response.text.strip()
-    if not text:
+    if not text or len(text) > 4 * _MAX_TOKEN:
         return None
     try:
-        value = json.loads(text)
+        value = jsonio.loads(text)
     except ValueError:
         match = _XML_STRING.search(text)  # <string xmlns="...">username:GUID</string>
         if match:
@@ -315,13 +323,13 @@ def _token_from_body(response: httpx.Response) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not value or any(char.isspace() or not char.isprintable() for char in value):
+    if not value or len(value) > _MAX_TOKEN or any(char.isspace() or not char.isprintable() for char in value):
         return None
     return value
 
 
 def _login_error(response: httpx.Response, secrets: Iterable[str]) -> HTTPError:
-    error = error_from_response(response).scrub(secrets)
+    error = error_from_response(response, secrets)  # scrubbed before its texts are clipped
     error.message = "login failed: " + error.message
     error.args = (error.message,)
     return error

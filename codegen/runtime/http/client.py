@@ -5,7 +5,9 @@
     Client(base_url, auth=AvalaApiAuth("u", "t"), transport=httpx.MockTransport(handler))
 
 `base_url` is the instance root; the service path comes from the generated class (the spec's
-`[service] path`) unless `service_path=` overrides it.
+`[service] path`) unless `service_path=` overrides it. Both it and the login path must be plain paths
+(`ClientValidationError` otherwise) and only ever become the path of the URL. `deadline` and
+`max_response_size` bound each attempt against a slow or hostile server (see `session`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth
 from .entity_set import AsyncEntitySet, EntitySet
 from .requests import operation_call, operation_result
 from .retry import RetryPolicy
-from .session import DEFAULT_TIMEOUT, AsyncSession, Session
+from .session import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, AsyncSession, Session
+from .urls import check_path, url_on_root
 
 S = TypeVar("S", bound=EntitySet[Any, Any, Any])
 A = TypeVar("A", bound=AsyncEntitySet[Any, Any, Any])
@@ -43,8 +46,7 @@ def resolve_auth(
         return auth
     if scheme == "avala-api" and username is not None:
         if password is not None:
-            login_url = base_url.rstrip("/") + (login_path or "/api/Security/Login")
-            return AvalaApiLogin(username, password, login_url=login_url, token=token)
+            return AvalaApiLogin(username, password, login_url=login_url(base_url, login_path), token=token)
         if token is not None:
             return AvalaApiAuth(username, token)
         raise TypeError("username= needs password= (to log in) or token= (one you already have)")
@@ -53,6 +55,12 @@ def resolve_auth(
     if username is not None or password is not None or token is not None:
         raise TypeError(f"this service's auth scheme is {scheme!r}; pass auth= with a matching httpx.Auth object")
     return None
+
+
+def login_url(base_url: str, login_path: str | None) -> str:
+    """The login URL: `login_path` (an absolute path, checked) below `base_url`, built by the URL library."""
+    path = check_path(login_path or "/api/Security/Login", "login_path")
+    return url_on_root(httpx.URL(base_url), path)
 
 
 class _ClientBase:
@@ -72,6 +80,8 @@ class _ClientBase:
         timeout: httpx.Timeout | float | None,
         retry: RetryPolicy,
         headers: Mapping[str, str] | None,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> dict[str, Any]:
         resolved = resolve_auth(
             self.__auth_scheme__,
@@ -88,6 +98,8 @@ class _ClientBase:
             "timeout": timeout,
             "retry": retry,
             "headers": headers,
+            "deadline": deadline,
+            "max_response_size": max_response_size,
         }
 
 
@@ -108,6 +120,8 @@ class ServiceClient(_ClientBase):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         arguments = self._session_arguments(
             base_url,
@@ -119,6 +133,8 @@ class ServiceClient(_ClientBase):
             timeout=timeout,
             retry=retry,
             headers=headers,
+            deadline=deadline,
+            max_response_size=max_response_size,
         )
         self.session = Session(base_url, transport=transport, client=client, **arguments)
         self._sets: dict[type[Any], Any] = {}
@@ -140,7 +156,8 @@ class ServiceClient(_ClientBase):
         collection: bool,
     ) -> Any:
         call = operation_call(kind, path, arguments, None)
-        return operation_result(self.session.request(call.method, call.url, json=call.body), returns, collection)
+        response = self.session.request(call.method, call.url, json=call.body)
+        return operation_result(response, returns, collection, self.session.scrubber())
 
     def close(self) -> None:
         self.session.close()
@@ -169,6 +186,8 @@ class AsyncServiceClient(_ClientBase):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         arguments = self._session_arguments(
             base_url,
@@ -180,6 +199,8 @@ class AsyncServiceClient(_ClientBase):
             timeout=timeout,
             retry=retry,
             headers=headers,
+            deadline=deadline,
+            max_response_size=max_response_size,
         )
         self.session = AsyncSession(base_url, transport=transport, client=client, **arguments)
         self._sets: dict[type[Any], Any] = {}
@@ -202,7 +223,7 @@ class AsyncServiceClient(_ClientBase):
     ) -> Any:
         call = operation_call(kind, path, arguments, None)
         response = await self.session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection)
+        return operation_result(response, returns, collection, self.session.scrubber())
 
     async def aclose(self) -> None:
         await self.session.aclose()

@@ -13,15 +13,18 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import attrs
 
-from ..converter import structure
 from ..model import ODataModel
 from ..query import BoolExpr, Query, QueryType, entity_path
 from ..query.keys import Key
 from ..query.options import Expandable, OrderItem, Selectable
+import httpx
+
 from . import paging
-from .jsonio import loads
+from .errors import Scrubber
+from .exchange import SessionCore, read_json
 from .requests import (
     Constraint,
+    check_key,
     create_body,
     entity_url,
     OperationCall,
@@ -29,6 +32,7 @@ from .requests import (
     operation_result,
     patch_body,
     patch_headers,
+    structure_response,
 )
 from .session import AsyncSession, Session
 
@@ -58,28 +62,43 @@ class _EntitySetBase(Generic[M, Q, K]):
     # True when the set declares Core.OptimisticConcurrency: an entity's @odata.etag is then sent as If-Match.
     __concurrency__: ClassVar[bool] = False
 
-    def _entity(self, data: Any) -> M:
-        entity: M = structure(data, self.__model__)
+    def _entity(self, data: Any, response: httpx.Response | None = None) -> M:
+        entity: M = structure_response(data, self.__model__, self._scrubber(), response)
         return entity
+
+    def _scrubber(self) -> Scrubber:
+        session: SessionCore = getattr(self, "_session")  # each flavour sets its own session type
+        return session.scrubber()
+
+    def _response_entity(self, response: httpx.Response) -> M | None:
+        """The entity in a response body, or None when it is empty."""
+        data = read_json(response, self._scrubber())
+        return None if data is None else self._entity(data, response)
 
     def _page(self, page: paging.Page) -> EntityPage[M]:
         return EntityPage([self._entity(item) for item in page.items], page.count, page.next_link)
 
+    def _key(self, key: Key | None, what: str) -> Key:
+        check_key(key, self.__entity_set__, f"{self.__entity_set__}.{what}()")
+        assert key is not None  # check_key refuses None
+        return key
+
     def _url(self, key: Key, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
-        return entity_url(self.__entity_set__, key, self.__query_type__, expand, select)
+        return entity_url(self.__entity_set__, self._key(key, "get"), self.__query_type__, expand, select)
 
     def _patch_request(
         self, key: Key, changes: Mapping[str, Any], etag: str | None, return_entity: bool
     ) -> dict[str, Any]:
         owner = self.__model__.__name__
+        self._key(key, "patch")
         return {
             "json": patch_body(owner, changes, self.__constraints__),
             "headers": patch_headers(key, etag, return_entity, self.__concurrency__),
         }
 
     def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> OperationCall:
-        """Bound to one entity when `key` is given, else to the whole set."""
-        bound_to = entity_path(self.__entity_set__, key) if key is not None else self.__entity_set__
+        """Bound to one entity: generated methods always pass its key, so None is refused (not sent to the set)."""
+        bound_to = entity_path(self.__entity_set__, self._key(key, path))
         return operation_call(kind, path, arguments, bound_to)
 
 
@@ -98,16 +117,18 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         return EntityQuery(self, Query(self.__query_type__))
 
     def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
-        path = entity_path(self.__entity_set__, key)
-        response = self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
+        request = self._patch_request(key, changes, etag, return_entity)
+        response = self._session.request("PATCH", entity_path(self.__entity_set__, key), **request)
         if not return_entity:
             return None
         # 200 carries the entity; a server that ignored the Prefer header answered 204: read it back.
-        return self._entity(loads(response.content)) if response.content else self.get(key)
+        found = self._response_entity(response)
+        return found if found is not None else self.get(key)
 
     def _create(self, entity: M) -> M:
         response = self._session.request("POST", self.__entity_set__, json=create_body(entity))
-        return self._entity(loads(response.content)) if response.content else entity
+        found = self._response_entity(response)
+        return found if found is not None else entity
 
     def _invoke(
         self,
@@ -120,7 +141,8 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         collection: bool,
     ) -> Any:
         call = self._operation(kind, path, arguments, key)
-        return operation_result(self._session.request(call.method, call.url, json=call.body), returns, collection)
+        response = self._session.request(call.method, call.url, json=call.body)
+        return operation_result(response, returns, collection, self._scrubber())
 
 
 class AsyncEntitySet(_EntitySetBase[M, Q, K]):
@@ -137,15 +159,17 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
         return AsyncEntityQuery(self, Query(self.__query_type__))
 
     async def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
-        path = entity_path(self.__entity_set__, key)
-        response = await self._session.request("PATCH", path, **self._patch_request(key, changes, etag, return_entity))
+        request = self._patch_request(key, changes, etag, return_entity)
+        response = await self._session.request("PATCH", entity_path(self.__entity_set__, key), **request)
         if not return_entity:
             return None
-        return self._entity(loads(response.content)) if response.content else await self.get(key)
+        found = self._response_entity(response)
+        return found if found is not None else await self.get(key)
 
     async def _create(self, entity: M) -> M:
         response = await self._session.request("POST", self.__entity_set__, json=create_body(entity))
-        return self._entity(loads(response.content)) if response.content else entity
+        found = self._response_entity(response)
+        return found if found is not None else entity
 
     async def _invoke(
         self,
@@ -159,7 +183,7 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
     ) -> Any:
         call = self._operation(kind, path, arguments, key)
         response = await self._session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection)
+        return operation_result(response, returns, collection, self._scrubber())
 
 
 class _QueryBuilder(Generic[Q]):

@@ -8,6 +8,8 @@ after a response or a transport failure (wait and send again, or raise which err
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -15,14 +17,27 @@ import attrs
 import httpx
 
 from . import jsonio
-from .errors import ODataError, RequestTimeoutError, TransportError, error_from_response, redact_url
+from .errors import (
+    DeadlineExceededError,
+    MalformedResponseError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    Scrubber,
+    TransportError,
+    UnsafeRedirectError,
+    clip,
+    error_from_response,
+    redact_url,
+)
 from .retry import RetryPolicy, delay_after_error, delay_after_response
-from .urls import resolve, service_root
+from .urls import origin, resolve, service_root
 
 __all__ = [
     "BODY_HEADERS",
     "DEFAULT_HEADERS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
+    "Clock",
     "Prepared",
     "SessionCore",
     "check_client",
@@ -36,6 +51,9 @@ logger = logging.getLogger("codegen.runtime.http")
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_HEADERS: Final[Mapping[str, str]] = {"Accept": "application/json", "OData-MaxVersion": "4.0"}
 BODY_HEADERS: Final[Mapping[str, str]] = {"Content-Type": "application/json", "OData-Version": "4.0"}
+# The most a response body may hold once decompressed (a 1 MB gzip body can inflate to 1 GB).
+DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 
 
 @attrs.frozen
@@ -51,6 +69,115 @@ class Prepared:
         return client.build_request(self.method, self.url, headers=self.headers, content=self.content)
 
 
+def default_deadline(timeout: httpx.Timeout) -> float | None:
+    """The deadline of one attempt when none is given: twice the longest of the socket timeouts.
+
+    So `timeout=1.0` means no attempt lasts much more than two seconds, however slowly the server sends,
+    while a single stalled read still fails as the ordinary (retryable) timeout it is. With no timeouts at
+    all there is no deadline either.
+    """
+    parts = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t is not None]
+    return 2 * max(parts) if parts else None
+
+
+class Clock:
+    """The deadline of one attempt (every request of its auth flow and redirects, and reading the bodies)."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self._end = math.inf if deadline is None else time.monotonic() + deadline
+
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+    def check(self, request: httpx.Request) -> None:
+        if self.expired:
+            raise self.error(request)
+
+    def error(self, request: httpx.Request) -> DeadlineExceededError:
+        return DeadlineExceededError(
+            f"no answer within the deadline of {self.deadline} s",
+            method=request.method,
+            url=redact_url(request.url),
+        )
+
+    def timeouts(self, timeout: httpx.Timeout) -> dict[str, float | None]:
+        """The socket timeouts of the next request, none beyond the time left (so a stall cannot outlast it)."""
+        left = max(self.remaining(), 0.001)
+        if math.isinf(left):
+            return timeout.as_dict()
+        return {name: left if value is None else min(value, left) for name, value in timeout.as_dict().items()}
+
+
+def start_body_read(response: httpx.Response, max_size: int) -> None:
+    """Refuses a body whose declared length is already too large, before a byte of it is read."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_size:
+        raise too_large(response, max_size)
+
+
+def add_chunk(response: httpx.Response, chunks: list[bytes], size: int, chunk: bytes, max_size: int) -> int:
+    """Keeps one decoded chunk of a body; ResponseTooLargeError past `max_size` (whatever Content-Length said)."""
+    size += len(chunk)
+    if size > max_size:
+        raise too_large(response, max_size)
+    chunks.append(chunk)
+    return size
+
+
+def finish_body_read(response: httpx.Response, chunks: list[bytes]) -> None:
+    # What `Response.read()` itself stores: `content`, `text` and `json()` then work as after a read.
+    response._content = b"".join(chunks)
+
+
+def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response body is larger than max_response_size ({max_size} bytes)",
+        status=response.status_code,
+        method=response.request.method,
+        url=redact_url(response.request.url),
+    )
+
+
+def redirect(prepared: Prepared, response: httpx.Response, follow: bool, followed: int, limit: int) -> Prepared | None:
+    """The request a redirect asks for, or None: `response` is the answer (not a redirect, or not followed).
+
+    Only redirects on the service's own origin are followed, and at most `limit` in a row: credentials
+    (`Authenticate`, `Authorization`, any header an auth sets, and a login body) never reach another host.
+    A redirect elsewhere is an `UnsafeRedirectError`, whether or not the client was made to follow redirects.
+    """
+    if not follow or response.status_code not in _REDIRECTS or "Location" not in response.headers:
+        return None
+    try:
+        target = response.request.url.join(response.headers["Location"])
+    except (httpx.InvalidURL, ValueError):
+        raise _redirect_error(response, "its Location is not a URL") from None
+    if target.scheme not in ("http", "https") or origin(target) != origin(response.request.url):
+        scheme, host, port = origin(target) if target.host else (target.scheme, "?", None)
+        raise _redirect_error(response, f"it leads to another origin ({clip(f'{scheme}://{host}:{port}', 100)})")
+    if followed >= limit:
+        raise _redirect_error(response, f"more than {limit} redirects in a row")
+    method, content, headers = prepared.method, prepared.content, httpx.Headers(prepared.headers)
+    if (response.status_code == 303 and method != "HEAD") or (response.status_code in (301, 302) and method == "POST"):
+        method, content = "GET", None
+        for name in BODY_HEADERS:
+            headers.pop(name, None)
+    return Prepared(method, str(target), headers, content)
+
+
+def _redirect_error(response: httpx.Response, why: str) -> UnsafeRedirectError:
+    return UnsafeRedirectError(
+        f"refusing to follow the redirect: {why}",
+        status=response.status_code,
+        method=response.request.method,
+        url=redact_url(response.request.url),
+    )
+
+
 class SessionCore:
     """What both sessions share: the root, headers, retry decisions, error mapping. No I/O."""
 
@@ -61,11 +188,34 @@ class SessionCore:
         auth: httpx.Auth | None,
         retry: RetryPolicy,
         headers: Mapping[str, str] | None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         self._root = service_root(base_url, service_path)
         self._auth = auth
         self._retry = retry
         self._headers = httpx.Headers(headers)
+        if isinstance(max_response_size, bool) or not isinstance(max_response_size, int) or max_response_size < 1:
+            raise ValueError(f"max_response_size must be a positive int, not {max_response_size!r}")
+        self._max_response_size = max_response_size
+        self._deadline: float | None = None
+
+    def _set_deadline(self, deadline: float | None, timeout: httpx.Timeout) -> None:
+        """None: from the client's timeout (`default_deadline`); `math.inf`: no deadline."""
+        if deadline is None:
+            self._deadline = default_deadline(timeout)
+        elif isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0:
+            raise ValueError(f"deadline must be a positive number of seconds, not {deadline!r}")
+        else:
+            self._deadline = None if math.isinf(deadline) else float(deadline)
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one attempt of a request may take in all (None: no limit beyond the socket timeouts)."""
+        return self._deadline
+
+    @property
+    def max_response_size(self) -> int:
+        return self._max_response_size
 
     @property
     def service_root(self) -> str:
@@ -89,10 +239,6 @@ class SessionCore:
         merged.update(headers)
         return Prepared(method.upper(), self.url(path_or_url), merged, content)
 
-    @property
-    def _auth_arg(self) -> httpx.Auth | httpx._client.UseClientDefault:
-        return self._auth if self._auth is not None else httpx.USE_CLIENT_DEFAULT
-
     def _after_response(self, prepared: Prepared, response: httpx.Response, attempt: int) -> float | None:
         """None: `response` is the answer. A number: wait that long and send again. Raises the final error."""
         release_stream(response)
@@ -100,20 +246,57 @@ class SessionCore:
             return None
         delay = delay_after_response(self._retry, prepared.method, response, attempt)
         if delay is None:
-            raise error_from_response(response).scrub(self._secrets())
+            raise error_from_response(response, self.scrubber())
         self._log_retry(prepared, f"status {response.status_code}", delay, attempt)
         return delay
 
     def _secrets(self) -> list[str]:
         """The auth's secrets, which a server might echo into an error body."""
-        values = getattr(self._auth, "secret_values", None)
-        return values() if callable(values) else []
+        values = getattr(self._effective_auth(), "secret_values", None)
+        found = values() if callable(values) else []
+        return [value for value in found if isinstance(value, str)]
+
+    def scrubber(self) -> Scrubber:
+        """What blanks this session's secrets out of server text (see `errors.Scrubber`).
+
+        A new one each time, never kept: the session holds no second copy of the secrets, and its patterns are
+        only compiled when an error needs them.
+        """
+        return Scrubber(self._secrets())
+
+    def _effective_auth(self) -> httpx.Auth:
+        """The auth whose flow each request runs: the session's, else the client's own, else none."""
+        if self._auth is not None:
+            return self._auth
+        client_auth = getattr(self, "_client", None)
+        found = getattr(client_auth, "auth", None)
+        return found if isinstance(found, httpx.Auth) else httpx.Auth()
+
+    def _redirect(self, prepared: Prepared, response: httpx.Response, followed: int) -> Prepared | None:
+        client = getattr(self, "_client")
+        try:
+            return redirect(prepared, response, bool(client.follow_redirects), followed, int(client.max_redirects))
+        except UnsafeRedirectError as error:
+            failure = error.scrub(self.scrubber())  # the Location is the server's text
+        raise failure
+
+    def _request_for_send(self, request: httpx.Request, clock: Clock, timeout: httpx.Timeout) -> httpx.Request:
+        """Before each send: within the deadline, with socket timeouts no longer than the time left."""
+        clock.check(request)
+        request.extensions = {**request.extensions, "timeout": clock.timeouts(timeout)}
+        return request
+
+    def _transport_failure(self, clock: Clock, error: httpx.RequestError) -> Exception:
+        """A timeout after the deadline passed is the deadline's error (not retried); other errors stay as they are."""
+        if isinstance(error, httpx.TimeoutException) and clock.deadline is not None and clock.expired:
+            return clock.error(error.request)
+        return error
 
     def _after_error(self, prepared: Prepared, error: httpx.RequestError, attempt: int) -> float:
         """The wait before sending again after a transport `error`; raises the mapped error when there is none."""
         delay = delay_after_error(self._retry, prepared.method, error, attempt)
         if delay is None:
-            raise transport_error(prepared.method, prepared.url, error) from error
+            raise transport_error(prepared.method, prepared.url, error).scrub(self.scrubber()) from error
         self._log_retry(prepared, type(error).__name__, delay, attempt)
         return delay
 
@@ -153,25 +336,38 @@ def transport_error(method: str, url: str, error: httpx.RequestError) -> Transpo
     return cls(message, method=method, url=redact_url(url))
 
 
-def decode_json(response: httpx.Response) -> Any:
+def decode_json(response: httpx.Response, scrub: Scrubber | None = None) -> Any:
     """The JSON body of a successful response (`Decimal` for non-integers); None for an empty body.
 
-    A status other than 2xx is an `HTTPError` (`error_from_response`); a body that is not JSON an `ODataError`.
+    A status other than 2xx is an `HTTPError` (`error_from_response`); a body that is not JSON, or nested
+    deeper than `jsonio.MAX_DEPTH`, a `MalformedResponseError`. `scrub` blanks secrets out of both.
     """
+    scrub = scrub if scrub is not None else Scrubber(())
     if not response.is_success:
-        raise error_from_response(response)
-    if not response.content.strip():
+        raise error_from_response(response, scrub)
+    return read_json(response, scrub)
+
+
+def read_json(response: httpx.Response, scrub: Scrubber | None = None) -> Any:
+    """The JSON body of `response` whatever its status; None when empty; `MalformedResponseError` if not JSON."""
+    content = response.content
+    if not content.strip():
         return None
     try:
-        return jsonio.loads(response.content)
+        return jsonio.loads(content)
     except ValueError as error:
-        excerpt = response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
-        raise ODataError(
-            f"the response is not JSON ({error}): {excerpt!r}",
-            status=response.status_code,
-            method=response.request.method,
-            url=redact_url(response.request.url),
-        ) from error
+        reason = clip(str(error), 200)
+    # Raised outside the except block: the parser's error (which holds the whole body) is not kept as context.
+    text = response.text[:4096].strip()
+    excerpt = text.splitlines()[0][:200] if text else ""
+    excerpt = (scrub or Scrubber(()))(excerpt) or ""
+    failure = MalformedResponseError(
+        f"the response is not JSON ({reason}): {excerpt!r}",
+        status=response.status_code,
+        method=response.request.method,
+        url=redact_url(response.request.url),
+    )
+    raise failure from ValueError(reason)
 
 
 def check_client(client: httpx.Client | httpx.AsyncClient | None, transport: object, timeout: object) -> None:

@@ -159,7 +159,7 @@ def parse_count(response: httpx.Response) -> int:
     """The number in a `/$count` response (`text/plain` digits)."""
     if not response.is_success:
         raise error_from_response(response)
-    text = response.text.strip().lstrip("\ufeff").strip()
+    text = response.text[:1000].strip().lstrip("\ufeff").strip()
     if not _DIGITS.fullmatch(text):
         raise ODataError(
             f"$count answered {text[:100]!r}, not a number",
@@ -184,6 +184,15 @@ def _r(url: str) -> str:
     return redact_url(url)
 
 
+def _read_page(session: Session | AsyncSession, url: str, body: Any) -> Page:
+    """`read_page`, its error (which may quote what the server sent) with the session's secrets blanked out."""
+    try:
+        return read_page(url, body)
+    except PagingError as error:
+        failure = error.scrub(session.scrubber())
+    raise failure from None
+
+
 # --- sync --------------------------------------------------------------------------------------------------
 
 
@@ -194,7 +203,7 @@ def iter_pages(session: Session, path: str, *, max_page_size: int | None = None)
     links = _Links(session.service_root, first)
     url: str | None = first
     while url is not None:
-        page = read_page(url, session.get_json(url, headers=headers))
+        page = _read_page(session, url, session.get_json(url, headers=headers))
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched
@@ -225,7 +234,7 @@ async def aiter_pages(session: AsyncSession, path: str, *, max_page_size: int | 
     links = _Links(session.service_root, first)
     url: str | None = first
     while url is not None:
-        page = read_page(url, await session.get_json(url, headers=headers))
+        page = _read_page(session, url, await session.get_json(url, headers=headers))
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched

@@ -6,19 +6,85 @@ and client classes only add the I/O, so both flavours behave identically.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import httpx
 
 from ..converter import structure, unstructure
+from ..errors import DeserializationError
 from ..model import ODataModel
 from ..query import Query, QueryType, entity_path, format_literal, percent_encode
+from ..query.keys import Key
 from ..query.options import Expandable, Selectable
 from ..unset import UNSET
-from .errors import ClientValidationError
-from .jsonio import loads
+from .errors import ClientValidationError, MalformedResponseError, Scrubber, clip, redact_url
+from .exchange import read_json
+from .urls import path_segment
+
+# An operation's path segment: a simple identifier (a function import) or a qualified name (a bound
+# operation, `Namespace.Name`); nothing that could add a `/`, `?`, `#` or `..` to the URL.
+_IDENTIFIER: Final = r"[^\W\d]\w{0,127}"
+_OPERATION_NAME: Final = re.compile(rf"{_IDENTIFIER}(?:\.{_IDENTIFIER})*")
+
+
+class ResponseDeserializationError(MalformedResponseError, DeserializationError):
+    """A response whose payload does not fit the generated types: both an `ODataError` (with the request's
+    method and URL) and the converter's `DeserializationError` (with `owner` and `path`); secrets scrubbed."""
+
+    def __init__(self, cause: DeserializationError, scrub: Scrubber, response: httpx.Response | None) -> None:
+        reason = scrub(cause.reason) or ""
+        self.reason, self.owner, self.path = reason, cause.owner, cause.path
+        where = ".".join((cause.owner, *cause.path)) if cause.owner else ""
+        request = response.request if response is not None else None
+        MalformedResponseError.__init__(
+            self,
+            f"{where}: {reason}" if where else reason,
+            status=response.status_code if response is not None else None,
+            method=request.method if request is not None else None,
+            url=redact_url(request.url) if request is not None else None,
+        )
+
+
+def structure_response(data: Any, cls: Any, scrub: Scrubber, response: httpx.Response | None = None) -> Any:
+    """`structure(data, cls)`; a payload that does not fit is a `ResponseDeserializationError`.
+
+    The converter's message may quote the value it refused (which may be a secret a server echoed): it is
+    scrubbed, and the original is not kept as `__cause__` or `__context__`.
+    """
+    try:
+        return structure(data, cls)
+    except DeserializationError as error:
+        failure = ResponseDeserializationError(error, scrub, response)
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        failure = ResponseDeserializationError(DeserializationError(type(error).__name__), scrub, response)
+    raise failure
+
+
+class KeyTypeError(ClientValidationError, TypeError):
+    """A key of a type no key can have (a float, bytes, an arbitrary object): also a `TypeError`."""
+
+
+def check_key(key: Key | None, entity_set: str, owner: str) -> None:
+    """Refuses a key that would address the wrong thing before anything is sent: None would read or change
+    the whole set, an empty string or mapping is no key, and a value of the wrong type no key either."""
+    if key is None:
+        raise ClientValidationError(f"{owner}: the key is None; give the entity's key (or the entity)")
+    if isinstance(key, (str, Mapping)) and not key:
+        raise ClientValidationError(f"{owner}: the key is empty")
+    if isinstance(key, Mapping) and any(isinstance(v, str) and not v for v in key.values()):
+        raise ClientValidationError(f"{owner}: a part of the key is empty")
+    problem: Exception | None = None
+    try:
+        entity_path(entity_set, key)
+    except TypeError as error:
+        problem = KeyTypeError(f"{owner}: {clip(str(error), 200)}")
+    except ValueError as error:
+        problem = ClientValidationError(f"{owner}: {clip(str(error), 200)}")
+    if problem is not None:
+        raise problem
 
 
 @attrs.frozen
@@ -101,10 +167,22 @@ class OperationCall:
 
 
 def operation_call(kind: str, path: str, arguments: Mapping[str, Any], bound_to: str | None) -> OperationCall:
-    """`Dealers(1)/Ns.SetRadius` for a bound action; a function's arguments go in the URL: `Fn(a=1,b='x')`."""
-    url = f"{bound_to}/{path}" if bound_to else path
+    """`Dealers(1)/Ns.SetRadius` for a bound action; a function's arguments go in the URL: `Fn(a=1,b='x')`.
+
+    The operation's name must be a (qualified) OData identifier and so must every function parameter name:
+    a name from a hostile $metadata document cannot add `/`, `?`, `#` or `..` to the path.
+    """
+    if kind not in ("action", "function"):
+        raise ClientValidationError(f"an operation is an action or a function, not {kind!r}")
+    if not isinstance(path, str) or not _OPERATION_NAME.fullmatch(path):
+        raise ClientValidationError(f"{str(path)[:100]!r} is not an operation name (a qualified OData identifier)")
+    segment = path_segment(path, "operation name")
+    url = f"{bound_to}/{segment}" if bound_to else segment
     if kind == "action":
         return OperationCall("POST", url, {name: unstructure(value) for name, value in arguments.items()})
+    for name in arguments:
+        if not isinstance(name, str) or not re.fullmatch(_IDENTIFIER, name):
+            raise ClientValidationError(f"{str(name)[:100]!r} is not a parameter name (an OData identifier)")
     written = ",".join(
         f"{name}={percent_encode(format_literal(_literal_value(value)))}" for name, value in arguments.items()
     )
@@ -117,17 +195,29 @@ def _literal_value(value: Any) -> Any:
     return value
 
 
-def operation_result(response: httpx.Response, returns: Any, collection: bool) -> Any:
-    return read_result(loads(response.content) if response.content else None, returns, collection)
+def operation_result(response: httpx.Response, returns: Any, collection: bool, scrub: Scrubber | None = None) -> Any:
+    scrub = scrub if scrub is not None else Scrubber(())
+    if returns is None:
+        return None
+    return read_result(read_json(response, scrub), returns, collection, scrub, response)
 
 
-def read_result(data: Any, returns: Any, collection: bool) -> Any:
+def read_result(
+    data: Any,
+    returns: Any,
+    collection: bool,
+    scrub: Scrubber | None = None,
+    response: httpx.Response | None = None,
+) -> Any:
     """An operation's result: an entity or complex value, a collection (`value`), or a primitive (`value`)."""
+    scrub = scrub if scrub is not None else Scrubber(())
     if returns is None or data is None:
         return None
     if collection:
         items = data.get("value", []) if isinstance(data, dict) else data
-        return [structure(item, returns) for item in items]
+        if not isinstance(items, list):
+            raise ResponseDeserializationError(DeserializationError("expected a JSON array"), scrub, response)
+        return [structure_response(item, returns, scrub, response) for item in items]
     if isinstance(returns, type) and issubclass(returns, ODataModel):
-        return structure(data, returns)
-    return structure(data.get("value") if isinstance(data, dict) else data, returns)
+        return structure_response(data, returns, scrub, response)
+    return structure_response(data.get("value") if isinstance(data, dict) else data, returns, scrub, response)

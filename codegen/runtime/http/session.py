@@ -16,6 +16,16 @@ and sleeping is in `exchange.SessionCore` and in the pure functions of `retry`, 
   the redacted URL, with the httpx exception as `__cause__`. Other statuses (2xx, 3xx) are returned.
 - Retries follow the `RetryPolicy` (see `retry`); each attempt builds a fresh request, so auth flows and
   bodies are replayed correctly.
+- Hostile servers. Each attempt has a `deadline` (seconds for everything: the auth flow's requests,
+  redirects, reading the bodies; by default twice the longest socket timeout, `math.inf` for none):
+  past it a `DeadlineExceededError` is raised and not retried. Bodies are read as a stream and refused
+  past `max_response_size` decompressed bytes (`ResponseTooLargeError`, 64 MiB by default), whatever
+  Content-Length said. Redirects are followed by the session itself, only when the client follows
+  redirects, only on the service's origin and at most `client.max_redirects` in a row; one to another
+  origin is an `UnsafeRedirectError`, so credentials never leave (httpx itself would keep `Authenticate`).
+  Each request's auth flow is run by the session too, so every response it sees is read within the limits.
+  The sync session checks the deadline between chunks and shrinks each socket timeout to the time left, so
+  a server dripping its headers a byte at a time is bounded only by those; the async one is cancelled.
 - Clients. Without `client`, the session creates one from `transport`, `auth` and `timeout` and closes it
   when closed. With `client`, that client is used as configured and never closed by the session;
   `transport` or a non-default `timeout` alongside it is a `ValueError` (configure the client instead),
@@ -28,13 +38,35 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
+import anyio
 import httpx
 
 from .errors import redact_url
-from .exchange import DEFAULT_HEADERS, DEFAULT_TIMEOUT, SessionCore, check_client, decode_json
+from .exchange import (
+    DEFAULT_HEADERS,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    Clock,
+    Prepared,
+    SessionCore,
+    add_chunk,
+    check_client,
+    decode_json,
+    finish_body_read,
+    release_stream,
+    start_body_read,
+)
 from .retry import RetryPolicy
 
-__all__ = ["DEFAULT_HEADERS", "DEFAULT_TIMEOUT", "AsyncSession", "RetryPolicy", "Session", "decode_json"]
+__all__ = [
+    "DEFAULT_HEADERS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "AsyncSession",
+    "RetryPolicy",
+    "Session",
+    "decode_json",
+]
 
 
 class Session(SessionCore):
@@ -51,11 +83,14 @@ class Session(SessionCore):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
-        super().__init__(base_url, service_path, auth, retry, headers)
+        super().__init__(base_url, service_path, auth, retry, headers, max_response_size)
         check_client(client, transport, timeout)
         self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(transport=transport, timeout=timeout)
+        self._set_deadline(deadline, self._client.timeout)
 
     @property
     def client(self) -> httpx.Client:
@@ -69,9 +104,13 @@ class Session(SessionCore):
         attempt = 0
         while True:
             attempt += 1
+            clock = Clock(self._deadline)
             try:
-                response = self._client.send(prepared.build(self._client), auth=self._auth_arg)
+                response = self._attempt(prepared, clock)
             except httpx.RequestError as error:
+                failure = self._transport_failure(clock, error)
+                if failure is not error:
+                    raise failure from error
                 self._retry.sleep(self._after_error(prepared, error, attempt))
                 continue
             delay = self._after_response(prepared, response, attempt)
@@ -80,9 +119,48 @@ class Session(SessionCore):
             response.close()
             self._retry.sleep(delay)
 
+    def _attempt(self, prepared: Prepared, clock: Clock) -> httpx.Response:
+        """One attempt: the auth flow's requests, then the same-origin redirects (each with its auth flow)."""
+        followed = 0
+        while True:
+            response = self._run_auth_flow(prepared.build(self._client), clock)
+            target = self._redirect(prepared, response, followed)
+            if target is None:
+                return response
+            prepared, followed = target, followed + 1
+
+    def _run_auth_flow(self, request: httpx.Request, clock: Clock) -> httpx.Response:
+        flow = self._effective_auth().sync_auth_flow(request)
+        try:
+            request = next(flow)
+            while True:
+                response = self._send(request, clock)
+                try:
+                    request = flow.send(response)
+                except StopIteration:
+                    return response
+        finally:
+            flow.close()
+
+    def _send(self, request: httpx.Request, clock: Clock) -> httpx.Response:
+        request = self._request_for_send(request, clock, self._client.timeout)
+        response = self._client.send(request, auth=None, follow_redirects=False, stream=True)
+        try:
+            start_body_read(response, self._max_response_size)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size = add_chunk(response, chunks, size, chunk, self._max_response_size)
+                clock.check(request)
+            finish_body_read(response, chunks)
+        finally:
+            response.close()
+        release_stream(response)
+        return response
+
     def get_json(self, path_or_url: str, *, headers: Mapping[str, str] | None = None) -> Any:
         """GET and parse the JSON body (`Decimal` for non-integers; None when empty)."""
-        return decode_json(self.request("GET", path_or_url, headers=headers))
+        return decode_json(self.request("GET", path_or_url, headers=headers), self.scrubber())
 
     def close(self) -> None:
         """Close the client if the session created it (a client passed in stays open)."""
@@ -115,11 +193,14 @@ class AsyncSession(SessionCore):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
-        super().__init__(base_url, service_path, auth, retry, headers)
+        super().__init__(base_url, service_path, auth, retry, headers, max_response_size)
         check_client(client, transport, timeout)
         self._owns_client = client is None
         self._client = client if client is not None else httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._set_deadline(deadline, self._client.timeout)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -133,9 +214,13 @@ class AsyncSession(SessionCore):
         attempt = 0
         while True:
             attempt += 1
+            clock = Clock(self._deadline)
             try:
-                response = await self._client.send(prepared.build(self._client), auth=self._auth_arg)
+                response = await self._attempt_within(prepared, clock)
             except httpx.RequestError as error:
+                failure = self._transport_failure(clock, error)
+                if failure is not error:
+                    raise failure from error
                 await self._retry.async_sleep(self._after_error(prepared, error, attempt))
                 continue
             delay = self._after_response(prepared, response, attempt)
@@ -144,9 +229,66 @@ class AsyncSession(SessionCore):
             await response.aclose()
             await self._retry.async_sleep(delay)
 
+    async def _attempt_within(self, prepared: Prepared, clock: Clock) -> httpx.Response:
+        """`_attempt`, cancelled when the deadline passes (also while the server is still sending headers)."""
+        if clock.deadline is None:
+            return await self._attempt(prepared, clock)
+        request_seen: list[httpx.Request] = []
+        try:
+            with anyio.fail_after(clock.deadline):
+                return await self._attempt(prepared, clock, request_seen)
+        except TimeoutError:
+            last = request_seen[-1] if request_seen else prepared.build(self._client)
+            failure = clock.error(last)
+        raise failure
+
+    async def _attempt(
+        self, prepared: Prepared, clock: Clock, request_seen: list[httpx.Request] | None = None
+    ) -> httpx.Response:
+        followed = 0
+        while True:
+            response = await self._run_auth_flow(prepared.build(self._client), clock, request_seen)
+            target = self._redirect(prepared, response, followed)
+            if target is None:
+                return response
+            prepared, followed = target, followed + 1
+
+    async def _run_auth_flow(
+        self, request: httpx.Request, clock: Clock, request_seen: list[httpx.Request] | None
+    ) -> httpx.Response:
+        flow = self._effective_auth().async_auth_flow(request)
+        try:
+            request = await flow.__anext__()
+            while True:
+                if request_seen is not None:
+                    request_seen.append(request)
+                response = await self._send(request, clock)
+                try:
+                    request = await flow.asend(response)
+                except StopAsyncIteration:
+                    return response
+        finally:
+            await flow.aclose()
+
+    async def _send(self, request: httpx.Request, clock: Clock) -> httpx.Response:
+        request = self._request_for_send(request, clock, self._client.timeout)
+        response = await self._client.send(request, auth=None, follow_redirects=False, stream=True)
+        try:
+            start_body_read(response, self._max_response_size)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size = add_chunk(response, chunks, size, chunk, self._max_response_size)
+                clock.check(request)
+            finish_body_read(response, chunks)
+        finally:
+            await response.aclose()
+        release_stream(response)
+        return response
+
     async def get_json(self, path_or_url: str, *, headers: Mapping[str, str] | None = None) -> Any:
         """GET and parse the JSON body (`Decimal` for non-integers; None when empty)."""
-        return decode_json(await self.request("GET", path_or_url, headers=headers))
+        return decode_json(await self.request("GET", path_or_url, headers=headers), self.scrubber())
 
     async def aclose(self) -> None:
         """Close the client if the session created it (a client passed in stays open)."""
