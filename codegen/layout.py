@@ -7,7 +7,6 @@ and the golden tests check the output against black itself.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,8 +17,33 @@ LINE_LENGTH = 88
 
 
 def python_literal(value: str | int) -> str:
-    # Double quotes, as black writes them, so formatting has nothing to change.
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    """A Python literal for a value from the document; strings go through `string_literal`."""
+    return string_literal(value) if isinstance(value, str) else repr(value)
+
+
+def escape_unprintable(text: str) -> str:
+    """Replace every character that is not printable with its Python escape (`\\x00`, `\\u2028`, `\\ud800`).
+
+    Covers NUL, `\\r`, form feeds, line and paragraph separators, lone surrogates (which cannot even be
+    encoded as UTF-8) and invisible format characters. Callers escape backslashes first.
+    """
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def string_literal(text: str) -> str:
+    """A double-quoted, one-line Python string literal equal to `text`, whatever `text` holds.
+
+    The quotes are the ones black would pick (double, unless that needs more escapes than single), so
+    formatting has nothing to change.
+    """
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    body = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return quote + escape_unprintable(body) + quote
+
+
+def comment(text: str) -> str:
+    """`text` made safe to follow `# ` on one line: no line break can end the comment early."""
+    return escape_unprintable(text.replace("\\", "\\\\")).strip()
 
 
 def assignment(name: str, value: str, indent: int = 4) -> str:

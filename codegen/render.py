@@ -15,12 +15,15 @@ from .layout import (
     LINE_LENGTH,
     assignment,
     class_statement,
+    comment,
     constraint,
+    escape_unprintable,
     field_statement,
     import_from,
     parameter,
     self_method,
     python_literal,
+    string_literal,
     query_statement,
     tuple_literal,
 )
@@ -89,8 +92,12 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
     )
+    # The only ways document-derived text may reach the output, one per context it lands in.
     env.filters["pyrepr"] = python_literal
+    env.filters["string_literal"] = string_literal
     env.filters["docstring"] = docstring
+    env.filters["docstring_inline"] = docstring_inline
+    env.filters["comment"] = comment
     env.filters["class_docstring"] = _class_docstring
     env.filters["field_statement"] = field_statement
     env.filters["tuple_literal"] = tuple_literal
@@ -105,15 +112,37 @@ def _environment() -> jinja2.Environment:
 
 
 def docstring(text: str, indent: int = 4) -> str:
-    """A triple-quoted docstring for `text`, wrapped, with quotes and backslashes escaped."""
-    # Escape a quote that another quote or the closing delimiter follows: no `"""` can form.
-    safe = re.sub(r'"(?="|$)', r'\\"', text.strip().replace("\\", "\\\\"))
-    paragraphs = [textwrap.fill(p, width=max(85 - indent, 40)) for p in safe.split("\n") if p.strip()]
-    body = "\n\n".join(paragraphs) if paragraphs else "."
+    """A triple-quoted docstring for `text`, wrapped; whatever `text` holds, it cannot end the docstring.
+
+    Backslashes are doubled, characters that are not printable (NUL, `\\r`, U+2028, lone surrogates ...)
+    become escapes, and every quote that another quote, the start or the end follows is escaped, so no
+    `\"\"\"` can form. The result is laid out exactly as black would leave it.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    paragraphs = [_wrap(escape_unprintable(p.strip().replace("\\", "\\\\")), indent) for p in text.split("\n")]
+    body = "\n\n".join(p for p in paragraphs if p) or "."
+    body = re.sub(r'^"|"(?="|$)', r"\"", body)
     if "\n" not in body:  # black keeps a one-line docstring on one line, however long
-        return f'"""{body}"""'
+        # black pads a docstring ending in a quote with a space; do it first so black has nothing to change
+        return f'"""{body} """' if body.endswith('"') else f'"""{body}"""'
     pad = " " * indent
     return '"""' + body.replace("\n", "\n" + pad).replace(f"\n{pad}\n", "\n\n") + f"\n{pad}" + '"""'
+
+
+def _wrap(paragraph: str, indent: int) -> str:
+    # Never split a long word: it may hold an escape sequence that must stay in one piece (hyphens, where
+    # textwrap may also break, never occur inside one).
+    width = max(85 - indent, 40)
+    return textwrap.fill(paragraph, width=width, break_long_words=False)
+
+
+def docstring_inline(text: str) -> str:
+    """`text` as a run of words inside a template's own docstring: one line, no quote left bare.
+
+    For values such as the metadata file name (it comes from the user's path and may hold anything)
+    and qualified names printed in module docstrings.
+    """
+    return escape_unprintable(text.replace("\\", "\\\\")).replace('"', '\\"')
 
 
 def _class_docstring(cls: ClassPlan) -> str:

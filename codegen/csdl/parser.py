@@ -36,6 +36,7 @@ from .model import (
     TypeDefinition,
     TypeRef,
 )
+from .identifiers import check_identifiers
 from .validate import check_references
 from .xml import EDM_V4, EDMX_V4, check_edmx_root, read_xml
 
@@ -98,6 +99,7 @@ def parse_metadata(path: Path) -> Document:
         referenced_namespaces=frozenset(reader.referenced_namespaces),
     )
     check_references(document)
+    check_identifiers(document)
     return document
 
 
