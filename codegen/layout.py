@@ -75,9 +75,10 @@ def tuple_literal(items: tuple[str, ...], indent: int = 4, prefix_length: int = 
 
 
 def field_statement(field: FieldPlan, indent: int = 4) -> str:
-    """An attrs field: `name: annotation = _attrs.field(default=..., metadata=_rt.wire("Wire"))`."""
+    """An attrs field: `name: annotation = _attrs.field(default=..., metadata=_rt.wire("Wire", "Edm.Int32"))`."""
     arguments = {"None": ["default=None"], "list": ["factory=list"]}.get(field.default or "", [])
-    arguments.append(f"metadata=_rt.wire({python_literal(field.wire_name)})")
+    wire = [python_literal(field.wire_name)] + ([python_literal(field.edm_type)] if field.edm_type else [])
+    arguments.append(f"metadata=_rt.wire({', '.join(wire)})")
     return call_statement(f"{field.attribute}: {field.annotation}", "_attrs.field", arguments, indent)
 
 

@@ -60,6 +60,8 @@ _QUERY_EXPRESSIONS: dict[str, str] = {
     "Edm.Duration": "DurationExpr",
     "Edm.Binary": "BinaryExpr",
 }
+# Edm types whose Python type allows values the Edm type does not; the reader range-checks them.
+_RANGE_CHECKED = frozenset({"Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Single"})
 _MODULE_ALIASES = {"_decimal": "decimal", "_uuid": "uuid", "_dt": "datetime"}
 
 
@@ -73,6 +75,8 @@ class FieldPlan:
     query: QueryPathPlan
     navigation: bool = False
     type_name: str | None = None  # the qualified OData type of a structural property
+    # The primitive Edm type the reader must check ranges of (Int32 and Int64 are both `int` in Python).
+    edm_type: str | None = None
 
 
 def _field_by_wire(fields: list[FieldPlan], base: ClassPlan | None, wire_name: str) -> FieldPlan:
@@ -356,7 +360,11 @@ class _Planner:
         else:
             default = None
         query = self._query_path(p.type, p.name)
-        return FieldPlan(attribute, p.name, annotation, default, p.doc.description, query, type_name=p.type.name)
+        underlying = self._underlying(p.type.name)
+        edm_type = underlying if underlying in _RANGE_CHECKED else None
+        return FieldPlan(
+            attribute, p.name, annotation, default, p.doc.description, query, type_name=p.type.name, edm_type=edm_type
+        )
 
     def _navigation(self, n: NavigationProperty, attribute: str) -> FieldPlan:
         # Present only when expanded, so always optional whatever the CSDL nullability.

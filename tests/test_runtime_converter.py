@@ -808,9 +808,15 @@ def test_unknown_enum_member_names_the_property(trippin, value):
     assert info.value.path == ("Gender",)
 
 
-def test_enum_given_a_number_names_the_property(trippin):
-    with pytest.raises(DeserializationError, match=r"^Person\.Gender: expected a string, got int 1$"):
-        structure(person(Gender=1), trippin.Person)
+@pytest.mark.parametrize("number", [1, "1"])
+def test_enum_given_its_number_reads_the_member(trippin, number):
+    # Some services send a member as the number CSDL gives it (Female = 1); issue 8.
+    assert structure(person(Gender=number), trippin.Person).gender is trippin.PersonGender.FEMALE
+
+
+def test_enum_given_an_unknown_number_names_the_property(trippin):
+    with pytest.raises(DeserializationError, match=r"^Person\.Gender: '7' is not a member of PersonGender$"):
+        structure(person(Gender=7), trippin.Person)
 
 
 def test_geography_stays_a_dict(trippin):

@@ -43,6 +43,8 @@ class ODataModel:
     # Set by each generated class: its qualified OData type name, and its key's attribute names.
     __odata_type__: ClassVar[str] = ""
     __odata_key__: ClassVar[tuple[str, ...]] = ()
+    # Key parts through complex properties (`info.id`) -> the Alias their PropertyRef declares (`InfoID`).
+    __odata_key_aliases__: ClassVar[Mapping[str, str]] = {}
 
     dynamic_properties: dict[str, Any] = attrs.field(factory=dict)
     instance_annotations: dict[str, Any] = attrs.field(factory=dict)

@@ -194,7 +194,13 @@ def test_key_through_a_complex_property_generates_a_usable_client(tmp_path: Path
     thing = client.things.get(5)
     assert thing.info.id == 5 and thing.name == "five"
     client.things.get({"InfoID": 5})
-    assert seen == ["https://example.com/Things(5)", "https://example.com/Things(InfoID=5)"]
+    client.things.get(thing)  # an entity read earlier addresses itself through the complex property
+    assert seen == [
+        "https://example.com/Things(5)",
+        "https://example.com/Things(InfoID=5)",
+        "https://example.com/Things(5)",
+    ]
+    assert package.Thing.__odata_key_aliases__ == {"info.id": "InfoID"}
 
 
 KEY_CASES: dict[str, tuple[str, str]] = {

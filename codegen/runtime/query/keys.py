@@ -99,10 +99,12 @@ def _of_entity(entity: ODataModel) -> str:
     if not attributes:
         raise ValueError(f"{cls.__qualname__} has no key (__odata_key__ is empty): is it a complex type?")
     wire = {field.attribute: field.wire_name for field in class_plan(cls).fields}
+    # A key part through a complex property (`info.id`) is sent under the Alias its PropertyRef declares.
+    wire |= cls.__odata_key_aliases__
     values: dict[str, KeyValue] = {}
     for attribute in attributes:
         try:
-            values[wire[attribute]] = getattr(entity, attribute)
+            values[wire[attribute]] = _attribute_path(entity, attribute)
         except AttributeError:
             raise ValueError(
                 f"the key property {attribute!r} of this {cls.__qualname__} was not read (left out of $select?)"
@@ -110,6 +112,15 @@ def _of_entity(entity: ODataModel) -> str:
     if len(values) == 1:
         return f"({_value(next(iter(values.values())), attributes[0])})"
     return _compound(values)
+
+
+def _attribute_path(entity: object, path: str) -> KeyValue:
+    value = entity
+    for attribute in path.split("."):
+        if value is None:
+            raise AttributeError(attribute)
+        value = getattr(value, attribute)
+    return value  # type: ignore[return-value]  # checked by _value
 
 
 def _value(value: object, name: str) -> str:

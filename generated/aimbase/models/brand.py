@@ -25,7 +25,7 @@ class Brand(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Brand"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the brand and key of the Brands set."""
 
     code: str | None = _attrs.field(default=None, metadata=_rt.wire("Code"))

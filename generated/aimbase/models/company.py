@@ -25,7 +25,7 @@ class Company(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Company"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the company (referenced by Prospect.CompanyId)."""
 
     name: str | None = _attrs.field(default=None, metadata=_rt.wire("Name"))

@@ -33,14 +33,14 @@ class Dealer(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Dealer"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the dealer and key of the Dealers set."""
 
     name: str | None = _attrs.field(default=None, metadata=_rt.wire("Name"))
     """Dealer's name in Aimbase."""
 
     dealer_type_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("DealerTypeId")
+        default=None, metadata=_rt.wire("DealerTypeId", "Edm.Int32")
     )
     """ID of the dealer type. The Dealer page's filter table describes this field with
     the letter codes S and D, but the example response has a number here (1014) and
@@ -53,7 +53,7 @@ class Dealer(_rt.ODataModel):
     """Dealer type code: S (Standard) or D (Default); an instance may add its own types."""
 
     manufacturer_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ManufacturerId")
+        default=None, metadata=_rt.wire("ManufacturerId", "Edm.Int32")
     )
     """Aimbase ID of the manufacturer the dealer belongs to."""
 
@@ -76,7 +76,7 @@ class Dealer(_rt.ODataModel):
     """Name of the dealer's main contact person."""
 
     contact_preference_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ContactPreferenceId")
+        default=None, metadata=_rt.wire("ContactPreferenceId", "Edm.Int32")
     )
     """ID of the dealer's preferred contact method; undocumented, null in the example."""
 
@@ -175,7 +175,7 @@ class Dealer(_rt.ODataModel):
     """
 
     application_context_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ApplicationContextId")
+        default=None, metadata=_rt.wire("ApplicationContextId", "Edm.Int32")
     )
     """ID of the Aimbase application context (module) the record belongs to."""
 
@@ -188,17 +188,17 @@ class Dealer(_rt.ODataModel):
     """When the dealer record was last changed; null if it never was."""
 
     create_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("CreateAccountId")
+        default=None, metadata=_rt.wire("CreateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that created the dealer."""
 
     update_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("UpdateAccountId")
+        default=None, metadata=_rt.wire("UpdateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that last changed the dealer."""
 
     legacy_dealer_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("LegacyDealerId")
+        default=None, metadata=_rt.wire("LegacyDealerId", "Edm.Int32")
     )
     """Dealer ID carried over from an earlier system; type guessed (null in the
     example).
@@ -215,7 +215,7 @@ class Dealer(_rt.ODataModel):
     """Longitude of the dealer's location, in decimal degrees (exact decimal)."""
 
     dealer_group_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("DealerGroupId")
+        default=None, metadata=_rt.wire("DealerGroupId", "Edm.Int32")
     )
     """ID of the dealer group the dealer belongs to, if any."""
 
@@ -225,7 +225,7 @@ class Dealer(_rt.ODataModel):
     """Code of the dealer group. The lower-case c is how the service spells the name."""
 
     salesperson_assignment_type_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("SalespersonAssignmentTypeId")
+        default=None, metadata=_rt.wire("SalespersonAssignmentTypeId", "Edm.Int32")
     )
     """ID of the rule used to assign leads to the dealer's salespeople."""
 

@@ -42,7 +42,7 @@ class Lead(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Lead"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the lead and key of the Leads set; assigned by the server."""
 
     external_id: str | None = _attrs.field(
@@ -57,18 +57,22 @@ class Lead(_rt.ODataModel):
     """Globally unique identifier of the lead."""
 
     prospect_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ProspectId")
+        default=None, metadata=_rt.wire("ProspectId", "Edm.Int32")
     )
     """Aimbase ID of the prospect (the person) who produced this lead; foreign key of
     the Prospect navigation property.
     """
 
-    dealer_id: int | None = _attrs.field(default=None, metadata=_rt.wire("DealerId"))
+    dealer_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("DealerId", "Edm.Int32")
+    )
     """Aimbase ID of the dealer the lead is assigned to; foreign key of the Dealer
     navigation property. Nullable on the assumption that a lead can be unassigned.
     """
 
-    product_id: int | None = _attrs.field(default=None, metadata=_rt.wire("ProductId"))
+    product_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("ProductId", "Edm.Int32")
+    )
     """Aimbase ID of the product the lead is about; foreign key of the Product
     navigation property.
     """
@@ -87,7 +91,7 @@ class Lead(_rt.ODataModel):
     event: str | None = _attrs.field(default=None, metadata=_rt.wire("Event"))
     """Name of the event that produced the lead, if any."""
 
-    score: int = _attrs.field(metadata=_rt.wire("Score"))
+    score: int = _attrs.field(metadata=_rt.wire("Score", "Edm.Int32"))
     """Lead score calculated by Aimbase."""
 
     create_date: _dt.datetime = _attrs.field(metadata=_rt.wire("CreateDate"))
@@ -99,14 +103,14 @@ class Lead(_rt.ODataModel):
     """When the lead record was last changed; null if it never was."""
 
     create_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("CreateAccountId")
+        default=None, metadata=_rt.wire("CreateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that created the lead (0 in both examples, apparently a
     system account). Kept nullable because the docs do not say it is always set.
     """
 
     update_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("UpdateAccountId")
+        default=None, metadata=_rt.wire("UpdateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that last changed the lead; null if it was never
     changed.
@@ -138,7 +142,7 @@ class Lead(_rt.ODataModel):
     """
 
     prospect_interest_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ProspectInterestId")
+        default=None, metadata=_rt.wire("ProspectInterestId", "Edm.Int32")
     )
     """ID of the prospect-interest record linked to the lead."""
 
@@ -146,12 +150,12 @@ class Lead(_rt.ODataModel):
     """True while the lead is active."""
 
     staging_lead_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("StagingLeadId")
+        default=None, metadata=_rt.wire("StagingLeadId", "Edm.Int32")
     )
     """ID of the staging record the lead was loaded from, if any."""
 
     dealer_distance: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("DealerDistance")
+        default=None, metadata=_rt.wire("DealerDistance", "Edm.Int32")
     )
     """Distance between the lead and the assigned dealer. The unit is not documented;
     the example (402499 beside 250.10 miles) suggests metres.

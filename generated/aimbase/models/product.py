@@ -33,29 +33,33 @@ class Product(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Product"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the product and key of the Products set."""
 
     name: str | None = _attrs.field(default=None, metadata=_rt.wire("Name"))
     """Product name."""
 
     manufacturer_plant_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ManufacturerPlantId")
+        default=None, metadata=_rt.wire("ManufacturerPlantId", "Edm.Int32")
     )
     """ID of the plant that builds the product."""
 
     product_type_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ProductTypeId")
+        default=None, metadata=_rt.wire("ProductTypeId", "Edm.Int32")
     )
     """ID of the product type."""
 
-    sku_id: int | None = _attrs.field(default=None, metadata=_rt.wire("SkuId"))
+    sku_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("SkuId", "Edm.Int32")
+    )
     """ID of the product's SKU; type guessed (null in the example)."""
 
     model: str | None = _attrs.field(default=None, metadata=_rt.wire("Model"))
     """Model name."""
 
-    model_year: int | None = _attrs.field(default=None, metadata=_rt.wire("ModelYear"))
+    model_year: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("ModelYear", "Edm.Int32")
+    )
     """Model year (0 in the example, apparently meaning none)."""
 
     code: str | None = _attrs.field(default=None, metadata=_rt.wire("Code"))
@@ -69,7 +73,7 @@ class Product(_rt.ODataModel):
     """Alternative product code; undocumented, type guessed (null in the example)."""
 
     display_order: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("DisplayOrder")
+        default=None, metadata=_rt.wire("DisplayOrder", "Edm.Int32")
     )
     """Position of the product in lists and forms."""
 
@@ -84,7 +88,7 @@ class Product(_rt.ODataModel):
     """
 
     application_context_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ApplicationContextId")
+        default=None, metadata=_rt.wire("ApplicationContextId", "Edm.Int32")
     )
     """ID of the Aimbase module the product belongs to (sales or marketing)."""
 
@@ -99,30 +103,32 @@ class Product(_rt.ODataModel):
     """When the product record was last changed; null if it never was."""
 
     create_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("CreateAccountId")
+        default=None, metadata=_rt.wire("CreateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that created the product."""
 
     update_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("UpdateAccountId")
+        default=None, metadata=_rt.wire("UpdateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that last changed the product."""
 
     legacy_product_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("LegacyProductId")
+        default=None, metadata=_rt.wire("LegacyProductId", "Edm.Int32")
     )
     """Product ID carried over from an earlier system; type guessed (null in the
     example).
     """
 
     product_category_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ProductCategoryId")
+        default=None, metadata=_rt.wire("ProductCategoryId", "Edm.Int32")
     )
     """Aimbase ID of the product's category; foreign key of the ProductCategory
     navigation property.
     """
 
-    brand_id: int | None = _attrs.field(default=None, metadata=_rt.wire("BrandId"))
+    brand_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("BrandId", "Edm.Int32")
+    )
     """Aimbase ID of the product's brand; foreign key of the Brand navigation property."""
 
     product_category_code: str | None = _attrs.field(

@@ -25,15 +25,19 @@ class ProductCategory(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.ProductCategory"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the product category."""
 
-    parent_id: int | None = _attrs.field(default=None, metadata=_rt.wire("ParentId"))
+    parent_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("ParentId", "Edm.Int32")
+    )
     """ID of the parent category; null for a top-level category. No navigation property
     to the parent is documented.
     """
 
-    level: int | None = _attrs.field(default=None, metadata=_rt.wire("Level"))
+    level: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("Level", "Edm.Int32")
+    )
     """Depth of the category in the category tree (1 in the example, presumably the top
     level).
     """

@@ -36,7 +36,7 @@ class Prospect(_rt.ODataModel):
     __odata_type__ = "AimbaseOData.Prospect"
     __odata_key__ = ("id",)
 
-    id: int = _attrs.field(metadata=_rt.wire("Id"))
+    id: int = _attrs.field(metadata=_rt.wire("Id", "Edm.Int32"))
     """Aimbase identifier of the prospect and key of the Prospects set."""
 
     external_id: str | None = _attrs.field(
@@ -50,13 +50,15 @@ class Prospect(_rt.ODataModel):
     """Globally unique identifier of the prospect."""
 
     prospect_aggregation_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("ProspectAggregationId")
+        default=None, metadata=_rt.wire("ProspectAggregationId", "Edm.Int32")
     )
     """ID of the aggregation record for this prospect; the docs give neither its type
     nor its exact meaning (type inferred from the examples).
     """
 
-    company_id: int | None = _attrs.field(default=None, metadata=_rt.wire("CompanyId"))
+    company_id: int | None = _attrs.field(
+        default=None, metadata=_rt.wire("CompanyId", "Edm.Int32")
+    )
     """Aimbase ID of the prospect's company when one applies; foreign key of the Company
     navigation property.
     """
@@ -221,14 +223,14 @@ class Prospect(_rt.ODataModel):
     email_refused: bool = _attrs.field(metadata=_rt.wire("EmailRefused"))
     """True if the prospect declined e-mail."""
 
-    score: int = _attrs.field(metadata=_rt.wire("Score"))
+    score: int = _attrs.field(metadata=_rt.wire("Score", "Edm.Int32"))
     """Prospect score calculated by Aimbase."""
 
     score_text: str | None = _attrs.field(default=None, metadata=_rt.wire("ScoreText"))
     """Text form of the score, computed by Aimbase."""
 
     legacy_customer_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("LegacyCustomerId")
+        default=None, metadata=_rt.wire("LegacyCustomerId", "Edm.Int32")
     )
     """Customer ID carried over from an earlier system, if any."""
 
@@ -286,12 +288,12 @@ class Prospect(_rt.ODataModel):
     """When the prospect record was last changed; null if it never was."""
 
     create_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("CreateAccountId")
+        default=None, metadata=_rt.wire("CreateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that created the prospect."""
 
     update_account_id: int | None = _attrs.field(
-        default=None, metadata=_rt.wire("UpdateAccountId")
+        default=None, metadata=_rt.wire("UpdateAccountId", "Edm.Int32")
     )
     """ID of the Aimbase account that last changed the prospect."""
 
