@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import socket
 import threading
 import time
@@ -474,3 +475,100 @@ class TestPathInjection:
         with pytest.raises(rt.ClientValidationError):
             call(mode, handler, lambda session: session.get_json(path))
         assert seen == []
+
+
+# --- found by the adversarial pass after the fixes above ---------------------------------------------------
+
+
+def _stacked_gzip_bomb(connection: socket.socket) -> None:
+    """A gzip of a gzip of 256 MiB of zeros: under 1 KB on the wire, inflated in one step by a second decoder."""
+    inner = gzip.compress(b"\0" * (256 * 1024 * 1024), compresslevel=9)
+    body = gzip.compress(inner, compresslevel=9)
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip, gzip\r\n"
+    connection.sendall(head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+
+class TestStackedEncodings:
+    """`Content-Encoding: gzip, gzip` multiplies the ratios: refused before a byte is inflated."""
+
+    def test_stacked_codings_are_refused(self, mode: str) -> None:
+        with LoopbackServer(_stacked_gzip_bomb) as server:
+            with pytest.raises(ODataError) as caught:
+                call_url(mode, server.url, get_json, timeout=10.0)
+        assert isinstance(caught.value, new("MalformedResponseError"))
+        assert "compressed 2 times over" in str(caught.value)
+
+
+def _pages_then(next_link: str, count: Any = None) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/Leads") and not request.url.query:
+            body: dict[str, Any] = {"value": [], "@odata.nextLink": next_link}
+            if count is not None:
+                body["@odata.count"] = count
+            # JSON-escaped, as a server writes a lone surrogate (httpx's json= cannot encode one)
+            return httpx.Response(200, content=json.dumps(body), headers={"Content-Type": "application/json"})
+        return httpx.Response(503, text=f"down at {request.url}")
+
+    return handler
+
+
+def _all_pages(session: Any) -> Any:
+    if isinstance(session, Session):
+        return list(rt.paging.iter_pages(session, "Leads"))
+
+    async def pages() -> list[Any]:
+        return [page async for page in rt.paging.aiter_pages(session, "Leads")]
+
+    return pages()
+
+
+class TestHostileNextLinks:
+    """Links a server writes: never a bare Python error, never a credential sent or shown."""
+
+    @pytest.mark.parametrize(
+        "link",
+        [
+            "https://[::1/x",
+            "https://xn--zz\u00e9.com/x",
+            "Leads?\x00",
+            "Leads?$skiptoken=\ud800",
+            "http://\u00ff\ufffd:x/",
+        ],
+    )
+    def test_links_that_are_not_urls_are_paging_errors(self, mode: str, link: str) -> None:
+        with pytest.raises(ODataError) as caught:
+            call(mode, _pages_then(link), _all_pages)
+        assert type(caught.value).__name__ == "PagingError"
+
+    def test_a_count_too_long_to_be_an_int64_is_a_paging_error(self, mode: str) -> None:
+        with pytest.raises(ODataError) as caught:
+            call(mode, _pages_then("Leads?p=2", count="9" * 5000), _all_pages)
+        assert type(caught.value).__name__ == "PagingError"
+
+    @pytest.mark.parametrize(
+        "link",
+        [
+            f"Leads?$skiptoken={PASSWORD}",
+            f"Leads%28{TOKEN}%29",
+            f"Leads?x={PASSWORD.upper()}",
+            f"https://xn--{PASSWORD}\u00e9.example/x",
+        ],
+    )
+    def test_a_link_carrying_a_credential_is_never_followed_or_shown(
+        self, mode: str, link: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        sent: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            sent.append(str(request.url))
+            if request.url.path.endswith("/Login"):
+                return httpx.Response(200, json=TOKEN)
+            return _pages_then(link)(request)
+
+        caplog.set_level("DEBUG")
+        auth = AvalaApiLogin(USERNAME, PASSWORD, login_url=f"{BASE}/api/Security/Login")
+        with pytest.raises(ODataError) as caught:
+            call(mode, handler, _all_pages, auth=auth)
+        shown = "\n".join([str(caught.value), repr(caught.value), *caplog.messages, *sent[1:]])
+        assert PASSWORD not in shown and PASSWORD.upper() not in shown and TOKEN not in shown
+        assert len(sent) == 2  # the login and the first page: the link was not followed

@@ -98,6 +98,13 @@ class Scrubber:
     def __repr__(self) -> str:
         return f"Scrubber({len(self._words)} secrets)"
 
+    def reveals(self, text: str) -> bool:
+        """True if `text` holds a secret of at least `_MIN_SECRET_LENGTH` characters, in any of its forms.
+
+        Shorter secrets are left out: in a URL they are indistinguishable from ordinary text.
+        """
+        return any(pattern.search(text) for pattern in self._compiled()[0])
+
     def __call__(self, text: str | None) -> str | None:
         if text is None or not self._words:
             return text

@@ -114,7 +114,20 @@ class Clock:
 
 
 def start_body_read(response: httpx.Response, max_size: int) -> None:
-    """Refuses a body whose declared length is already too large, before a byte of it is read."""
+    """Refuses a body whose declared length is already too large, or that is compressed more than once.
+
+    One coding inflates a raw chunk at most about a thousandfold before `add_chunk` sees it; stacked codings
+    (`gzip, gzip`) multiply the ratios, so a few kilobytes would inflate to gigabytes in one step.
+    """
+    encoding = response.headers.get("Content-Encoding", "")
+    codings = [c for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
+    if len(codings) > 1:
+        raise MalformedResponseError(
+            f"the response is compressed {len(codings)} times over (Content-Encoding); only one coding is accepted",
+            status=response.status_code,
+            method=response.request.method,
+            url=redact_url(response.request.url),
+        )
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > max_size:
         raise too_large(response, max_size)

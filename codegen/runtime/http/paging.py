@@ -28,7 +28,7 @@ from typing import Any, Final
 import attrs
 import httpx
 
-from .errors import ODataError, PagingError, error_from_response, redact_url
+from .errors import ODataError, PagingError, Scrubber, clip, error_from_response, redact_url
 from .session import AsyncSession, Session
 from .urls import normal_url, origin, resolve_link
 
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 _COUNT_ACCEPT: Final[Mapping[str, str]] = {"Accept": "text/plain"}
-_DIGITS: Final = re.compile(r"[0-9]+")
+_DIGITS: Final = re.compile(r"[0-9]{1,19}")  # an Int64 count; more digits are not a count
 
 
 @attrs.frozen(eq=False)
@@ -125,12 +125,26 @@ class _Links:
         self._origin = origin(root)
         self._seen = {normal_url(first_url)}
 
-    def follow(self, link: str | None, page_url: str) -> str | None:
-        """The absolute URL of the next page, None after the last; `PagingError` for a link not to follow."""
+    def follow(self, link: str | None, page_url: str, scrub: Scrubber) -> str | None:
+        """The absolute URL of the next page, None after the last; `PagingError` for a link not to follow.
+
+        A link that carries the client's credentials is never followed: sending it would write them into the
+        logs of every server and proxy on the way (and into httpx's own log line).
+        """
         if link is None:
             return None
-        url = resolve_link(self._root, link)
-        if origin(url) != self._origin:
+        if scrub.reveals(link):
+            raise PagingError(
+                "refusing @odata.nextLink: it carries this client's credentials", method="GET", url=_r(page_url)
+            )
+        try:
+            url = resolve_link(self._root, link)
+            leaves = origin(url) != self._origin
+            _r(url)
+        except (httpx.InvalidURL, ValueError, UnicodeError):  # IDNA, IPv6, NUL, lone surrogates, ...
+            shown = clip(repr(scrub(link)), 100)  # scrubbed whole, then cut: no part of a secret survives
+            raise PagingError(f"@odata.nextLink {shown} is not a URL", method="GET", url=_r(page_url)) from None
+        if leaves:
             raise PagingError(
                 f"refusing @odata.nextLink {_r(url)}: it leaves the service's origin {_r(self._root)}",
                 method="GET",
@@ -207,7 +221,7 @@ def iter_pages(session: Session, path: str, *, max_page_size: int | None = None)
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched
-        url = links.follow(link, url)
+        url = links.follow(link, url, session.scrubber())
 
 
 def iter_items(session: Session, path: str, *, max_page_size: int | None = None) -> Iterator[dict[str, Any]]:
@@ -238,7 +252,7 @@ async def aiter_pages(session: AsyncSession, path: str, *, max_page_size: int | 
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched
-        url = links.follow(link, url)
+        url = links.follow(link, url, session.scrubber())
 
 
 async def aiter_items(
