@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Messages repeat names from the document or the spec, which an attacker chooses: a 9 MB type name must not
+# become a 9 MB line on the user's terminal. Parts that print values cut them first; this is the backstop.
+MAX_MESSAGE_LENGTH = 500
+
 
 class CodegenError(Exception):
     """A problem with the user's input; the CLI prints it as one line and exits 2."""
@@ -18,7 +22,13 @@ class CodegenError(Exception):
         where = self.path or ""
         if self.path and self.line is not None:
             where = f"{self.path}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
+        return f"{where}: {_bounded(self.message)}" if where else _bounded(self.message)
+
+
+def _bounded(message: str) -> str:
+    """At most MAX_MESSAGE_LENGTH characters, on one line."""
+    one_line = message.replace("\r", " ").replace("\n", " ")
+    return one_line if len(one_line) <= MAX_MESSAGE_LENGTH else one_line[: MAX_MESSAGE_LENGTH - 3] + "..."
 
 
 class MetadataError(CodegenError):

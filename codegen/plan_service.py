@@ -9,14 +9,15 @@ bind to; action and function imports become methods of the client.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
 from . import naming
 from .csdl.model import Document, EntitySet, Operation, Property, StructuredType, TypeRef
-from .errors import SpecError
+from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
+from .errors import MetadataError, SpecError
 from .layout import python_literal
 from .spec import Spec
 
@@ -120,7 +121,14 @@ def build_service_plan(
     client = names.allocate(f"{spec.service_name}Client" if spec.source else "Client")
     async_client = names.allocate(f"Async{client}")
     accessors = naming.NameAllocator(set(_CLIENT_MEMBERS))
-    set_plans = []
+    # Bound operations by the type they bind to, each with its place in name order: one pass over the
+    # operations, where filtering all of them for every entity set took time sets x operations.
+    bound_by_type: dict[str, list[tuple[int, Operation]]] = {}
+    by_qualified_name = sorted((o for o in operations if o.bound and o.parameters), key=lambda o: o.qualified_name)
+    for position, o in enumerate(by_qualified_name):
+        bound_by_type.setdefault(o.parameters[0].type.name, []).append((position, o))
+    set_plans: list[EntitySetPlan] = []
+    size = _ClientSize(spec)
     for entity_set in sets:
         pascal = naming.class_name(entity_set.name)
         set_plans.append(
@@ -129,12 +137,13 @@ def build_service_plan(
                 structured,
                 classes,
                 annotation_of,
-                operations,
+                bound_by_type,
                 accessor=accessors.allocate(naming.attribute_name(entity_set.name)),
                 class_name=names.allocate(f"{pascal}EntitySet"),
                 async_class_name=names.allocate(f"Async{pascal}EntitySet"),
             )
         )
+        size.add(set_plans[-1].patch_parameters, set_plans[-1].operations)
     imports = [i for c in document.containers() for i in c.operation_imports]
     by_name = {o.qualified_name: o for o in operations if not o.bound}
     methods = naming.NameAllocator(set(_CLIENT_MEMBERS) | {p.accessor for p in set_plans})
@@ -143,6 +152,7 @@ def build_service_plan(
         for i in sorted(imports, key=lambda i: i.name)
         if i.operation in by_name
     ]
+    size.add((), unbound)
     return ServicePlan(
         client_name=client,
         async_client_name=async_client,
@@ -153,6 +163,36 @@ def build_service_plan(
         operations=tuple(unbound),
         imports=_imports(set_plans, unbound, exports),
     )
+
+
+class _ClientSize:
+    """Refuses a client module too large to write in seconds, as soon as planning reaches the limit.
+
+    Each entity set repeats its type's patch parameters and bound operations, so the size of the client grows
+    with sets x members, which the per-document and per-type limits alone do not bound.
+    """
+
+    def __init__(self, spec: Spec):
+        self._path = str(spec.metadata)
+        self._items = 0
+        self._allowed = 0
+
+    def add(self, patch_parameters: tuple[ParameterPlan, ...], operations: Iterable[OperationPlan]) -> None:
+        self._items += len(patch_parameters) + sum(1 + len(o.parameters) for o in operations)
+        self._allowed += sum(len(p.allowed_values) for p in patch_parameters)
+        if self._items > MAX_CLIENT_ITEMS:
+            message = (
+                f"the client would have more than the limit of {MAX_CLIENT_ITEMS} patch parameters, operations and "
+                "operation parameters, summed over its entity sets (MAX_CLIENT_ITEMS); choose fewer in "
+                "[client] entity_sets"
+            )
+            raise MetadataError(message, path=self._path)
+        if self._allowed > MAX_CLIENT_ALLOWED_VALUES:
+            message = (
+                f"the client would check more than the limit of {MAX_CLIENT_ALLOWED_VALUES} allowed values, summed "
+                "over its entity sets (MAX_CLIENT_ALLOWED_VALUES); choose fewer in [client] entity_sets"
+            )
+            raise MetadataError(message, path=self._path)
 
 
 def _imports(
@@ -182,7 +222,7 @@ def _entity_set(
     structured: dict[str, StructuredType],
     classes: dict[str, ClassPlan],
     annotation_of: AnnotationOf,
-    operations: list[Operation],
+    bound_by_type: dict[str, list[tuple[int, Operation]]],
     *,
     accessor: str,
     class_name: str,
@@ -199,8 +239,7 @@ def _entity_set(
     methods = naming.NameAllocator(set(_SET_MEMBERS))
     bound = [
         _operation(o, annotation_of, classes, methods, path=o.qualified_name, skip_binding=True)
-        for o in sorted(operations, key=lambda o: o.qualified_name)
-        if o.bound and o.parameters and o.parameters[0].type.name in {t.qualified_name for t in lineage}
+        for _, o in sorted(p for t in lineage for p in bound_by_type.get(t.qualified_name, []))
     ]
     return EntitySetPlan(
         name=entity_set.name,
@@ -212,7 +251,7 @@ def _entity_set(
         updatable=entity_set.updatable and bool(editable),
         insertable=entity_set.insertable,
         etag=bool(entity_set.concurrency_properties),
-        patch_parameters=tuple(_patch_parameter(p, by_wire[p.name].attribute, annotation_of) for p in editable),
+        patch_parameters=_patch_parameters(editable, by_wire, annotation_of),
         operations=tuple(bound),
         doc=entity_set.doc.description,
     )
@@ -267,8 +306,24 @@ def _key_field(
     return fields[segments[-1]]
 
 
-def _patch_parameter(p: Property, attribute: str, annotation_of: AnnotationOf) -> ParameterPlan:
-    name = f"{attribute}_" if attribute in _PATCH_OPTIONS else attribute
+def _patch_parameters(
+    editable: list[Property], by_wire: dict[str, FieldPlan], annotation_of: AnnotationOf
+) -> tuple[ParameterPlan, ...]:
+    """One keyword parameter per editable property, all names of the signature from one allocator.
+
+    Renames make any attribute possible (`etag`, `etag_`, `key_`), so a fixed `_` suffix alone could give two
+    parameters one name; the allocator, seeded with the method's own parameters and locals, cannot.
+    """
+    names = naming.NameAllocator(set(_PATCH_OPTIONS))
+    parameters = []
+    for p in editable:
+        attribute = by_wire[p.name].attribute
+        preferred = f"{attribute}_" if attribute in _PATCH_OPTIONS else attribute
+        parameters.append(_patch_parameter(p, names.allocate(preferred), annotation_of))
+    return tuple(parameters)
+
+
+def _patch_parameter(p: Property, name: str, annotation_of: AnnotationOf) -> ParameterPlan:
     allowed = tuple(python_literal(v.value) for v in p.doc.allowed_values if isinstance(v.value, (str, int)))
     annotation = annotation_of(p.type, p.nullable)
     return ParameterPlan(name, p.name, annotation, p.max_length, allowed)

@@ -27,6 +27,10 @@ _SHADOWED_MODULES = frozenset(
     {"codegen", "attrs", "attr", "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi"}
 ) | frozenset(sys.stdlib_module_names)
 _PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names the spec gives classes, attributes and the client: ASCII only, because Python NFKC-normalises identifiers
+# in source (`ｓｅｌｆ` is `self`, `ﬁ` is `fi`) while __all__ and the checks here see the raw string, so a
+# non-ASCII name could slip past every reserved-name and collision check.
+_ASCII_IDENTIFIER = _PACKAGE_NAME
 # Names every generated module binds itself (imports as `_t`, `_rt`, ..., and `annotations` from __future__);
 # a class renamed to one of them, or to a builtin its annotations use, would shadow it.
 _MODULE_NAMES = frozenset({"annotations"})
@@ -155,6 +159,9 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
     def fail(message: str, key: str) -> None:
         raise SpecError(message, path=where, line=_line(text, key) if path else None)
 
+    def rename_line(target: str) -> int | None:
+        return (_line(text, target) or _line(text, "renames")) if path else None
+
     package_problem = _package_problem(spec.package)
     if package_problem:
         fail(f"package name {spec.package!r} {package_problem}", "package")
@@ -167,21 +174,32 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
             fail(f"login path {spec.login_path!r} {login_problem}", "login_path")
     if spec.auth not in AUTH_SCHEMES:
         fail(f"auth {spec.auth!r} is not one of {', '.join(AUTH_SCHEMES)}", "auth")
-    if not spec.service_name.isidentifier():
-        fail(f"service name {spec.service_name!r} is not a valid Python identifier", "name")
+    name_problem = _identifier_problem(spec.service_name)
+    if name_problem:
+        fail(f"service name {spec.service_name!r} is {name_problem}", "name")
     if spec.entity_sets is not None and not all(isinstance(name, str) for name in spec.entity_sets):
         fail('[client] entity_sets must be "*" or a list of entity set names', "entity_sets")
     for target, name in spec.renames.items():
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            fail(f"rename of {target!r} to {name!r}: not a valid Python identifier", "renames")
+        problem = _identifier_problem(name) if isinstance(name, str) else "not a valid Python identifier"
+        if problem:
+            raise SpecError(f"rename of {target!r} to {name!r}: {problem}", path=where, line=rename_line(target))
         # A leading `_` would collide with the runtime's private attributes, such as `_odata_present`.
         if "/" in target and (name.startswith("_") or name in RESERVED_ATTRIBUTES):
             reserved = "that attribute name is reserved by the generated classes"
-            fail(f"rename of {target!r} to {name!r}: {reserved}", "renames")
+            raise SpecError(f"rename of {target!r} to {name!r}: {reserved}", path=where, line=rename_line(target))
         # A type named `_t`, `_rt`, ... would shadow the modules generated code imports under those names, and
         # one named after a builtin (`int`, `list`) the builtin that annotations mean.
         if name.startswith("_") or name in BUILTINS or name in _MODULE_NAMES:
-            fail(f"rename of {target!r} to {name!r}: that name is reserved in generated modules", "renames")
+            reserved = "that name is reserved in generated modules"
+            raise SpecError(f"rename of {target!r} to {name!r}: {reserved}", path=where, line=rename_line(target))
+
+
+def _identifier_problem(name: str) -> str | None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return "not a valid Python identifier"
+    if not _ASCII_IDENTIFIER.fullmatch(name):
+        return "not ASCII; Python would read it as another name (NFKC), so use only A-Z, a-z, 0-9 and _"
+    return None
 
 
 def _package_problem(name: str) -> str | None:

@@ -11,7 +11,8 @@ from typing import NoReturn
 
 from ..errors import MetadataError
 from .edm import PRIMITIVE_TYPES
-from .limits import MAX_INHERITANCE_DEPTH
+from .identifiers import shown as _shown
+from .limits import MAX_INHERITANCE_DEPTH, MAX_MEMBERS_PER_TYPE, MAX_TYPES
 from .model import (
     Document,
     EntityContainer,
@@ -29,11 +30,12 @@ _ENUM_UNDERLYING_TYPES = ("Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Ed
 
 
 def check_references(document: Document) -> None:
+    _check_type_count(document)
     _check_unique_type_names(document)
     for enum in document.enum_types():
         if enum.underlying_type not in _ENUM_UNDERLYING_TYPES:
             _fail(
-                f"enum type {enum.qualified_name!r} has underlying type {enum.underlying_type!r}; "
+                f"enum type {_shown(enum.qualified_name)} has underlying type {_shown(enum.underlying_type)}; "
                 f"expected one of {', '.join(_ENUM_UNDERLYING_TYPES)}",
                 enum.location,
             )
@@ -46,17 +48,17 @@ def check_references(document: Document) -> None:
         name = ref.name if isinstance(ref, TypeRef) else ref
         if name.startswith("Edm."):
             if name not in PRIMITIVE_TYPES:
-                _fail(f"{what} has unknown primitive type {name!r}", where)
+                _fail(f"{what} has unknown primitive type {_shown(name)}", where)
             return
         if name not in allowed:
             namespace = name.rpartition(".")[0]
             hint = (
-                f" (namespace {namespace!r} comes from an edmx:Reference, which is not loaded)"
+                f" (namespace {_shown(namespace)} comes from an edmx:Reference, which is not loaded)"
                 if namespace in document.referenced_namespaces
                 else ""
             )
             kind = "entity type" if allowed is entities else "type"
-            _fail(f"{what} refers to unknown {kind} {name!r}{hint}", where)
+            _fail(f"{what} refers to unknown {kind} {_shown(name)}{hint}", where)
 
     _check_inheritance(structured)
     _check_members(structured)
@@ -71,15 +73,19 @@ def check_references(document: Document) -> None:
     operations = [o for schema in document.schemas for o in schema.operations]
     for operation in operations:
         for parameter in operation.parameters:
-            require(parameter.type, operation.location, f"parameter {parameter.name!r} of {operation.qualified_name!r}")
+            require(
+                parameter.type,
+                operation.location,
+                f"parameter {_shown(parameter.name)} of {_shown(operation.qualified_name)}",
+            )
         if operation.return_type is not None:
-            require(operation.return_type, operation.location, f"return type of {operation.qualified_name!r}")
+            require(operation.return_type, operation.location, f"return type of {_shown(operation.qualified_name)}")
     sets = {s.name for c in document.containers() for s in c.entity_sets}
     for container in document.containers():
         for entity_set in container.entity_sets:
-            require(entity_set.entity_type, entity_set.location, f"entity set {entity_set.name!r}", entities)
+            require(entity_set.entity_type, entity_set.location, f"entity set {_shown(entity_set.name)}", entities)
         for singleton in container.singletons:
-            require(singleton.type, singleton.location, f"singleton {singleton.name!r}", entities)
+            require(singleton.type, singleton.location, f"singleton {_shown(singleton.name)}", entities)
         _check_imports(container, operations, sets)
 
 
@@ -92,9 +98,9 @@ def _check_unique_type_names(document: Document) -> None:
     ]
     for t in types:
         if not t.name:
-            _fail(f"a type in namespace {t.namespace!r} has no Name", t.location)
+            _fail(f"a type in namespace {_shown(t.namespace)} has no Name", t.location)
         if t.qualified_name in seen:
-            _fail(f"type {t.qualified_name!r} is defined more than once", t.location)
+            _fail(f"type {_shown(t.qualified_name)} is defined more than once", t.location)
         seen.add(t.qualified_name)
 
 
@@ -102,9 +108,18 @@ def _check_type_definition(typedef: TypeDefinition) -> None:
     # CSDL 11: the underlying type is a primitive type, never another type definition (so no cycles either).
     if typedef.underlying_type not in PRIMITIVE_TYPES:
         _fail(
-            f"type definition {typedef.qualified_name!r} has underlying type {typedef.underlying_type!r}, "
+            f"type definition {_shown(typedef.qualified_name)} has underlying type {_shown(typedef.underlying_type)}, "
             "which is not a primitive Edm type",
             typedef.location,
+        )
+
+
+def _check_type_count(document: Document) -> None:
+    types: list[StructuredType | EnumType] = [*document.structured_types(), *document.enum_types()]
+    if len(types) > MAX_TYPES:
+        _fail(
+            f"document defines more than the limit of {MAX_TYPES} structured and enum types (MAX_TYPES)",
+            types[MAX_TYPES].location,
         )
 
 
@@ -117,7 +132,7 @@ def _check_inheritance(structured: dict[str, StructuredType]) -> None:
         current: StructuredType | None = start
         while current is not None and current.qualified_name not in depth:
             if current.qualified_name in on_chain:
-                _fail(f"type {current.qualified_name!r} inherits from itself", current.location)
+                _fail(f"type {_shown(current.qualified_name)} inherits from itself", current.location)
             chain.append(current)
             on_chain.add(current.qualified_name)
             current = _base_of(current, structured)
@@ -126,7 +141,7 @@ def _check_inheritance(structured: dict[str, StructuredType]) -> None:
             level += 1
             if level > MAX_INHERITANCE_DEPTH:
                 _fail(
-                    f"type {t.qualified_name!r} has more than the limit of {MAX_INHERITANCE_DEPTH} levels of base "
+                    f"type {_shown(t.qualified_name)} has more than the limit of {MAX_INHERITANCE_DEPTH} levels of base "
                     "types (MAX_INHERITANCE_DEPTH)",
                     t.location,
                 )
@@ -138,10 +153,11 @@ def _base_of(t: StructuredType, structured: dict[str, StructuredType]) -> Struct
         return None
     base = structured.get(t.base_type)
     if base is None:
-        _fail(f"{t.kind} type {t.qualified_name!r} has unknown base type {t.base_type!r}", t.location)
+        _fail(f"{t.kind} type {_shown(t.qualified_name)} has unknown base type {_shown(t.base_type)}", t.location)
     elif base.kind != t.kind:
         _fail(
-            f"{t.kind} type {t.qualified_name!r} has base type {t.base_type!r}, which is a {base.kind} type", t.location
+            f"{t.kind} type {_shown(t.qualified_name)} has base type {_shown(t.base_type)}, which is a {base.kind} type",
+            t.location,
         )
     return base
 
@@ -177,14 +193,22 @@ def _declare(t: StructuredType, declared_on_path: dict[str, str]) -> list[str]:
     members: list[Property | NavigationProperty] = [*t.properties, *t.navigation_properties]
     for member in members:
         if not member.name:
-            _fail(f"a property of {t.qualified_name!r} has no Name", member.location)
+            _fail(f"a property of {_shown(t.qualified_name)} has no Name", member.location)
         owner = declared_on_path.get(member.name)
         if owner == t.qualified_name:
             _fail(f"{t.name}.{member.name} is declared more than once", member.location)
         if owner is not None:
-            _fail(f"{t.name}.{member.name} is already declared by base type {owner!r}", member.location)
+            _fail(f"{t.name}.{member.name} is already declared by base type {_shown(owner)}", member.location)
         declared_on_path[member.name] = t.qualified_name
         added.append(member.name)
+    # The path holds the type's members and its base types': each becomes a field of the generated class
+    # (attrs builds a class in time quadratic in its fields) and a parameter of the entity set's patch().
+    if len(declared_on_path) > MAX_MEMBERS_PER_TYPE:
+        _fail(
+            f"type {_shown(t.qualified_name)} has more than the limit of {MAX_MEMBERS_PER_TYPE} properties and "
+            "navigation properties, counting its base types' (MAX_MEMBERS_PER_TYPE)",
+            t.location,
+        )
     return added
 
 
@@ -204,25 +228,28 @@ def _check_keys(document: Document, structured: dict[str, StructuredType]) -> No
         if not t.key:
             continue
         if t.kind != "entity":
-            _fail(f"complex type {t.qualified_name!r} declares a key; only entity types have keys", t.location)
+            _fail(f"complex type {_shown(t.qualified_name)} declares a key; only entity types have keys", t.location)
         aliases = dict(t.key_aliases)
         names_in_urls: set[str] = set()
         for ref in t.key:
-            what = f"the key of {t.kind} type {t.qualified_name!r}"
+            what = f"the key of {t.kind} type {_shown(t.qualified_name)}"
             target = _key_property(t, ref, structured, what)
             if target.type.collection or not (
                 target.type.name.startswith("Edm.") or target.type.name in enums or target.type.name in typedefs
             ):
-                _fail(f"{what} names {ref!r}, of type {str(target.type)!r}; a key is primitive or an enum", t.location)
+                _fail(
+                    f"{what} names {_shown(ref)}, of type {_shown(str(target.type))}; a key is primitive or an enum",
+                    t.location,
+                )
             alias = aliases.get(ref)
             if "/" in ref and not alias:
                 _fail(
-                    f"{what} names the path {ref!r} without an Alias, which a key through a complex property needs",
+                    f"{what} names the path {_shown(ref)} without an Alias, which a key through a complex property needs",
                     t.location,
                 )
             shown = alias or ref
             if shown in names_in_urls:
-                _fail(f"{what} names {shown!r} twice", t.location)
+                _fail(f"{what} names {_shown(shown)} twice", t.location)
             names_in_urls.add(shown)
 
 
@@ -233,12 +260,14 @@ def _key_property(t: StructuredType, ref: str, structured: dict[str, StructuredT
     for index, segment in enumerate(segments):
         found = next((p for o in _lineage(owner, structured) for p in o.properties if p.name == segment), None)
         if found is None:
-            _fail(f"{what} names {ref!r}, which is not one of its properties", t.location)
+            _fail(f"{what} names {_shown(ref)}, which is not one of its properties", t.location)
         if index == len(segments) - 1:
             return found
         complex_type = structured.get(found.type.name)
         if complex_type is None or complex_type.kind != "complex" or found.type.collection:
-            _fail(f"{what} names {ref!r}, but {segment!r} is not a single-valued complex property", t.location)
+            _fail(
+                f"{what} names {_shown(ref)}, but {_shown(segment)} is not a single-valued complex property", t.location
+            )
         owner = complex_type
     _fail(f"{what} has an empty property path", t.location)
 
@@ -250,12 +279,14 @@ def _check_imports(container: EntityContainer, operations: list[Operation], sets
         where = item.location or Location("", None)
         if (item.kind, item.operation) not in unbound:
             _fail(
-                f"{item.kind} import {item.name!r} refers to {item.operation!r}, which is not an unbound {item.kind} "
+                f"{item.kind} import {_shown(item.name)} refers to {_shown(item.operation)}, which is not an unbound {item.kind} "
                 "of this document",
                 where,
             )
         if item.entity_set is not None and item.entity_set.rpartition("/")[2] not in sets:
-            _fail(f"{item.kind} import {item.name!r} refers to unknown entity set {item.entity_set!r}", where)
+            _fail(
+                f"{item.kind} import {_shown(item.name)} refers to unknown entity set {_shown(item.entity_set)}", where
+            )
 
 
 def _fail(message: str, where: Location) -> NoReturn:

@@ -27,6 +27,8 @@ from lxml import etree
 
 from codegen import cli
 from codegen import generate as codegen_generate
+from codegen import naming
+from codegen.csdl.limits import MAX_MEMBERS_PER_TYPE
 from codegen.errors import CodegenError
 from codegen.runtime.model import class_plan
 from codegen.spec import spec_from_arguments
@@ -468,10 +470,15 @@ def test_size_limits_are_enforced(
 
 def test_thousands_of_properties_with_one_python_name_take_linear_time(tmp_path: Path) -> None:
     # `aα`, `aβ`, ... all become the attribute `a`; numbering each by counting up from 1 was quadratic.
-    names = [f"a{chr(0x4E00 + i)}" for i in range(20000)]
+    # A type may have at most MAX_MEMBERS_PER_TYPE members, so the allocator itself is timed with more names.
+    names = [f"a{chr(0x4E00 + i)}" for i in range(MAX_MEMBERS_PER_TYPE - 1)]
     properties = "".join(f'<Property Name="{n}" Type="Edm.Int32"/>' for n in names)
     code, stderr = generate(tmp_path, document(entity(body=properties)), seconds=20)
     assert code == 0, stderr
+    allocator = naming.NameAllocator()
+    started = time.monotonic()
+    assert len({allocator.allocate("a") for _ in range(50_000)}) == 50_000
+    assert time.monotonic() - started < 5
 
 
 # -- fuzzing: mutated documents give a package or a CodegenError, nothing else ---------------------------
@@ -616,3 +623,107 @@ def test_fuzzed_documents_give_a_package_or_a_codegen_error(tmp_path: Path, batc
             assert "\n" not in str(exc), str(exc)
         except Exception as exc:  # anything else is exit 3 on the command line
             raise AssertionError(f"batch {batch} case {case}: {type(exc).__name__}: {exc}\n{mutated}") from exc
+
+
+# -- per-type, per-collection and per-client limits (adversarial review, findings 8-11) --------------------
+
+
+def _properties(count: int, prefix: str = "P") -> str:
+    return "".join(f'<Property Name="{prefix}{i}" Type="Edm.String"/>' for i in range(count))
+
+
+def _allowed_values(count: int) -> str:
+    records = "".join(f'<Record><PropertyValue Property="Value" String="v{i}"/></Record>' for i in range(count))
+    return f'<Annotation Term="Org.OData.Validation.V1.AllowedValues"><Collection>{records}</Collection></Annotation>'
+
+
+def _sets(count: int, entity_type: str = "Ns.A") -> str:
+    sets = "".join(f'<EntitySet Name="S{i}" EntityType="{entity_type}"/>' for i in range(count))
+    return f'<EntityContainer Name="C">{sets}</EntityContainer>\n'
+
+
+# Each document is refused before anything is rendered; unrefused, each took 10 s to minutes, or gave a package
+# that took minutes to import (attrs builds a class in time quadratic in its fields).
+OVER_LIMITS: dict[str, tuple[str, int | None, str]] = {
+    "members-of-one-type": (entity(body=_properties(MAX_MEMBERS_PER_TYPE)), 5, "MAX_MEMBERS_PER_TYPE"),
+    "members-with-base-types": (
+        '<ComplexType Name="B">' + _properties(1500, "B") + "</ComplexType>\n"
+        '<ComplexType Name="D" BaseType="Ns.B">' + _properties(600, "D") + "</ComplexType>\n",
+        6,
+        "MAX_MEMBERS_PER_TYPE",
+    ),
+    "items-of-one-annotation-collection": (
+        entity(body=f'<Property Name="X" Type="Edm.String">{_allowed_values(10_001)}</Property>'),
+        5,
+        "MAX_ANNOTATION_ITEMS",
+    ),
+    # 91 KB: one type's patch() repeated by 120 entity sets is 240,000 parameters.
+    "patch-parameters-times-entity-sets": (entity(body=_properties(1990)) + _sets(120), None, "MAX_CLIENT_ITEMS"),
+    # One bound action of 50 parameters, repeated by 5,000 entity sets.
+    "bound-operations-times-entity-sets": (
+        entity()
+        + '<Action Name="Act" IsBound="true"><Parameter Name="it" Type="Ns.A"/>'
+        + "".join(f'<Parameter Name="p{i}" Type="Edm.String"/>' for i in range(50))
+        + "</Action>\n"
+        + _sets(5_000),
+        None,
+        "MAX_CLIENT_ITEMS",
+    ),
+    "allowed-values-times-entity-sets": (
+        entity(body=f'<Property Name="X" Type="Edm.String">{_allowed_values(9_000)}</Property>') + _sets(3),
+        None,
+        "MAX_CLIENT_ALLOWED_VALUES",
+    ),
+}
+
+
+@pytest.mark.parametrize("body, line, needle", list(OVER_LIMITS.values()), ids=list(OVER_LIMITS))
+def test_documents_over_the_generator_limits_are_refused_quickly(
+    tmp_path: Path, body: str, line: int | None, needle: str
+) -> None:
+    """Reproduces adversarial findings 8, 9 and 10 (runaway generation and quadratic imports below the limits)."""
+    assert_refused(tmp_path, document(body), line, needle, seconds=10)
+
+
+def test_too_many_types_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproduces adversarial finding 8: every type is a module, so the count of types bounds generation time."""
+    import codegen.csdl.validate as validate
+
+    monkeypatch.setattr(validate, "MAX_TYPES", 30)  # lowered so the document stays small
+    body = "".join(f'<ComplexType Name="C{i}"/>\n' for i in range(31))
+    assert_refused(tmp_path, document(body), 35, "more than the limit of 30", "MAX_TYPES")
+
+
+@pytest.mark.parametrize("members", [MAX_MEMBERS_PER_TYPE - 1])
+def test_a_type_at_the_member_limit_generates_and_imports(tmp_path: Path, members: int) -> None:
+    """Reproduces adversarial finding 10 at the limit: the widest allowed class generates and imports in seconds."""
+    code, stderr = generate(tmp_path, document(entity(body=_properties(members)) + _sets(1)), seconds=20)
+    assert code == 0, stderr
+    started = time.monotonic()
+    probe = "import pkg.models.a, pkg.client"
+    subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", check=True, timeout=30)
+    assert time.monotonic() - started < 10
+
+
+HUGE_NAMES: dict[str, str] = {
+    "property-type": entity(body=f'<Property Name="P" Type="Ns.{"A" * 1_000_000}"/>'),
+    "base-type": f'<ComplexType Name="C" BaseType="Ns.{"B" * 1_000_000}"/>\n',
+    "entity-set-type": entity() + f'<EntityContainer Name="C"><EntitySet Name="S" EntityType="Ns.{"E" * 1_000_000}"/>'
+    "</EntityContainer>\n",
+    "key-property": entity(key=f'<Key><PropertyRef Name="{"K" * 1_000_000}"/></Key>'),
+}
+
+
+@pytest.mark.parametrize("body", list(HUGE_NAMES.values()), ids=list(HUGE_NAMES))
+def test_messages_about_huge_names_stay_short(tmp_path: Path, body: str) -> None:
+    """Reproduces adversarial finding 11: reference errors printed 9 MB names whole, on one stderr line."""
+    code, stderr = generate(tmp_path, document(body))
+    assert code == 2 and "Traceback" not in stderr, stderr[:500]
+    assert len(stderr.splitlines()) == 1 and len(stderr) < 800, stderr[:800]
+
+
+@pytest.mark.parametrize("message", ["x" * 100_000, "a\nb\r\nc" * 10_000])
+def test_every_codegen_error_is_one_bounded_line(message: str) -> None:
+    """Reproduces adversarial finding 11 for any message: the backstop in CodegenError.__str__."""
+    text = str(CodegenError(message, path="m.xml", line=3))
+    assert text.startswith("m.xml:3: ") and len(text) <= 520 and "\n" not in text and "\r" not in text
