@@ -94,7 +94,7 @@ class FieldPlan:
     wire_name: str
     type: Any
     default_none: bool
-    # The primitive Edm type, when the field metadata or the class's query type names it.
+    # The primitive Edm type, when the field metadata names it (`wire("Score", "Edm.Int32")`).
     edm_type: str | None = None
 
 
@@ -124,49 +124,18 @@ def class_plan(cls: type[ODataModel]) -> ClassPlan:
 
 def _build_plan(cls: type[ODataModel]) -> ClassPlan:
     hints = typing.get_type_hints(cls, localns=_PackageNamespace(package_of(cls)))
-    query_edm_types = _query_edm_types(cls)
     plans = tuple(
         FieldPlan(
             attribute=f.name,
             wire_name=f.metadata[_WIRE],
             type=hints[f.name],
             default_none=f.default is None,
-            edm_type=f.metadata.get(_EDM) or query_edm_types.get(f.metadata[_WIRE]),
+            edm_type=f.metadata.get(_EDM),
         )
         for f in attrs.fields(cls)
         if _WIRE in f.metadata
     )
     return ClassPlan(cls=cls, fields=plans, by_wire={p.wire_name: p for p in plans})
-
-
-def _query_edm_types(cls: type[ODataModel]) -> dict[str, str]:
-    """Wire name -> Edm type, from the query types (`QLead.score = Property("Score", IntExpr, "Edm.Int32")`)
-    generated beside `cls` and its bases: packages generated before `wire()` took an Edm type still have
-    their Int32 ranges checked."""
-    found: dict[str, str] = {}
-    for model in reversed(cls.__mro__):  # bases first, so that a derived class's own entries win
-        odata_type = getattr(model, "__odata_type__", "")
-        module = sys.modules.get(model.__module__)
-        if not odata_type or module is None or "__odata_type__" not in vars(model):
-            continue
-        for candidate in list(vars(module).values()):
-            if (
-                isinstance(candidate, type)
-                and "__odata_kind__" in vars(candidate)
-                and vars(candidate).get("__odata_type__") == odata_type
-            ):
-                found.update(_property_edm_types(candidate))
-    return found
-
-
-def _property_edm_types(query_type: type) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for klass in reversed(query_type.__mro__):
-        for descriptor in vars(klass).values():  # raw descriptors: no __get__, no query expression built
-            wire_name, edm_type = getattr(descriptor, "wire_name", None), getattr(descriptor, "_edm_type", None)
-            if isinstance(wire_name, str) and isinstance(edm_type, str):
-                found[wire_name] = edm_type
-    return found
 
 
 def package_of(cls: type) -> str:

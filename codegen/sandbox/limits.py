@@ -26,6 +26,7 @@ __all__ = [
     "MAX_LOGIN_BODY_BYTES",
     "MAX_URL_BYTES",
     "check_nesting",
+    "unquoted",
     "check_no_surrogates",
     "decode_component",
     "read_json_body",
@@ -64,16 +65,25 @@ def decode_component(raw: bytes, what: str, *, plus_is_space: bool = False) -> s
         raise ODataFailure(400, f"The {what} is not UTF-8 once percent-decoded.") from None
 
 
+def unquoted(text: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character of `text` outside single-quoted strings, the quotes left out.
+
+    A doubled `''` inside a string closes and reopens it, so the state comes out right; a string left open
+    is one with an odd number of quotes.
+    """
+    quoted = False
+    for index, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted:
+            yield index, char
+
+
 def check_nesting(text: str, what: str, limit: int = MAX_EXPRESSION_DEPTH) -> None:
     """A 400 when parentheses outside single-quoted strings nest deeper than `limit` in `text`."""
     depth = 0
-    quoted = False
-    for char in text:
-        if char == "'":
-            quoted = not quoted  # a doubled '' closes and reopens: the state comes out right
-        elif quoted:
-            continue
-        elif char == "(":
+    for _, char in unquoted(text):
+        if char == "(":
             depth += 1
             if depth > limit:
                 raise ODataFailure(400, f"{what} nests parentheses more than {limit} deep.", target=what)

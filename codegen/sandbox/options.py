@@ -18,7 +18,7 @@ from odata_query.exceptions import ODataException
 from odata_query.grammar import ODataLexer, ODataParser
 
 from .errors import ODataFailure
-from .limits import MAX_EXPAND_DEPTH, MAX_EXPRESSION_DEPTH, check_nesting
+from .limits import MAX_EXPAND_DEPTH, MAX_EXPRESSION_DEPTH, check_nesting, unquoted
 
 __all__ = ["ExpandItem", "OrderItem", "QueryOptions", "parse_expression", "parse_options", "split_top"]
 
@@ -135,14 +135,9 @@ def split_top(text: str, separator: str) -> list[str]:
     """`text` split at `separator` where it stands outside parentheses and single-quoted strings."""
     parts: list[str] = []
     depth = 0
-    quoted = False
     start = 0
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted  # a doubled '' closes and reopens: the state comes out right
-        elif quoted:
-            continue
-        elif char == "(":
+    for index, char in unquoted(text):
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -151,7 +146,7 @@ def split_top(text: str, separator: str) -> list[str]:
         elif char == separator and depth == 0:
             parts.append(text[start:index])
             start = index + 1
-    if depth or quoted:
+    if depth or text.count("'") % 2:
         raise ODataFailure(400, f"Unbalanced parentheses or quotes in {text!r}.")
     parts.append(text[start:])
     return parts

@@ -351,7 +351,7 @@ def test_shadowing_aliases_are_refused(
     tmp_path: Path, namespace: str, alias: str, other_alias: str, line: int, needle: str
 ) -> None:
     body = (
-        f'<EntityType Name="E"><Key><PropertyRef Name="Id"/></Key><Property Name="Id" Type="Edm.Int32"/></EntityType>\n'
+        '<EntityType Name="E"><Key><PropertyRef Name="Id"/></Key><Property Name="Id" Type="Edm.Int32"/></EntityType>\n'
     )
     text = document(body + "\n\n", namespace=namespace, alias=alias, more_schemas=OTHER.format(alias=other_alias))
     assert_refused(tmp_path, text, line, needle)

@@ -30,7 +30,6 @@ import threading
 import weakref
 from collections.abc import AsyncGenerator, Generator, Iterable
 
-import attrs
 import httpx
 
 from . import jsonio
@@ -297,12 +296,7 @@ def _credential_from_login(response: httpx.Response, username: str, secrets: Ite
     token = _token_from_body(response)
     if not token:
         # The body is not quoted: whatever it holds may be the token in a shape we did not expect.
-        raise AuthenticationError(
-            "login failed: the response held no token",
-            status=response.status_code,
-            method=response.request.method,
-            url=redact_url(response.request.url),
-        )
+        raise AuthenticationError.about(response, "login failed: the response held no token")
     return token if ":" in token else f"{username}:{token}"
 
 

@@ -153,6 +153,12 @@ class ODataError(Exception):
         self.method = method
         self.url = url
 
+    @classmethod
+    def about(cls, response: httpx.Response, message: str) -> Self:
+        """An error about `response`: its status, and the request's method and URL (without user information)."""
+        request = response.request
+        return cls(message, status=response.status_code, method=request.method, url=redact_url(request.url))
+
     def scrub(self, secrets: Iterable[str] | Scrubber) -> Self:
         """Blank `secrets` out of everything the server said (a server may echo a token back); returns self.
 

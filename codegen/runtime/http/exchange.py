@@ -122,11 +122,9 @@ def start_body_read(response: httpx.Response, max_size: int) -> None:
     encoding = response.headers.get("Content-Encoding", "")
     codings = [c for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
     if len(codings) > 1:
-        raise MalformedResponseError(
+        raise MalformedResponseError.about(
+            response,
             f"the response is compressed {len(codings)} times over (Content-Encoding); only one coding is accepted",
-            status=response.status_code,
-            method=response.request.method,
-            url=redact_url(response.request.url),
         )
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > max_size:
@@ -148,11 +146,8 @@ def finish_body_read(response: httpx.Response, chunks: list[bytes]) -> None:
 
 
 def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
-    return ResponseTooLargeError(
-        f"the response body is larger than max_response_size ({max_size} bytes)",
-        status=response.status_code,
-        method=response.request.method,
-        url=redact_url(response.request.url),
+    return ResponseTooLargeError.about(
+        response, f"the response body is larger than max_response_size ({max_size} bytes)"
     )
 
 
@@ -183,12 +178,7 @@ def redirect(prepared: Prepared, response: httpx.Response, follow: bool, followe
 
 
 def _redirect_error(response: httpx.Response, why: str) -> UnsafeRedirectError:
-    return UnsafeRedirectError(
-        f"refusing to follow the redirect: {why}",
-        status=response.status_code,
-        method=response.request.method,
-        url=redact_url(response.request.url),
-    )
+    return UnsafeRedirectError.about(response, f"refusing to follow the redirect: {why}")
 
 
 class SessionCore:
@@ -374,12 +364,7 @@ def read_json(response: httpx.Response, scrub: Scrubber | None = None) -> Any:
     text = response.text[:4096].strip()
     excerpt = text.splitlines()[0][:200] if text else ""
     excerpt = (scrub or Scrubber(()))(excerpt) or ""
-    failure = MalformedResponseError(
-        f"the response is not JSON ({reason}): {excerpt!r}",
-        status=response.status_code,
-        method=response.request.method,
-        url=redact_url(response.request.url),
-    )
+    failure = MalformedResponseError.about(response, f"the response is not JSON ({reason}): {excerpt!r}")
     raise failure from ValueError(reason)
 
 

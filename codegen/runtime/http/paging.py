@@ -175,12 +175,7 @@ def parse_count(response: httpx.Response) -> int:
         raise error_from_response(response)
     text = response.text[:1000].strip().lstrip("\ufeff").strip()
     if not _DIGITS.fullmatch(text):
-        raise ODataError(
-            f"$count answered {text[:100]!r}, not a number",
-            status=response.status_code,
-            method=response.request.method,
-            url=_r(str(response.request.url)),
-        )
+        raise ODataError.about(response, f"$count answered {text[:100]!r}, not a number")
     return int(text)
 
 
