@@ -31,7 +31,7 @@ from codegen.render import render_package
 from codegen.spec import spec_from_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
 
 @attrs.frozen
@@ -44,8 +44,8 @@ class Document:
 
 DOCUMENTS = (
     Document("Aimbase", "aimbase", ROOT / "specs/aimbase/metadata.xml", 3),
-    Document("TripPin", "trippin", SHARED / "csdl/trippin-sampleservice.xml", 3),
-    Document("Graph", "graph", SHARED / "csdl/msgraph-v1.0-cleanMetadata.xml", 1),
+    Document("TripPin", "trippin", FIXTURES / "csdl/trippin-sampleservice.xml", 3),
+    Document("Graph", "graph", FIXTURES / "csdl/msgraph-v1.0-cleanMetadata.xml", 1),
 )
 
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import attrs
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-GRAPH_METADATA = SHARED / "csdl/msgraph-v1.0-cleanMetadata.xml"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+GRAPH_METADATA = FIXTURES / "csdl/msgraph-v1.0-cleanMetadata.xml"
 AIMBASE_METADATA = ROOT / "specs/aimbase/metadata.xml"
 LEAD_JSON = ROOT / "specs/aimbase/examples/lead-82540-expand-all.json"
 TARGET_S = 0.3  # from the issue: import + first use of one class

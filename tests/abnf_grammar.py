@@ -1,7 +1,7 @@
 """The OASIS OData ABNF (OData ABNF Construction Rules 4.01) as a parser: parse a string under a named rule.
 
-The grammar file and its test cases sit in the shared folder beside the repository root
-(`../shared/odata-spec/`). They are read with the `abnf` package (PyPI `abnf`, RFC 5234 + RFC 7405, with its
+The grammar file and its test cases are copies in tests/fixtures/odata-spec/ (origin and licence in its
+SOURCES.md). They are read with the `abnf` package (PyPI `abnf`, RFC 5234 + RFC 7405, with its
 Rust backend from the `abnf[rust]` extra; without that backend, or with ABNF_NO_RUST=1, everything still
 works, only loading the grammar takes about 5 s instead of under 1 s).
 
@@ -28,7 +28,7 @@ from typing import Any
 from abnf import GrammarWarning, ParseError, Rule
 from abnf.parser import _BACKEND as BACKEND  # "rust" or "python"
 
-SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "odata-spec"
+SPEC_DIR = Path(__file__).resolve().parent / "fixtures" / "odata-spec"
 ABNF_FILE = SPEC_DIR / "odata-abnf-construction-rules.txt"
 TESTCASES_FILE = SPEC_DIR / "odata-abnf-testcases.yaml"
 
@@ -62,7 +62,7 @@ _RULE_START = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9-]*)\s*=/?\s*(?P<body>.*)$
 _SECTION = re.compile(r"; (?P<number>[0-9]+|[A-Z])\. (?P<title>\S.*?)\s*")
 
 
-# Constrained in the test suite but defined in the OData Data Aggregation ABNF, which is not in shared/.
+# Constrained in the test suite but defined in the OData Data Aggregation ABNF, which is not among the fixtures.
 _OTHER_GRAMMAR_RULES = frozenset({"customAggregate", "expressionAlias"})
 
 

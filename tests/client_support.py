@@ -26,8 +26,8 @@ import pytest
 from codegen.runtime.http import RetryPolicy
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRIPPIN_CSDL = SHARED / "csdl" / "trippin-sampleservice.xml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TRIPPIN_CSDL = FIXTURES / "csdl" / "trippin-sampleservice.xml"
 EXAMPLES = REPO / "specs" / "aimbase" / "examples"
 
 BASE = "https://acme.aimbase.com"

@@ -7,8 +7,8 @@ from lxml import etree
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 METADATA = REPO_ROOT / "specs" / "aimbase" / "metadata.xml"
-# The OASIS schemas live in the shared folder that sits beside the repository root.
-EDMX_XSD = REPO_ROOT.parent / "shared" / "odata-spec" / "edmx.xsd"
+# Copies of the OASIS schemas (tests/fixtures/odata-spec/SOURCES.md names their origin).
+EDMX_XSD = REPO_ROOT / "tests" / "fixtures" / "odata-spec" / "edmx.xsd"
 
 NS = {
     "edmx": "http://docs.oasis-open.org/odata/ns/edmx",

@@ -16,7 +16,7 @@ from codegen.render import format_python
 from codegen.spec import load_spec, spec_from_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
-CSDL = ROOT.parent / "shared" / "csdl"
+CSDL = ROOT / "tests" / "fixtures" / "csdl"
 DOCUMENTS = {
     "trippin": "trippin-sampleservice.xml",
     "northwind": "northwind-v4.xml",

@@ -25,7 +25,7 @@ from aimbase import QLead, QProspect
 from codegen.runtime.query import BoolExpr, now, raw
 from codegen.runtime.query.nodes import Junction
 
-CSDL = Path(__file__).resolve().parents[2] / "shared" / "csdl"
+CSDL = Path(__file__).resolve().parent / "fixtures" / "csdl"
 TRIPPIN_NS = "Microsoft.OData.SampleService.Models.TripPin"
 ODATANET_NS = "Microsoft.OData.E2E.TestCommon.Common.Server.Default"
 

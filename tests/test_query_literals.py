@@ -1,6 +1,6 @@
 """OData URL literals (codegen/runtime/query/literals.py), proven against the OASIS ABNF.
 
-The law is `../shared/odata-spec/odata-abnf-construction-rules.txt` (OData ABNF Construction Rules 4.01),
+The law is `tests/fixtures/odata-spec/odata-abnf-construction-rules.txt` (OData ABNF Construction Rules 4.01),
 loaded by tests/abnf_grammar.py with the `abnf` package. What runs here:
 
 1. Examples: one value -> the exact literal, per Edm type, and the errors (TypeError / ValueError).

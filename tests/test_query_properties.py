@@ -1,6 +1,6 @@
 """Typed filters against the OASIS ABNF: property tests, random expression trees and the OASIS test cases.
 
-The grammar is `../shared/odata-spec/odata-abnf-construction-rules.txt`, loaded by tests/abnf_grammar.py. Every
+The grammar is `tests/fixtures/odata-spec/odata-abnf-construction-rules.txt`, loaded by tests/abnf_grammar.py. Every
 filter below is built with typed paths (`QLead.medium == s`), rendered with `str()`, put in URL form and parsed
 under the rule `boolCommonExpr` (the body of `$filter`).
 

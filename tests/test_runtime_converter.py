@@ -31,8 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "specs" / "aimbase" / "examples"
 LEAD_114 = EXAMPLES / "lead-114-expand-prospect.json"
 LEAD_82540 = EXAMPLES / "lead-82540-expand-all.json"
-# The shared folder sits beside the repository root.
-CSDL = Path(__file__).resolve().parents[2] / "shared" / "csdl"
+# Copies of public CSDL documents (tests/fixtures/csdl/SOURCES.md names their origin and licence).
+CSDL = Path(__file__).resolve().parent / "fixtures" / "csdl"
 TRIPPIN_CSDL = CSDL / "trippin-sampleservice.xml"
 ODATANET_CSDL = CSDL / "odatanet-DefaultServiceCsdl.xml"
 

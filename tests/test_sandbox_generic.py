@@ -15,7 +15,7 @@ from codegen.sandbox import SandboxServer, create_app
 from codegen.sandbox.app import Sandbox
 from codegen.spec import Spec, spec_from_arguments
 
-CSDL = Path(__file__).resolve().parents[2] / "shared" / "csdl"
+CSDL = Path(__file__).resolve().parent / "fixtures" / "csdl"
 SERVICES = ["trippin-sampleservice.xml", "northwind-v4.xml", "odata-demo-v4-reference.xml"]
 
 
