@@ -4,7 +4,8 @@
     python3 run.py demo    regenerate the Aimbase bindings, start the sandbox, run examples/quickstart.py
     python3 run.py test    run the whole test suite (what CI runs)
 
-Both create .venv on first use and reinstall into it when pyproject.toml changes.
+Both create .venv on first use and reinstall into it when a pyproject.toml changes (the root's, the runtime's
+in codegen/runtime/, or one of a generated project in generated/: a new spec needs no other edit).
 Extra arguments after `test` go to pytest.
 """
 
@@ -23,18 +24,55 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed-from"
+# Wheels of every distribution in .venv, so tests/test_install.py can fill fresh venvs without the network.
+WHEELHOUSE = VENV / "wheelhouse"
+PIP = (PYTHON, "-m", "pip", "--disable-pip-version-check")
+
+
+def projects() -> list[Path]:
+    """What .venv installs: the runtime, the generator (the repository root) and every generated project."""
+    return [
+        ROOT / "codegen" / "runtime",
+        ROOT,
+        *sorted(p.parent for p in (ROOT / "generated").glob("*/pyproject.toml")),
+    ]
 
 
 def ensure_venv() -> None:
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    state = hashlib.sha256()
+    for project in projects():
+        state.update(project.relative_to(ROOT).as_posix().encode() + b"\0" + (project / "pyproject.toml").read_bytes())
+    wanted = state.hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     if not PYTHON.exists():
         print("run.py: creating .venv", flush=True)
         venv.create(VENV, with_pip=True)
-    print("run.py: installing the project and its test tools into .venv", flush=True)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[test]")
+    print("run.py: installing the runtime, the generator, the generated packages and the test tools", flush=True)
+    runtime, generator, *generated = projects()
+    # Editable installs that mypy can follow from any folder: mypy reads path entries in .pth files, not import
+    # hooks. The generator (compat mode) and each generated project (its `package-dir`) become path entries,
+    # which cover `codegen.runtime` too; the runtime keeps setuptools' hook, since a path entry for its own
+    # folder would make `errors`, `model`, ... top-level modules.
+    run(*PIP, "install", "--quiet", "-e", runtime)
+    run(*PIP, "install", "--quiet", "--config-settings", "editable_mode=compat", "-e", f"{generator}[test]")
+    if generated:
+        run(*PIP, "install", "--quiet", "--no-deps", *(arg for p in generated for arg in ("-e", p)))
+    collect_wheels()
     STAMP.write_text(wanted)
+
+
+def collect_wheels() -> None:
+    """Wheels of every distribution .venv holds (skipped when that set is what the wheelhouse was made from)."""
+    frozen = subprocess.run([*map(str, PIP), "freeze", "--all", "--exclude-editable"], capture_output=True, text=True)
+    pins = sorted(line for line in frozen.stdout.splitlines() if "==" in line)
+    made_from = WHEELHOUSE / ".made-from"
+    if made_from.exists() and made_from.read_text().splitlines() == pins:
+        return
+    print("run.py: collecting wheels of .venv's distributions for the offline install tests", flush=True)
+    # `pip wheel`, not `pip download`: a distribution published only as an sdist is built once, here, online.
+    run(*PIP, "wheel", "--quiet", "--no-deps", "--wheel-dir", WHEELHOUSE, *pins)
+    made_from.write_text("\n".join(pins) + "\n")
 
 
 def run(*command: object) -> None:

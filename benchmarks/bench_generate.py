@@ -65,7 +65,7 @@ class Run:
 
 def generate_once(document: Document) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp:
-        spec = spec_from_arguments(document.metadata, document.package, Path(tmp))
+        spec = spec_from_arguments(document.metadata, document.package, Path(tmp), project=False)
         t0 = time.perf_counter()
         model = parse_metadata(spec.metadata)
         t1 = time.perf_counter()

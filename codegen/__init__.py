@@ -1,3 +1,6 @@
 """OData V4 client code generator and runtime."""
 
-__version__ = "0.1.0"
+# The generator and the runtime are released together, under one version number.
+from .runtime.version import __version__
+
+__all__ = ["__version__"]

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--package", help="package name, with --metadata")
     gen.add_argument("--out", type=Path, help="directory that will hold the package, with --metadata")
     gen.add_argument("--service-path", help="service root path below the base URL, with --metadata (default /)")
+    gen.add_argument(
+        "--package-only",
+        action="store_true",
+        default=None,
+        help="with --metadata: write the package alone, without pyproject.toml and README.md around it",
+    )
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the package on disk differs")
     box = commands.add_parser(
         "sandbox",
@@ -82,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
     # --service-path counts too: with a spec it would be silently ignored (the spec's [service] path wins).
-    loose = [name for name in ("metadata", "package", "out", "service_path") if getattr(args, name) is not None]
+    loose = [
+        name
+        for name in ("metadata", "package", "out", "service_path", "package_only")
+        if getattr(args, name) is not None
+    ]
     if args.spec is not None:
         if loose:
             given = "/--".join(name.replace("_", "-") for name in loose)
@@ -91,13 +101,13 @@ def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
     if any(getattr(args, name) is None for name in ("metadata", "package", "out")):
         parser.error("give a spec file, or all of --metadata, --package and --out")
     service_path = "/" if args.service_path is None else args.service_path
-    return spec_from_arguments(args.metadata, args.package, args.out, service_path)
+    return spec_from_arguments(args.metadata, args.package, args.out, service_path, project=not args.package_only)
 
 
 def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     spec = _spec(parser, args)
     started = time.perf_counter()
-    target = _shown(spec.package_dir)
+    target = _shown(spec.target_dir)
     if args.check:
         differences = generate.check(spec)
         for difference in differences:

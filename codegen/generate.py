@@ -8,7 +8,8 @@ from .csdl import Document, parse_metadata
 from .errors import SpecError
 from .output import Difference, compare_package, with_manifest, write_package
 from .plan import PackagePlan, build_plan
-from .render import render_package
+from .plan_project import plan_project
+from .render import render_output
 from .spec import Spec
 
 
@@ -23,19 +24,20 @@ def generate(spec: Spec) -> Generated:
     """Parse, plan and render in memory; nothing is written."""
     document = parse_metadata(spec.metadata)
     _check_entity_sets(document, spec)
-    plan = build_plan(document, spec)
-    files = with_manifest(render_package(plan), source_name=spec.metadata.name, source=spec.metadata.read_bytes())
+    source = spec.metadata.read_bytes()  # after parsing, which refused a document too large to read
+    plan = build_plan(document, spec, plan_project(spec, source) if spec.project else None)
+    files = with_manifest(render_output(plan), source_name=spec.metadata.name, source=source)
     return Generated(document, plan, files)
 
 
 def write(spec: Spec) -> Generated:
     result = generate(spec)
-    write_package(result.files, spec.package_dir)
+    write_package(result.files, spec.target_dir)
     return result
 
 
 def check(spec: Spec) -> list[Difference]:
-    return compare_package(generate(spec).files, spec.package_dir)
+    return compare_package(generate(spec).files, spec.target_dir)
 
 
 def _check_entity_sets(document: Document, spec: Spec) -> None:

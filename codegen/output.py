@@ -9,6 +9,10 @@ file codegen wrote, with the generator version and the hash of the source
 document. A directory is replaced only when it holds such a manifest and
 nothing else besides the files it lists (and Python's bytecode caches), so a
 hand-written module, in the package or next to its files, is never deleted.
+
+What building or installing a generated project leaves in it (`build/`, `dist/`,
+`<name>.egg-info/`, tool caches) is neither ours nor the user's work: it is ignored by the
+check and carried over into the new directory, so built wheels survive.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ GENERATOR = "odata-codegen"
 # A manifest is a short JSON file; a huge one was not written by us and is not read.
 _MANIFEST_MAX_BYTES = 4 * 1024 * 1024
 _REFUSAL = "refusing to replace a directory that codegen did not generate"
+# Top-level entries that pip, setuptools or `python -m build` create in a project directory, and tool caches
+# (`.mypy_cache`, `.pytest_cache`).
+_BUILD_OUTPUT = re.compile(r"build|dist|[^/]+\.egg-info|\.[\w-]+_cache")
 _LEGACY_HINT = f"it has no {MANIFEST} (codegen wrote none before 0.2); delete it once and generate again"
 
 
@@ -91,9 +98,17 @@ def _write_package(files: dict[str, str], target: Path) -> None:
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(text.encode("utf-8"))
+        _carry_build_output(target, staging)
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _carry_build_output(target: Path, staging: Path) -> None:
+    if target.is_dir():
+        for entry in target.iterdir():
+            if _BUILD_OUTPUT.fullmatch(entry.name) and entry.name not in {p.name for p in staging.iterdir()}:
+                entry.rename(staging / entry.name)
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -146,12 +161,17 @@ def _entries(root: Path) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if "__pycache__" in relative.parts:
+        if _ignored(relative):
             continue
         mode = path.lstat().st_mode
         if not stat.S_ISDIR(mode):
             found[relative.as_posix()] = stat.S_ISREG(mode)
     return found
+
+
+def _ignored(relative: Path) -> bool:
+    """Bytecode caches anywhere, and build output at the top: neither is a file codegen or a user wrote."""
+    return "__pycache__" in relative.parts or bool(_BUILD_OUTPUT.fullmatch(relative.parts[0]))
 
 
 def _manifest_files(root: Path) -> set[str] | None:
@@ -186,7 +206,7 @@ def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
     on_disk = {
         str(p.relative_to(target).as_posix()): p
         for p in (sorted(target.rglob("*")) if target.is_dir() else [])
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and not _ignored(p.relative_to(target))
     }
     differences = []
     for relative in sorted(set(files) | set(on_disk)):

@@ -14,7 +14,9 @@ from . import naming
 from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
 from .errors import SpecError
 from .layout import python_literal
+from .plan_project import ProjectPlan
 from .plan_service import ServicePlan, build_service_plan
+from .runtime.public import REEXPORTS
 from .spec import Spec
 
 _PRIMITIVES: dict[str, str] = {
@@ -158,14 +160,24 @@ class PackagePlan:
     enums: tuple[EnumPlan, ...]
     type_index: tuple[tuple[str, str], ...]  # (qualified or alias-qualified OData name, export)
     service: ServicePlan
+    project: ProjectPlan | None  # None: the package alone, without pyproject.toml
 
     @property
     def exports(self) -> list[tuple[str, str]]:
         """(module within the package, name) of every public class, sorted by name."""
         found = [(c.module, c.name) for c in self.classes] + [(e.module, e.name) for e in self.enums]
         found += [(c.module, c.query_name) for c in self.classes]
-        modules = [(f"models.{module}", name) for module, name in found]
-        return sorted(modules + [("client", name) for name in self.client_exports], key=lambda item: item[1])
+        modules = [(f".models.{module}", name) for module, name in found]
+        return sorted(modules + [(".client", name) for name in self.client_exports], key=lambda item: item[1])
+
+    @property
+    def runtime_exports(self) -> list[tuple[str, str]]:
+        """(runtime module, name) of the runtime names the package re-exports: those its own names leave free.
+
+        Kept out of `__all__`, which lists the schema's names (and what `import *` brings).
+        """
+        taken = {name for _, name in self.exports}
+        return sorted((module, name) for name, module in REEXPORTS.items() if name not in taken)
 
     @property
     def client_exports(self) -> list[str]:
@@ -174,14 +186,15 @@ class PackagePlan:
         return sorted([self.service.client_name, self.service.async_client_name, *sets])
 
 
-def build_plan(document: Document, spec: Spec) -> PackagePlan:
-    return _Planner(document, spec).plan()
+def build_plan(document: Document, spec: Spec, project: ProjectPlan | None = None) -> PackagePlan:
+    return _Planner(document, spec, project).plan()
 
 
 class _Planner:
-    def __init__(self, document: Document, spec: Spec):
+    def __init__(self, document: Document, spec: Spec, project: ProjectPlan | None):
         self.document = document
         self.spec = spec
+        self.project = project
         self.structured = {t.qualified_name: t for t in document.structured_types()}
         self.enums = {t.qualified_name: t for t in document.enum_types()}
         self.typedefs = {t.qualified_name: t for t in document.type_definitions()}
@@ -218,6 +231,7 @@ class _Planner:
             enums=enums,
             type_index=self._type_index(),
             service=service,
+            project=self.project,
         )
 
     def _depths(self) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import re
 import textwrap
@@ -28,13 +29,29 @@ from .layout import (
     tuple_literal,
 )
 from .plan import ClassPlan, PackagePlan
+from .runtime.version import __version__
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# An installed wheel carries the templates as package data (codegen/templates/); a checkout keeps them in the
+# repository's templates/ folder, where an editable install leaves them.
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = next((p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir()), _HERE / "templates")
 # A lone string, name, `"key": value,` entry or `from m import (`: black cannot shorten these either.
 _UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*(?:"[^"\\]*"|[\w.]+))?|[\w.]+|from [\w.]+ import \(),?$')
 _BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=LINE_LENGTH)
 # Below this many modules to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 40
+
+
+def render_output(plan: PackagePlan) -> dict[str, str]:
+    """Every file codegen writes, keyed by path relative to the target: the project, or the package alone."""
+    package = render_package(plan)
+    if plan.project is None:
+        return package
+    env = _environment()
+    files = {f"{plan.name}/{path}": text for path, text in package.items()}
+    files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(plan=plan, project=plan.project)
+    files["README.md"] = env.get_template("project_readme.md.jinja").render(plan=plan, project=plan.project)
+    return dict(sorted(files.items()))
 
 
 def render_package(plan: PackagePlan) -> dict[str, str]:
@@ -98,6 +115,7 @@ def _environment() -> jinja2.Environment:
     env.filters["docstring"] = docstring
     env.filters["docstring_inline"] = docstring_inline
     env.filters["comment"] = comment
+    env.filters["toml_string"] = toml_string
     env.filters["class_docstring"] = _class_docstring
     env.filters["field_statement"] = field_statement
     env.filters["tuple_literal"] = tuple_literal
@@ -108,7 +126,14 @@ def _environment() -> jinja2.Environment:
     env.globals["constraint"] = constraint
     env.globals["parameter"] = parameter
     env.globals["self_method"] = self_method
+    env.globals["generator_version"] = __version__
     return env
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string: JSON's escapes are TOML's, bar DEL, which TOML wants escaped too."""
+    text.encode("utf-8")  # a lone surrogate cannot be written at all: fail here, not half-way through a file
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
 
 
 def docstring(text: str, indent: int = 4) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from .errors import SpecError
 from .naming import BUILTINS, RESERVED_ATTRIBUTES
@@ -35,10 +37,14 @@ _ASCII_IDENTIFIER = _PACKAGE_NAME
 # a class renamed to one of them, or to a builtin its annotations use, would shadow it.
 _MODULE_NAMES = frozenset({"annotations"})
 
+_DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")
+_TAKEN_DISTRIBUTIONS = frozenset({"odata-codegen", "odata-codegen-runtime"})
+
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "metadata": {"source": (str, True)},
-    "output": {"directory": (str, True), "package": (str, True)},
+    "output": {"directory": (str, True), "package": (str, True), "project": (bool, False)},
+    "project": {"name": (str, False), "version": (str, False), "description": (str, False)},
     "service": {
         "name": (str, True),
         "path": (str, True),
@@ -64,10 +70,20 @@ class Spec:
     entity_sets: tuple[str, ...] | None = None  # None: every entity set
     renames: dict[str, str] = attrs.field(factory=dict)
     source: Path | None = None  # the spec file, when there is one
+    # A project (pyproject.toml, README.md and the package in it), or with False the package directory alone.
+    project: bool = True
+    distribution: str | None = None  # None: the package name, `_` as `-`
+    version: str | None = None  # None: derived from the schema's hash
+    description: str | None = None
+
+    @property
+    def target_dir(self) -> Path:
+        """The directory codegen writes, and owns: the project, or the package alone."""
+        return self.output_dir / self.package
 
     @property
     def package_dir(self) -> Path:
-        return self.output_dir / self.package
+        return self.target_dir / self.package if self.project else self.target_dir
 
 
 def load_spec(path: Path) -> Spec:
@@ -90,7 +106,7 @@ def load_spec(path: Path) -> Spec:
         ) from None
     _check_keys(data, text, path)
     base = path.parent
-    metadata, output, service = data["metadata"], data["output"], data["service"]
+    metadata, output, service, project = data["metadata"], data["output"], data["service"], data.get("project", {})
     entity_sets = data.get("client", {}).get("entity_sets", "*")
     if isinstance(entity_sets, str) and entity_sets != "*":
         raise SpecError(
@@ -107,15 +123,25 @@ def load_spec(path: Path) -> Spec:
         entity_sets=None if entity_sets == "*" else tuple(entity_sets),
         renames=data.get("naming", {}).get("renames", {}),
         source=path,
+        project=output.get("project", True),
+        distribution=project.get("name"),
+        version=project.get("version"),
+        description=project.get("description"),
     )
     _check_values(spec, text, path)
     return spec
 
 
-def spec_from_arguments(metadata: Path, package: str, output_dir: Path, service_path: str = "/") -> Spec:
+def spec_from_arguments(
+    metadata: Path, package: str, output_dir: Path, service_path: str = "/", *, project: bool = True
+) -> Spec:
     """A spec for `generate --metadata ... --package ... --out ...`, without a spec file."""
     spec = Spec(
-        metadata=metadata.resolve(), output_dir=output_dir.resolve(), package=package, service_path=service_path
+        metadata=metadata.resolve(),
+        output_dir=output_dir.resolve(),
+        package=package,
+        service_path=service_path,
+        project=project,
     )
     _check_values(spec, "", None)
     return spec
@@ -172,6 +198,15 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
         login_problem = _url_path_problem(spec.login_path)
         if login_problem:
             fail(f"login path {spec.login_path!r} {login_problem}", "login_path")
+    for key, value, check in (
+        ("name", spec.distribution, _distribution_problem),
+        ("version", spec.version, _version_problem),
+        ("description", spec.description, _description_problem),
+    ):
+        problem = None if value is None else check(value)
+        if problem:
+            shown = (value or "")[:80]
+            raise SpecError(f"[project] {key} {shown!r} {problem}", path=where, line=_line(text, key, "project"))
     if spec.auth not in AUTH_SCHEMES:
         fail(f"auth {spec.auth!r} is not one of {', '.join(AUTH_SCHEMES)}", "auth")
     name_problem = _identifier_problem(spec.service_name)
@@ -208,6 +243,29 @@ def _package_problem(name: str) -> str | None:
     if name in _SHADOWED_MODULES:
         return "would shadow the module of that name (the codegen runtime, its dependencies or the standard library)"
     return None
+
+
+def _distribution_problem(name: str) -> str | None:
+    # PEP 508 names; pip folds case, `-`, `_` and `.`, so the runtime's own name is refused in any spelling.
+    if not _DISTRIBUTION_NAME.fullmatch(name):
+        return "is not a distribution name (letters, digits, and . _ - between them)"
+    if canonicalize_name(name) in _TAKEN_DISTRIBUTIONS:
+        return "is the name of the codegen runtime or generator"
+    return None
+
+
+def _version_problem(version: str) -> str | None:
+    try:
+        Version(version)
+    except InvalidVersion:
+        return "is not a PEP 440 version (such as 1.4.0)"
+    return None if len(version) <= 64 else "is longer than 64 characters"
+
+
+def _description_problem(description: str) -> str | None:
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in description):
+        return "must be one line without control characters"
+    return None if len(description) <= 512 else "is longer than 512 characters"
 
 
 def _url_path_problem(path: str) -> str | None:

@@ -9,8 +9,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from aimbase import Lead
-from codegen.runtime import structure, unstructure
+from aimbase import Lead, structure, unstructure
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "specs" / "aimbase" / "examples"
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from aimbase import AimbaseClient, Lead, QLead, QProduct, QProspect
-from codegen.runtime.query import desc, expand
+from aimbase import AimbaseClient, Lead, QLead, QProduct, QProspect, desc, expand
 
 BAR_WIDTH = 30
 

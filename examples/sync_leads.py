@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from aimbase import AimbaseClient, QLead, QProduct
-from codegen.runtime import NotFoundError
-from codegen.runtime.query import desc, expand
+from aimbase import AimbaseClient, NotFoundError, QLead, QProduct, desc, expand
 
 
 def run(client: AimbaseClient, lead_id: int) -> None:

@@ -188,7 +188,10 @@ def generated_client_module(tmp_path_factory: pytest.TempPathFactory, package: s
             metadata = source
         command = [sys.executable, "-m", "codegen", "generate", "--metadata", str(metadata)]
         result = subprocess.run(
-            [*command, "--package", package, "--out", str(out)], cwd=REPO, capture_output=True, text=True
+            [*command, "--package", package, "--out", str(out), "--package-only"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == 0, result.stderr
         sys.path.insert(0, str(out))

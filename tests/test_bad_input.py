@@ -332,7 +332,7 @@ SPEC_CASES: dict[str, tuple[list[str], int | None, str]] = {
     "unknown-section": (
         ["[clients]", 'entity_sets = "*"'],
         12,
-        "unknown section [clients]; expected one of metadata, output, service, client, naming",
+        "unknown section [clients]; expected one of metadata, output, project, service, client, naming",
     ),
     "wrong-value-type": (
         ["[client]", "entity_sets = 7"],
@@ -384,7 +384,7 @@ def existing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "out"
     result = run("--metadata", good, "--package", "p", "--out", out)
     assert result.returncode == 0, result.stderr
-    assert (out / "p" / "__init__.py").is_file()
+    assert (out / "p" / "p" / "__init__.py").is_file()
     return out
 
 

@@ -69,13 +69,26 @@ def shown(path: Path) -> str:
             ["generate", "specs/aimbase/codegen.toml", "--service-path", "/x"],
             "give either a spec file or --service-path, not both (see --help)",
         ),
+        # The spec's [output] project decides; a flag beside it would be silently ignored.
+        (
+            ["generate", "specs/aimbase/codegen.toml", "--package-only"],
+            "give either a spec file or --package-only, not both (see --help)",
+        ),
         (
             ["generate", "specs/aimbase/codegen.toml", "--frobnicate"],
             "unrecognized arguments: --frobnicate (see --help)",
         ),
         ([], "the following arguments are required: command (see --help)"),
     ],
-    ids=["nothing", "no-out", "spec-and-metadata", "spec-and-service-path", "unknown-option", "no-command"],
+    ids=[
+        "nothing",
+        "no-out",
+        "spec-and-metadata",
+        "spec-and-service-path",
+        "spec-and-package-only",
+        "unknown-option",
+        "no-command",
+    ],
 )
 def test_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
     result = run(*args)
@@ -111,20 +124,22 @@ def aimbase_copy(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_check_passes_on_unchanged_copy(aimbase_copy: tuple[Path, Path]) -> None:
-    spec, package = aimbase_copy
-    (package / "__pycache__").mkdir()
-    (package / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"\0")  # not part of the comparison
+    spec, project = aimbase_copy
+    (project / "aimbase" / "__pycache__").mkdir()
+    (project / "aimbase" / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"\0")  # not compared
+    (project / "aimbase.egg-info").mkdir(exist_ok=True)  # what an editable install leaves: not compared
+    (project / "aimbase.egg-info" / "PKG-INFO").write_text("Name: aimbase\n", encoding="utf-8")
     result = run("generate", spec, "--check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"codegen: {shown(package)} is up to date\n"
+    assert result.stdout == f"codegen: {shown(project)} is up to date\n"
 
 
-def _first_module(package: Path) -> Path:
-    return sorted(p for p in (package / "models").glob("*.py") if p.name != "__init__.py")[0]
+def _first_module(project: Path) -> Path:
+    return sorted(p for p in (project / "aimbase" / "models").glob("*.py") if p.name != "__init__.py")[0]
 
 
 def test_check_reports_an_edited_file(aimbase_copy: tuple[Path, Path]) -> None:
-    spec, package = aimbase_copy
+    spec, package = aimbase_copy  # the project: the package and pyproject.toml
     module = _first_module(package)
     lines = module.read_text(encoding="utf-8").splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if line.strip() and i >= len(lines) // 2)
@@ -150,16 +165,16 @@ def test_check_reports_deleted_and_stray_files(aimbase_copy: tuple[Path, Path]) 
     spec, package = aimbase_copy
     deleted = _first_module(package)
     deleted.unlink()
-    (package / "models" / "stray.py").write_text("x = 1\n", encoding="utf-8")
+    (package / "aimbase" / "models" / "stray.py").write_text("x = 1\n", encoding="utf-8")
     result = run("generate", spec, "--check")
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
-        f"  would create: models/{deleted.name}",
-        "  would delete: models/stray.py",
+        f"  would create: aimbase/models/{deleted.name}",
+        "  would delete: aimbase/models/stray.py",
         f"codegen: {shown(package)} is out of date (2 files differ); regenerate it",
     ]
     assert not deleted.exists()  # --check writes nothing
-    assert (package / "models" / "stray.py").exists()
+    assert (package / "aimbase" / "models" / "stray.py").exists()
 
 
 # -- generate --metadata: output, determinism ---------------------------------------------------
@@ -210,10 +225,17 @@ def test_output_holds_no_machine_path_or_timestamp(trippin_outputs: list[Path]) 
             assert not timestamp.search(data), (name, timestamp.search(data))
 
 
-def test_metadata_arguments_write_package(trippin_outputs: list[Path]) -> None:
+def test_metadata_arguments_write_a_project(trippin_outputs: list[Path]) -> None:
     out = trippin_outputs[0]
-    package = out / "trippin"
+    project = out / "trippin"
     assert sorted(p.name for p in out.iterdir()) == ["trippin"]  # no staging directory left behind
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".codegen-manifest.json",
+        "README.md",
+        "pyproject.toml",
+        "trippin",
+    ]
+    package = project / "trippin"
     assert (package / "py.typed").is_file()
     init = (package / "__init__.py").read_text(encoding="utf-8")
     assert MARKER in init.splitlines()[0]
@@ -226,9 +248,9 @@ def test_package_directory_mode_follows_umask(trippin_outputs: list[Path], tmp_p
     plain = tmp_path / "plain"
     plain.mkdir()
     expected = stat.S_IMODE(plain.stat().st_mode)
-    package = trippin_outputs[0] / "trippin"
-    assert stat.S_IMODE(package.stat().st_mode) == expected
-    assert stat.S_IMODE((package / "models").stat().st_mode) == expected
+    project = trippin_outputs[0] / "trippin"
+    assert stat.S_IMODE(project.stat().st_mode) == expected
+    assert stat.S_IMODE((project / "trippin" / "models").stat().st_mode) == expected
 
 
 # -- replacing an output directory ---------------------------------------------------------------
@@ -299,14 +321,15 @@ def test_regenerating_removes_modules_of_deleted_types(tmp_path: Path) -> None:
         "generate", "--metadata", _document(tmp_path / "v1.xml", "Alpha", "Beta"), "--package", "p", "--out", out
     )
     assert first.returncode == 0, first.stderr
-    assert (out / "p" / "models" / "beta.py").is_file()
-    (out / "p" / "models" / "__pycache__").mkdir()
-    (out / "p" / "models" / "__pycache__" / "beta.cpython-311.pyc").write_bytes(b"\0")
+    models = out / "p" / "p" / "models"
+    assert (models / "beta.py").is_file()
+    (models / "__pycache__").mkdir()
+    (models / "__pycache__" / "beta.cpython-311.pyc").write_bytes(b"\0")
 
     second = run("generate", "--metadata", _document(tmp_path / "v2.xml", "Alpha"), "--package", "p", "--out", out)
     assert second.returncode == 0, second.stderr
-    assert (out / "p" / "models" / "alpha.py").is_file()
-    assert not (out / "p" / "models" / "beta.py").exists()
-    assert not (out / "p" / "models" / "__pycache__").exists()
+    assert (models / "alpha.py").is_file()
+    assert not (models / "beta.py").exists()
+    assert not (models / "__pycache__").exists()
     assert b"Beta" not in b"".join(files_of(out / "p").values())
     assert sorted(p.name for p in out.iterdir()) == ["p"]  # no staging or retired directories left

@@ -1,7 +1,7 @@
 """What mypy --strict says about the generated clients: tests/typing/client_mistakes.py, checked line by line.
 
 Run as tests/test_query_typing.py runs its file (`python -m mypy --strict` from the repository root, with
-MYPYPATH=generated as the tox mypy environment has it). Every line marked `# E: <fragment>` must be reported
+`aimbase` found where it is installed). Every line marked `# E: <fragment>` must be reported
 with an error containing its fragment, and no other line may be reported; `# mypy misses:` lines are the
 mistakes only the run-time checks catch (tests/test_client.py), unmarked so that this fails if mypy starts
 seeing one. The last line's `# N:` (a reveal_type note) proves mypy checked the file to its end.
@@ -38,7 +38,7 @@ def marks(kind: str) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def reports() -> dict[int, list[tuple[str, str]]]:
     """mypy's reports on the mistakes file: line -> [(severity, message)]."""
-    env = {**os.environ, "MYPYPATH": str(REPO / "generated")}
+    env = {k: v for k, v in os.environ.items() if k != "MYPYPATH"}  # aimbase as installed, editable
     command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--no-pretty", "--hide-error-context"]
     result = subprocess.run(
         [*command, str(MISTAKES.relative_to(REPO))], cwd=REPO, env=env, capture_output=True, text=True, check=False

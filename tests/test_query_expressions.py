@@ -63,7 +63,16 @@ def svc(tmp_path_factory: pytest.TempPathFactory) -> Any:
     sources = {"qtrippin": CSDL / "trippin-sampleservice.xml", "qodatanet": CSDL / "odatanet-DefaultServiceCsdl.xml"}
     for package, csdl in {**sources, "qlab": lab}.items():
         assert csdl.is_file(), f"CSDL not found at {csdl}"
-        command = ["generate", "--metadata", str(csdl), "--package", package, "--out", str(out / "pkg")]
+        command = [
+            "generate",
+            "--metadata",
+            str(csdl),
+            "--package",
+            package,
+            "--out",
+            str(out / "pkg"),
+            "--package-only",
+        ]
         subprocess.run([sys.executable, "-m", "codegen", *command], check=True, capture_output=True)
     sys.path.insert(0, str(out / "pkg"))
     try:

@@ -760,7 +760,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (root / "metadata.xml").write_text(MODEL_CSDL, encoding="utf-8")
     out = root / "out"
     command = [sys.executable, "-m", "codegen", "generate", "--metadata", root / "metadata.xml"]
-    command += ["--package", MODEL_PACKAGE, "--out", out]
+    command += ["--package", MODEL_PACKAGE, "--out", out, "--package-only"]
     subprocess.run(command, cwd=REPO, check=True, capture_output=True, timeout=120)
     sys.path.insert(0, str(out))
     try:

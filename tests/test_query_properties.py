@@ -549,7 +549,16 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Any:
     out = tmp_path_factory.mktemp("abnfmodel")
     csdl = out / "model.xml"
     csdl.write_text(ABNF_CSDL, encoding="utf-8")
-    command = ["generate", "--metadata", str(csdl), "--package", "abnfmodel", "--out", str(out / "pkg")]
+    command = [
+        "generate",
+        "--metadata",
+        str(csdl),
+        "--package",
+        "abnfmodel",
+        "--out",
+        str(out / "pkg"),
+        "--package-only",
+    ]
     subprocess.run([sys.executable, "-m", "codegen", *command], check=True, capture_output=True)
     sys.path.insert(0, str(out / "pkg"))
     try:

@@ -1,8 +1,8 @@
 """What mypy --strict says about typed query paths: tests/typing/query_mistakes.py, checked line by line.
 
 That file holds mistakes with the Aimbase query classes, each marked `# E: <fragment>`; mypy (run here as
-`python -m mypy --strict`, from the repository root, with MYPYPATH=generated as the tox mypy environment
-has it) must report every marked line with a message containing its fragment, and must report no other line.
+`python -m mypy --strict`, from the repository root, finding `aimbase` where it is installed: the editable
+install run.py makes) must report every marked line with a message containing its fragment, and must report no other line.
 Lines marked `# mypy misses:` are the mistakes mypy cannot see (run-time errors only); they are unmarked for
 this test, so it fails if mypy starts reporting one of them (then mark it `# E:`). The last line carries a
 `# N:` mark (a reveal_type note), which proves mypy checked the file to its end: an unreachable-code
@@ -41,7 +41,7 @@ def marks(kind: str) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def reports() -> dict[int, list[tuple[str, str]]]:
     """mypy's reports on the mistakes file: line -> [(severity, message)]."""
-    env = {**os.environ, "MYPYPATH": str(REPO / "generated")}
+    env = {k: v for k, v in os.environ.items() if k != "MYPYPATH"}  # aimbase as installed, editable
     command = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--no-pretty", "--hide-error-context"]
     result = subprocess.run(
         [*command, str(MISTAKES.relative_to(REPO))], cwd=REPO, env=env, capture_output=True, text=True, check=False

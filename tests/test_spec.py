@@ -64,7 +64,8 @@ def test_loads_the_aimbase_spec() -> None:
         renames={"AimbaseOData.Prospect/ZIP4": "zip4", "AimbaseOData.Dealer/EMail": "email"},
         source=AIMBASE / "codegen.toml",
     )
-    assert spec.package_dir == REPO / "generated" / "aimbase"
+    assert spec.target_dir == REPO / "generated" / "aimbase"
+    assert spec.package_dir == REPO / "generated" / "aimbase" / "aimbase"
 
 
 def test_relative_paths_resolve_against_the_spec_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +77,8 @@ def test_relative_paths_resolve_against_the_spec_folder(tmp_path: Path, monkeypa
     spec = load_spec(Path("../project/specs/codegen.toml"))
     assert spec.metadata == tmp_path / "project" / "csdl" / "service.xml"
     assert spec.output_dir == tmp_path / "build"
-    assert spec.package_dir == tmp_path / "build" / "pkg"
+    assert spec.target_dir == tmp_path / "build" / "pkg"
+    assert spec.package_dir == tmp_path / "build" / "pkg" / "pkg"
 
 
 def test_absolute_paths_are_kept(tmp_path: Path) -> None:
@@ -133,7 +135,7 @@ def test_unknown_key_named_like_a_key_of_an_earlier_section(tmp_path: Path) -> N
 def test_unknown_section_names_its_line(tmp_path: Path) -> None:
     error = spec_error(write_spec(tmp_path, BASE + ["[generator]", "fast = true"]))
     assert str(error) == (
-        f"{tmp_path / 'codegen.toml'}:13: unknown section [generator]; expected one of metadata, output, service, client, naming"
+        f"{tmp_path / 'codegen.toml'}:13: unknown section [generator]; expected one of metadata, output, project, service, client, naming"
     )
 
 
@@ -293,3 +295,50 @@ def test_property_rename_clashing_with_another_property_is_rejected(tmp_path: Pa
     spec = load_spec(write_spec(tmp_path, lines))
     with pytest.raises(SpecError, match="AimbaseOData.Dealer/EMail"):
         generate.generate(spec)
+
+
+# -- [project] and [output] project: the distribution around the package ---------------------------------------
+
+
+def test_project_keys_are_read(tmp_path: Path) -> None:
+    lines = BASE + ["[project]", 'name = "acme-aimbase"', 'version = "2.1.0"', 'description = "Acme bindings"']
+    spec = load_spec(write_spec(tmp_path, lines))
+    assert (spec.project, spec.distribution, spec.version, spec.description) == (
+        True,
+        "acme-aimbase",
+        "2.1.0",
+        "Acme bindings",
+    )
+
+
+def test_output_project_false_writes_the_package_alone(tmp_path: Path) -> None:
+    spec = load_spec(write_spec(tmp_path, [*BASE[:7], "project = false", *BASE[7:]]))
+    assert spec.package_dir == spec.target_dir == tmp_path / "out" / "pkg"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('name = "-leading"', "[project] name '-leading' is not a distribution name"),
+        ('name = "two words"', "[project] name 'two words' is not a distribution name"),
+        ('name = "odata_codegen.runtime"', "[project] name 'odata_codegen.runtime' is the name of the codegen runtime"),
+        ('name = "ODATA-CODEGEN"', "[project] name 'ODATA-CODEGEN' is the name of the codegen runtime or generator"),
+        ('version = "one"', "[project] version 'one' is not a PEP 440 version"),
+        ('version = "1.0; rm -rf /"', "[project] version '1.0; rm -rf /' is not a PEP 440 version"),
+        (f'version = "1.{"0" * 70}"', "is longer than 64 characters"),
+        ('description = "two\\nlines"', "[project] description 'two\\nlines' must be one line"),
+        ('description = "bell\\u0007"', "must be one line without control characters"),
+        (f'description = "{"x" * 513}"', "is longer than 512 characters"),
+        ("version = 2", "[project] version must be a str"),
+    ],
+)
+def test_bad_project_values_name_their_line(tmp_path: Path, line: str, message: str) -> None:
+    error = spec_error(write_spec(tmp_path, [*BASE, "[project]", line]))
+    assert error.line == 14
+    assert message in error.message, error.message
+    assert len(str(error).splitlines()) == 1
+
+
+def test_output_project_must_be_a_boolean(tmp_path: Path) -> None:
+    error = spec_error(write_spec(tmp_path, [*BASE[:7], 'project = "yes"', *BASE[7:]]))
+    assert str(error) == f"{tmp_path / 'codegen.toml'}:8: [output] project must be a bool"

@@ -1,17 +1,13 @@
 """The runtime that generated packages import: base model, wire conversion, errors.
 
-The HTTP names (`AvalaApiAuth`, `BearerAuth`, the error classes, ...) are importable from here too; they
-load on first use, so importing a generated model does not import httpx.
+Every name loads on first use: importing a generated package (which checks `codegen.runtime.version` first)
+imports neither cattrs nor httpx, and a model imports only the model and conversion half, not the HTTP one
+(`AvalaApiAuth`, `BearerAuth`, the error classes, ...).
 """
 
 import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
-
-from .converter import configure_converter, converter, make_converter, structure, unstructure
-from .errors import DeserializationError
-from .model import ODataModel, wire
-from .unset import UNSET, Unset
 
 __all__ = [
     "AsyncServiceClient",
@@ -54,6 +50,8 @@ __all__ = [
 
 
 if _TYPE_CHECKING:
+    from .converter import configure_converter, converter, make_converter, structure, unstructure
+    from .errors import DeserializationError
     from .http import (
         AsyncServiceClient,
         AuthenticationError,
@@ -82,11 +80,26 @@ if _TYPE_CHECKING:
         TransportError,
         UnsafeRedirectError,
     )
+    from .model import ODataModel, wire
+    from .unset import UNSET, Unset
 else:
-
-    _HTTP_NAMES = frozenset(__all__) - frozenset(globals())
+    _HOMES = {
+        **dict.fromkeys(
+            ("configure_converter", "converter", "make_converter", "structure", "unstructure"), ".converter"
+        ),
+        "DeserializationError": ".errors",
+        **dict.fromkeys(("ODataModel", "wire"), ".model"),
+        **dict.fromkeys(("UNSET", "Unset"), ".unset"),
+    }
 
     def __getattr__(name: str) -> _Any:
-        if name in _HTTP_NAMES:
-            return getattr(_importlib.import_module(".http", __name__), name)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        if name not in __all__:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        home = _HOMES.get(name, ".http")
+        module = _importlib.import_module(home, __name__)
+        # Bind every name of that module now, so later lookups are plain attributes, and so that the
+        # `converter` object, not the `converter` submodule the import just bound here, is what the name means.
+        for other in __all__:
+            if _HOMES.get(other, ".http") == home:
+                globals()[other] = getattr(module, other)
+        return globals()[name]

@@ -13,7 +13,7 @@ import importlib
 import sys
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -51,13 +51,17 @@ class ODataModel:
     # Wire names the server sent, or None for objects built in Python.
     _odata_present: frozenset[str] | None = attrs.field(default=None, init=False)
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when a slot is empty: the property was not in the response.
-        if not name.startswith("_") and name in fields_by_attribute(type(self)):
-            raise AttributeError(
-                f"{type(self).__name__}.{name} was not in the server's response (was it left out of $select?)"
-            )
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:
+        # Hidden from type checkers: a `__getattr__` they could see would make every misspelt or removed
+        # attribute (`lead.totally_made_up_name`) type-check as Any.
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when a slot is empty: the property was not in the response.
+            if not name.startswith("_") and name in fields_by_attribute(type(self)):
+                raise AttributeError(
+                    f"{type(self).__name__}.{name} was not in the server's response (was it left out of $select?)"
+                )
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         parts = [

@@ -80,7 +80,17 @@ def generate(tmp_path: Path, text: str, *extra: str, package: str = "pkg", secon
     """Run `codegen generate --metadata ...` in-process; (exit code, stderr)."""
     source = tmp_path / "metadata.xml"
     source.write_text(text, encoding="utf-8")
-    arguments = ["generate", "--metadata", str(source), "--package", package, "--out", str(tmp_path / "out"), *extra]
+    arguments = [
+        "generate",
+        "--metadata",
+        str(source),
+        "--package",
+        package,
+        "--out",
+        str(tmp_path / "out"),
+        "--package-only",
+        *extra,
+    ]
     captured = _Capture()
     with time_limit(seconds), contextlib.redirect_stderr(captured), contextlib.redirect_stdout(_Capture()):
         try:

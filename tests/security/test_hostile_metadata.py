@@ -101,7 +101,7 @@ def document(overrides: dict[str, str]) -> str:
 def generate(metadata: Path, out: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "codegen", "generate", "--metadata", str(metadata)]
     return subprocess.run(
-        [*command, "--package", "hostile", "--out", str(out)],
+        [*command, "--package", "hostile", "--out", str(out), "--package-only"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -39,11 +39,15 @@ _DOC = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def generate(tmp_path: Path, out: Path, name: str = "Alpha") -> subprocess.CompletedProcess[str]:
+def generate(
+    tmp_path: Path, out: Path, name: str = "Alpha", *, project: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Generate package `p` into out/p: the package alone, or with project=True the project around it."""
     metadata = tmp_path / f"{name}.xml"
     metadata.write_text(_DOC.format(name=name), encoding="utf-8")
+    command = [sys.executable, "-m", "codegen", "generate", "--metadata", metadata, "--package", "p", "--out", out]
     return subprocess.run(
-        [sys.executable, "-m", "codegen", "generate", "--metadata", metadata, "--package", "p", "--out", out],
+        command if project else [*command, "--package-only"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -259,3 +263,49 @@ def test_in_process_refusal_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="refusing to replace"):
         write_package({"__init__.py": ""}, package)
     assert sorted(os.listdir(package)) == ["__init__.py", "precious.py"]
+
+
+# --- a project directory: the package, pyproject.toml and README.md, and what building it leaves -------------
+
+
+def test_a_project_directory_is_owned_as_a_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert generate(tmp_path, out, project=True).returncode == 0
+    project = out / "p"
+    assert {"pyproject.toml", "README.md", "p/__init__.py", "p/py.typed", MANIFEST} <= set(files_of(project))
+    (project / "notes.txt").write_text("mine", encoding="utf-8")
+    assert_refused(generate(tmp_path, out, project=True), project, "'notes.txt' is not a file codegen wrote")
+    assert (project / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_build_output_in_a_project_survives_regeneration(tmp_path: Path) -> None:
+    """pip and setuptools write build/, dist/ and p.egg-info/ into the project: not refused, and kept."""
+    out = tmp_path / "out"
+    assert generate(tmp_path, out, project=True).returncode == 0
+    project = out / "p"
+    for relative in ("build/lib/p/__init__.py", "dist/p-1.0-py3-none-any.whl", "p.egg-info/PKG-INFO"):
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_text(relative, encoding="utf-8")
+    result = generate(tmp_path, out, "Beta", project=True)
+    assert result.returncode == 0, result.stderr
+    assert (project / "p" / "models" / "beta.py").is_file() and not (project / "p" / "models" / "alpha.py").exists()
+    for relative in ("build/lib/p/__init__.py", "dist/p-1.0-py3-none-any.whl", "p.egg-info/PKG-INFO"):
+        assert (project / relative).read_text(encoding="utf-8") == relative
+    check = subprocess.run(
+        [sys.executable, "-m", "codegen", "generate", "--metadata", tmp_path / "Beta.xml", "--package", "p"]
+        + ["--out", out, "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_build_output_names_only_count_at_the_top(tmp_path: Path) -> None:
+    """A `build/` deeper down is an ordinary foreign directory."""
+    out = tmp_path / "out"
+    assert generate(tmp_path, out, project=True).returncode == 0
+    (out / "p" / "p" / "build").mkdir()
+    (out / "p" / "p" / "build" / "x.py").write_text("", encoding="utf-8")
+    assert_refused(generate(tmp_path, out, project=True), out / "p", "'p/build/x.py' is not a file codegen wrote")

@@ -88,7 +88,7 @@ CLASHING_RENAMES: dict[str, dict[str, str]] = {
 def test_renames_never_give_a_signature_two_parameters_of_one_name(tmp_path: Path, renames: dict[str, str]) -> None:
     """Reproduces adversarial finding 4 (`SyntaxError: duplicate argument 'etag_'` in client.py, exit 0)."""
     assert cli.main(["generate", str(_spec(tmp_path, renames))]) == 0
-    client = (tmp_path / "out" / "pkg" / "client.py").read_text(encoding="utf-8")
+    client = (tmp_path / "out" / "pkg" / "pkg" / "client.py").read_text(encoding="utf-8")
     tree = ast.parse(client)  # a duplicate argument is a SyntaxError only at compile time
     compile(client, "client.py", "exec")
     patches = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) if f.name == "patch"]
@@ -99,7 +99,7 @@ def test_renames_never_give_a_signature_two_parameters_of_one_name(tmp_path: Pat
         assert {"self", "key", "etag", "return_entity"} <= set(names)
         assert "changes" not in names  # the method's own local
     probe = "import pkg.client, pkg.models"
-    subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", check=True, timeout=30)
+    subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out" / "pkg", check=True, timeout=30)
 
 
 @pytest.mark.parametrize("name", ["dynamic_properties", "instance_annotations", "self"])

@@ -49,7 +49,7 @@ sync_lead: Lead = client.leads.query().iter()  # E: (expression has type "Iterat
 
 
 async def sync_and_async_mixed_up(async_client: AsyncAimbaseClient) -> None:
-    await client.leads.get(1)  # E: "Lead" has no attribute "__await__"
+    await client.leads.get(1)  # E: Incompatible types in "await" (actual type "Lead", expected type "Awaitable[Any]")
     await client.leads.patch(1, medium="Web")  # E: Incompatible types in "await" (actual type "Lead | None"
     async_client.leads.get(1)  # E: Value of type "Coroutine[Any, Any, Lead]" must be used
     async_client.leads.patch(1, medium="Web")  # E: Value of type "Coroutine[Any, Any, Lead | None]" must be used
@@ -65,6 +65,15 @@ async def sync_and_async_mixed_up(async_client: AsyncAimbaseClient) -> None:
     await async_client.leads.query().count() + "1"  # E: Unsupported operand types for + ("int" and "str")
     async with AimbaseClient("https://acme.aimbase.com") as wrong:  # E: "AimbaseClient" has no attribute "__aenter__"
         print(wrong)
+
+
+fetched = client.leads.get(1)
+print(fetched.totally_made_up_name)  # E: "Lead" has no attribute "totally_made_up_name"
+print(fetched.scroe)  # E: "Lead" has no attribute "scroe"
+fetched.score = "ten"  # E: Incompatible types in assignment (expression has type "str", variable has type "int")
+fetched.lead_date = (
+    None  # E: Incompatible types in assignment (expression has type "None", variable has type "datetime")
+)
 
 
 # --- mistakes only seen at run time (ClientValidationError, ValueError or TypeError before any request) -------

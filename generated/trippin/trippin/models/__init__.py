@@ -1,0 +1,1 @@
+"""One module per OData type; import them from `trippin` rather than from here."""
