@@ -10,6 +10,7 @@ property raises AttributeError instead of lying with a default.
 from __future__ import annotations
 
 import importlib
+import reprlib
 import sys
 import typing
 from collections.abc import Iterator, Mapping
@@ -63,12 +64,18 @@ class ODataModel:
                 )
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
+    @reprlib.recursive_repr()  # an entity and its expanded navigations may refer to each other
     def __repr__(self) -> str:
+        # A partial object shows only what the server sent and names what it did not: the reader fills an
+        # unsent nullable property with None, which printed as a value would claim the server said null.
+        missing = _not_received(self)
         parts = [
             f"{name}={value!r}"
             for name, value in _set_values(self)
-            if value or name not in ("dynamic_properties", "instance_annotations")
+            if name not in missing and (value or name not in _EXTRAS)
         ]
+        if missing:
+            parts.append(_not_received_note(missing))
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __eq__(self, other: object) -> bool:
@@ -80,6 +87,10 @@ class ODataModel:
 
 
 _MISSING = object()
+# Shown in a repr only when they hold something.
+_EXTRAS = ("dynamic_properties", "instance_annotations")
+# How many not-received properties a repr names before it only counts the rest.
+_NOT_RECEIVED_NAMED = 5
 
 
 def _set_values(obj: ODataModel) -> Iterator[tuple[str, Any]]:
@@ -88,6 +99,24 @@ def _set_values(obj: ODataModel) -> Iterator[tuple[str, Any]]:
             value = getattr(obj, field.name, _MISSING)
             if value is not _MISSING:
                 yield field.name, value
+
+
+def _not_received(obj: ODataModel) -> list[str]:
+    """Attribute names of the declared properties the server did not send, in declaration order.
+
+    Empty for an object built in Python, and for a half-built one that does not say what it received.
+    """
+    present = getattr(obj, "_odata_present", None)
+    if present is None:
+        return []
+    return [f.name for f in attrs.fields(type(obj)) if _WIRE in f.metadata and f.metadata[_WIRE] not in present]
+
+
+def _not_received_note(missing: list[str]) -> str:
+    """`<not received: a, b, c, d, e, +38 more>`: bounded, since a `$select` may leave out most of a type."""
+    named = missing[:_NOT_RECEIVED_NAMED]
+    more = len(missing) - len(named)
+    return f"<not received: {', '.join(named)}{f', +{more} more' if more else ''}>"
 
 
 @attrs.frozen

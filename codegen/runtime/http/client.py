@@ -18,8 +18,9 @@ from typing import Any, ClassVar, Self, TypeVar
 import httpx
 
 from ..query.keys import Key
-from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth
+from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth
 from .entity_set import AsyncEntitySet, EntitySet
+from .errors import redact_url
 from .requests import operation_call, operation_result
 from .retry import RetryPolicy
 from .session import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, AsyncSession, Session
@@ -27,6 +28,9 @@ from .urls import check_path, url_on_root
 
 S = TypeVar("S", bound=EntitySet[Any, Any, Any])
 A = TypeVar("A", bound=AsyncEntitySet[Any, Any, Any])
+
+# The reprs written to hide secrets (`password='***'`); an auth with any other repr is shown by its type alone.
+_REDACTING_REPRS = frozenset(cls.__repr__ for cls in (AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth))
 
 
 def resolve_auth(
@@ -57,6 +61,11 @@ def resolve_auth(
     return None
 
 
+def describe_auth(auth: httpx.Auth) -> str:
+    """`auth` for a repr: its own when it is one of ours, else `<BasicAuth>`, as another's may print a secret."""
+    return repr(auth) if type(auth).__repr__ in _REDACTING_REPRS else f"<{type(auth).__name__}>"
+
+
 def login_url(base_url: str, login_path: str | None) -> str:
     """The login URL: `login_path` (an absolute path, checked) below `base_url`, built by the URL library."""
     path = check_path(login_path or "/api/Security/Login", "login_path")
@@ -67,6 +76,12 @@ class _ClientBase:
     __service_path__: ClassVar[str] = "/"
     __auth_scheme__: ClassVar[str] = "none"
     __login_path__: ClassVar[str | None] = None
+
+    session: Session | AsyncSession
+    # For repr: the arguments as given (the session keeps only the root they make) and the auth they resolve to.
+    _base_url: str
+    _service_path: str
+    _auth: httpx.Auth | None
 
     def _session_arguments(
         self,
@@ -83,6 +98,7 @@ class _ClientBase:
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> dict[str, Any]:
+        """The session's keyword arguments (auth resolved from the credentials); also remembers what repr shows."""
         resolved = resolve_auth(
             self.__auth_scheme__,
             base_url,
@@ -92,8 +108,11 @@ class _ClientBase:
             token=token,
             auth=auth,
         )
+        self._base_url = base_url
+        self._service_path = self.__service_path__ if service_path is None else service_path
+        self._auth = resolved
         return {
-            "service_path": self.__service_path__ if service_path is None else service_path,
+            "service_path": self._service_path,
             "auth": resolved,
             "timeout": timeout,
             "retry": retry,
@@ -102,9 +121,20 @@ class _ClientBase:
             "max_response_size": max_response_size,
         }
 
+    def __repr__(self) -> str:
+        """`AimbaseClient(base_url='https://acme.aimbase.com', service_path='/odata/V2', auth=...)`; no secret."""
+        parts = [f"base_url={redact_url(self._base_url)!r}", f"service_path={self._service_path!r}"]
+        if self._auth is not None:
+            parts.append(f"auth={describe_auth(self._auth)}")
+        if self.session.client.is_closed:
+            parts.append("closed")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
 
 class ServiceClient(_ClientBase):
     """A synchronous client; use it as a context manager or call `close()`."""
+
+    session: Session
 
     def __init__(
         self,
@@ -171,6 +201,8 @@ class ServiceClient(_ClientBase):
 
 class AsyncServiceClient(_ClientBase):
     """The asynchronous twin of ServiceClient; use `async with` or `await aclose()`."""
+
+    session: AsyncSession
 
     def __init__(
         self,

@@ -52,6 +52,12 @@ class EntityPage(Generic[M]):
     next_link: str | None = None
 
 
+def _model_name(entity_set: _EntitySetBase[Any, Any, Any]) -> str:
+    # The runtime's own classes leave `__model__` to the generated subclasses.
+    model = getattr(entity_set, "__model__", None)
+    return "?" if model is None else model.__name__
+
+
 class _EntitySetBase(Generic[M, Q, K]):
     """What both flavours share: the class-level description a generated subclass fills in."""
 
@@ -61,6 +67,10 @@ class _EntitySetBase(Generic[M, Q, K]):
     __constraints__: ClassVar[Mapping[str, Constraint]] = {}
     # True when the set declares Core.OptimisticConcurrency: an entity's @odata.etag is then sent as If-Match.
     __concurrency__: ClassVar[bool] = False
+
+    def __repr__(self) -> str:
+        """`LeadsEntitySet('Leads' -> Lead)`: the set's name and the type its entities are read as."""
+        return f"{type(self).__name__}({self.__entity_set__!r} -> {_model_name(self)})"
 
     def _entity(self, data: Any, response: httpx.Response | None = None) -> M:
         entity: M = structure_response(data, self.__model__, self._scrubber(), response)
@@ -230,8 +240,12 @@ class _QueryBuilder(Generic[Q]):
     def __str__(self) -> str:
         return self.url()
 
+    def __repr__(self) -> str:
+        """`EntityQuery('Leads?$filter=Score%20gt%2010&$top=5' -> Lead)`: the URL it reads, and the type read."""
+        return f"{type(self).__name__}({self.url()!r} -> {_model_name(self.entity_set)})"
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)  # _QueryBuilder's repr
 class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     """A typed query bound to a synchronous entity set. Reading methods send requests; builders do not."""
 
@@ -274,7 +288,7 @@ class EntityQuery(_QueryBuilder[Q], Generic[M, Q]):
         return paging.count(self.entity_set._session, self._count_url())
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # _QueryBuilder's repr
 class AsyncEntityQuery(_QueryBuilder[Q], Generic[M, Q]):
     """The asynchronous twin of EntityQuery."""
 
