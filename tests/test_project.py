@@ -172,3 +172,44 @@ def test_importing_a_generated_package_loads_no_dependency_yet() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.stdout.splitlines() == ["[]", "Converter Unset"], result.stderr
+
+
+# --- one import place ------------------------------------------------------------------------------------------
+
+
+def test_the_runtimes_user_facing_names_import_from_the_package() -> None:
+    import aimbase
+    import codegen.runtime
+    import codegen.runtime.query
+    from codegen.runtime.public import REEXPORTS
+
+    for name, module in REEXPORTS.items():
+        home = codegen.runtime.query if module == "codegen.runtime.query" else codegen.runtime
+        assert getattr(aimbase, name) is getattr(home, name), name
+        assert name in dir(aimbase) and name not in aimbase.__all__  # __all__ stays the schema's
+    assert {"desc", "expand", "NotFoundError", "UNSET", "AvalaApiLogin", "structure"} <= set(REEXPORTS)
+
+
+CLASHING = """<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0"><edmx:DataServices>
+<Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="Ns">
+<EntityType Name="Query"><Key><PropertyRef Name="Id"/></Key><Property Name="Id" Type="Edm.Int32" Nullable="false"/>
+</EntityType>
+<EntityType Name="NotFoundError"><Key><PropertyRef Name="Id"/></Key>
+<Property Name="Id" Type="Edm.Int32" Nullable="false"/></EntityType>
+<EntityContainer Name="C"><EntitySet Name="Queries" EntityType="Ns.Query"/></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>
+"""
+
+
+def test_a_schema_name_wins_over_the_runtimes(tmp_path: Path) -> None:
+    (tmp_path / "m.xml").write_text(CLASHING, encoding="utf-8")
+    generate.write(spec_from_arguments(tmp_path / "m.xml", "clash", tmp_path / "out", project=False))
+    probe = (
+        "import clash, codegen.runtime as rt; "
+        "print(clash.Query.__module__, clash.NotFoundError.__module__, clash.desc is rt.query.desc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path / "out", capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["clash.models.query", "clash.models.not_found_error", "True"], result.stderr

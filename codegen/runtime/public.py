@@ -7,40 +7,16 @@ stays the schema's, and the runtime's is then imported from `codegen.runtime` as
 
 from __future__ import annotations
 
-_RUNTIME = (
-    "AuthenticationError",
-    "AvalaApiAuth",
-    "AvalaApiLogin",
-    "BadRequestError",
-    "BearerAuth",
-    "ClientValidationError",
-    "ConflictError",
-    "DeadlineExceededError",
-    "DeserializationError",
-    "ForbiddenError",
-    "HTTPError",
-    "HeaderAuth",
-    "MalformedResponseError",
-    "NotFoundError",
-    "ODataError",
-    "PagingError",
-    "PreconditionFailedError",
-    "RateLimitedError",
-    "RequestTimeoutError",
-    "ResponseDeserializationError",
-    "ResponseTooLargeError",
-    "RetryPolicy",
-    "ServerError",
-    "TransportError",
-    "UNSET",
-    "UnsafeRedirectError",
-    "Unset",
-    "structure",
-    "unstructure",
+from . import __all__ as _RUNTIME_NAMES
+
+# What generated code builds on, not what a script calls: left in codegen.runtime.
+_FOR_GENERATED_CODE = frozenset(
+    {"AsyncServiceClient", "ODataModel", "ServiceClient", "configure_converter", "converter", "make_converter", "wire"}
 )
 _QUERY = ("Query", "asc", "desc", "expand")
 
 # Public name -> the runtime module it is imported from.
-REEXPORTS: dict[str, str] = {name: "codegen.runtime" for name in _RUNTIME} | {
-    name: "codegen.runtime.query" for name in _QUERY
+REEXPORTS: dict[str, str] = {
+    **{name: "codegen.runtime" for name in _RUNTIME_NAMES if name not in _FOR_GENERATED_CODE},
+    **{name: "codegen.runtime.query" for name in _QUERY},
 }
