@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -309,3 +310,28 @@ def test_build_output_names_only_count_at_the_top(tmp_path: Path) -> None:
     (out / "p" / "p" / "build").mkdir()
     (out / "p" / "p" / "build" / "x.py").write_text("", encoding="utf-8")
     assert_refused(generate(tmp_path, out, project=True), out / "p", "'p/build/x.py' is not a file codegen wrote")
+
+
+def test_a_package_named_build_is_still_guarded(tmp_path: Path) -> None:
+    """Build-output names are ignored only when codegen does not write them: package `build` is ours."""
+    metadata = tmp_path / "Alpha.xml"
+    metadata.write_text(_DOC.format(name="Alpha"), encoding="utf-8")
+    command = [sys.executable, "-m", "codegen", "generate", "--metadata", metadata, "--package", "build"]
+    out = tmp_path / "out"
+    assert subprocess.run([*command, "--out", out], cwd=REPO, capture_output=True, timeout=120).returncode == 0
+    (out / "build" / "build" / "mine.py").write_text("KEEP = 1\n", encoding="utf-8")
+    result = subprocess.run([*command, "--out", out], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert_refused(result, out / "build", "'build/mine.py' is not a file codegen wrote")
+    assert (out / "build" / "build" / "mine.py").read_text(encoding="utf-8") == "KEEP = 1\n"
+
+
+def test_a_leftover_holding_build_output_is_kept(tmp_path: Path) -> None:
+    """An interrupted swap can leave the retired directory with the project's dist/ in it: never deleted."""
+    out = tmp_path / "out"
+    assert generate(tmp_path, out, project=True).returncode == 0
+    retired = out / ".p-a1b2c3d4e5f6-old"
+    shutil.copytree(out / "p", retired)
+    (retired / "dist").mkdir()
+    (retired / "dist" / "p-1.0-py3-none-any.whl").write_bytes(b"wheel")
+    assert generate(tmp_path, out, "Beta", project=True).returncode == 0
+    assert (retired / "dist" / "p-1.0-py3-none-any.whl").read_bytes() == b"wheel"
