@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed-from"
+GENERATED = VENV / ".generated-projects"  # distribution names of the generated projects installed last
 # Wheels of every distribution in .venv, so tests/test_install.py can fill fresh venvs without the network.
 WHEELHOUSE = VENV / "wheelhouse"
 PIP = (PYTHON, "-m", "pip", "--disable-pip-version-check")
@@ -58,8 +60,19 @@ def ensure_venv() -> None:
     run(*PIP, "install", "--quiet", "--config-settings", "editable_mode=compat", "-e", f"{generator}[test]")
     if generated:
         run(*PIP, "install", "--quiet", "--no-deps", *(arg for p in generated for arg in ("-e", p)))
+    forget_removed_projects(generated)
     collect_wheels()
     STAMP.write_text(wanted)
+
+
+def forget_removed_projects(generated: list[Path]) -> None:
+    """Uninstall generated projects installed by an earlier run whose folder is gone (a removed spec)."""
+    names = sorted(tomllib.loads((p / "pyproject.toml").read_text())["project"]["name"] for p in generated)
+    before = GENERATED.read_text().split() if GENERATED.exists() else []
+    gone = sorted(set(before) - set(names))
+    if gone:
+        run(*PIP, "uninstall", "--quiet", "--yes", *gone)
+    GENERATED.write_text("\n".join(names) + "\n")
 
 
 def collect_wheels() -> None:

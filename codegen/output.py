@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +87,7 @@ def _real_target(target: Path) -> Path:
 
 
 def _write_package(files: dict[str, str], target: Path) -> None:
-    ours = _top_names(files)
-    _check_replaceable(target, ours)
+    _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target, set(files))
     # Not tempfile.mkdtemp: its 0700 mode would become the package directory's mode; mkdir honours the umask.
@@ -100,12 +98,12 @@ def _write_package(files: dict[str, str], target: Path) -> None:
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(text.encode("utf-8"))
-        _swap(staging, target, ours)
+        _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, target: Path, ours: frozenset[str]) -> None:
+def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         staging.rename(target)
         return
@@ -119,17 +117,17 @@ def _swap(staging: Path, target: Path, ours: frozenset[str]) -> None:
     # Build output moves over only once the new directory is in place: were this interrupted, it would sit in
     # the retired directory, which _remove_leftovers then keeps (build output is not ours to delete).
     for entry in retired.iterdir():
-        if _is_build_output(entry.name, ours):
+        if _BUILD_OUTPUT.fullmatch(entry.name):
             entry.rename(target / entry.name)
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _check_replaceable(target: Path, ours: frozenset[str]) -> None:
+def _check_replaceable(target: Path) -> None:
     if not target.exists():
         return
     if not target.is_dir():
         raise OutputError(f"{_REFUSAL}; remove it or choose another --out", path=str(target))
-    entries = _entries(target, ours)
+    entries = _entries(target)
     if not entries:
         return  # an empty directory holds nothing to lose
     listed = _manifest_files(target)
@@ -155,13 +153,13 @@ def _looks_legacy(root: Path) -> bool:
         return False
 
 
-def _entries(root: Path, ours: frozenset[str] | None) -> dict[str, bool]:
+def _entries(root: Path, *, build_output: bool = False) -> dict[str, bool]:
     """Every file or link below root, relative POSIX path -> is a regular file; bytecode caches left out, and
-    build output too unless `ours` is None."""
+    build output too unless `build_output` is true."""
     found: dict[str, bool] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if _ignored(relative, ours):
+        if "__pycache__" in relative.parts or (not build_output and _is_build_output(relative)):
             continue
         mode = path.lstat().st_mode
         if not stat.S_ISDIR(mode):
@@ -169,20 +167,9 @@ def _entries(root: Path, ours: frozenset[str] | None) -> dict[str, bool]:
     return found
 
 
-def _top_names(files: Iterable[str]) -> frozenset[str]:
-    return frozenset(path.split("/", 1)[0] for path in files)
-
-
-def _is_build_output(name: str, ours: frozenset[str]) -> bool:
-    # A package may itself be called `build` or `dist`: what codegen writes is never taken for build output.
-    return name not in ours and _BUILD_OUTPUT.fullmatch(name) is not None
-
-
-def _ignored(relative: Path, ours: frozenset[str] | None) -> bool:
-    """Bytecode caches anywhere, and build output at the top: neither is a file codegen or a user wrote."""
-    if "__pycache__" in relative.parts:
-        return True
-    return ours is not None and _is_build_output(relative.parts[0], ours)
+def _is_build_output(relative: Path) -> bool:
+    """Below build output at the top (a package cannot be named `build` or `dist` in a project: spec.py)."""
+    return _BUILD_OUTPUT.fullmatch(relative.parts[0]) is not None
 
 
 def _manifest_files(root: Path) -> set[str] | None:
@@ -206,7 +193,7 @@ def _remove_leftovers(target: Path, files: set[str]) -> None:
     for candidate in target.parent.iterdir():
         if not pattern.fullmatch(candidate.name) or candidate.is_symlink() or not candidate.is_dir():
             continue
-        entries = _entries(candidate, None)  # build output counts: a leftover holding some is kept
+        entries = _entries(candidate, build_output=True)  # a leftover holding build output is kept
         ours = _manifest_files(candidate) or files | {MANIFEST}
         if all(is_file and path in ours for path, is_file in entries.items()):
             shutil.rmtree(candidate)
@@ -217,7 +204,7 @@ def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
     on_disk = {
         str(p.relative_to(target).as_posix()): p
         for p in (sorted(target.rglob("*")) if target.is_dir() else [])
-        if p.is_file() and not _ignored(p.relative_to(target), _top_names(files))
+        if p.is_file() and "__pycache__" not in p.parts and not _is_build_output(p.relative_to(target))
     }
     differences = []
     for relative in sorted(set(files) | set(on_disk)):

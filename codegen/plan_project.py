@@ -11,9 +11,11 @@ import hashlib
 import attrs
 
 from .runtime.version import DISTRIBUTION, __version__, compatible_range
-from .spec import Spec
+from .spec import Spec, default_distribution
 
-# A version derived from the schema sorts below any version a user sets, and says which schema it was made from.
+RUNTIME_REQUIREMENT = f"{DISTRIBUTION}{compatible_range(__version__)}"
+# A version derived from the schema sorts below any version a user sets, and says which schema it was made from
+# (its local part is a hash: it does not grow from one schema to the next; set [project] version to publish).
 _SCHEMA_VERSION = "0.0.0+schema.{digest}"
 
 
@@ -31,10 +33,10 @@ def plan_project(spec: Spec, source: bytes) -> ProjectPlan:
     digest = hashlib.sha256(source).hexdigest()
     description = spec.description or f"Typed Python client for the {spec.service_name} OData service (odata-codegen)."
     return ProjectPlan(
-        distribution=spec.distribution or spec.package.replace("_", "-"),
+        distribution=spec.distribution or default_distribution(spec.package),
         version=spec.version or _SCHEMA_VERSION.format(digest=digest[:12]),
         description=description,
-        runtime_requirement=f"{DISTRIBUTION}{compatible_range(__version__)}",
+        runtime_requirement=RUNTIME_REQUIREMENT,
         packages=(spec.package, f"{spec.package}.models"),
         schema_sha256=digest,
     )

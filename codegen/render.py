@@ -29,6 +29,7 @@ from .layout import (
     tuple_literal,
 )
 from .plan import ClassPlan, PackagePlan
+from .plan_project import RUNTIME_REQUIREMENT
 from .runtime.version import __version__
 
 # An installed wheel carries the templates as package data (codegen/templates/); a checkout keeps them in the
@@ -127,6 +128,7 @@ def _environment() -> jinja2.Environment:
     env.globals["parameter"] = parameter
     env.globals["self_method"] = self_method
     env.globals["generator_version"] = __version__
+    env.globals["runtime_requirement"] = RUNTIME_REQUIREMENT
     return env
 
 

@@ -39,6 +39,8 @@ _MODULE_NAMES = frozenset({"annotations"})
 
 _DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")
 _TAKEN_DISTRIBUTIONS = frozenset({"odata-codegen", "odata-codegen-runtime"})
+# Folders setuptools and pip write into a project: a package of that name would be mixed with them.
+_BUILD_DIRECTORIES = frozenset({"build", "dist"})
 
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
@@ -189,8 +191,12 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
         return (_line(text, target) or _line(text, "renames")) if path else None
 
     package_problem = _package_problem(spec.package)
+    if package_problem is None and spec.project and spec.package in _BUILD_DIRECTORIES:
+        package_problem = "is where building the project writes its output; choose another name"
     if package_problem:
         fail(f"package name {spec.package!r} {package_problem}", "package")
+    if spec.project and spec.distribution is None and _distribution_problem(default_distribution(spec.package)):
+        fail(f"package name {spec.package!r} gives no distribution name; set [project] name", "package")
     path_problem = _url_path_problem(spec.service_path)
     if path_problem:
         fail(f"service path {spec.service_path!r} {path_problem}", "path")
@@ -245,6 +251,11 @@ def _package_problem(name: str) -> str | None:
     return None
 
 
+def default_distribution(package: str) -> str:
+    """The distribution name when the spec sets none: the package's, `_` as `-`, none at the ends."""
+    return package.replace("_", "-").strip("-")
+
+
 def _distribution_problem(name: str) -> str | None:
     # PEP 508 names; pip folds case, `-`, `_` and `.`, so the runtime's own name is refused in any spelling.
     if not _DISTRIBUTION_NAME.fullmatch(name):
@@ -255,6 +266,8 @@ def _distribution_problem(name: str) -> str | None:
 
 
 def _version_problem(version: str) -> str | None:
+    if version != version.strip():
+        return "has spaces around it"
     try:
         Version(version)
     except InvalidVersion:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import textwrap
 import venv
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,6 +95,30 @@ def wheels(work: Path, source: Path) -> Path:
     ]
     _run([*PIP, "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", out, *projects], cwd=work)
     return out
+
+
+SDIST = "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+
+
+@pytest.mark.parametrize("project", ["codegen/runtime", "."])
+def test_each_sdist_builds_a_wheel(work: Path, source: Path, project: str) -> None:
+    """What a user or an index gets from the sdist alone: it must build (the generator's with its templates)."""
+    out = work / f"sdist-{project.replace('/', '-')}"
+    # -P: the runtime folder as the first path entry would make its `http` package shadow the standard library
+    name = _run([sys.executable, "-P", "-c", SDIST, out], cwd=source / project).strip().splitlines()[-1]
+    unpacked = work / f"unpacked-{project.replace('/', '-')}"
+    shutil.unpack_archive(out / name, unpacked)
+    [root] = list(unpacked.iterdir())
+    wheels = work / f"from-sdist-{project.replace('/', '-')}"
+    _run([*PIP, "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", wheels, root], cwd=work)
+    [wheel] = list(wheels.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    if project == ".":
+        assert "codegen/templates/client.py.jinja" in names
+        assert not any(n.startswith("codegen/runtime/") for n in names)  # the runtime's files are its own
+    else:
+        assert "codegen/runtime/version.py" in names and "codegen/runtime/py.typed" in names
 
 
 def _venv(path: Path) -> Path:

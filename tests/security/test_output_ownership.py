@@ -312,17 +312,20 @@ def test_build_output_names_only_count_at_the_top(tmp_path: Path) -> None:
     assert_refused(generate(tmp_path, out, project=True), out / "p", "'p/build/x.py' is not a file codegen wrote")
 
 
-def test_a_package_named_build_is_still_guarded(tmp_path: Path) -> None:
-    """Build-output names are ignored only when codegen does not write them: package `build` is ours."""
+@pytest.mark.parametrize("package", ["build", "dist"])
+def test_a_project_package_cannot_take_a_build_output_name(tmp_path: Path, package: str) -> None:
+    """setuptools writes build/ and dist/ into a project: a package of that name would be mixed with them."""
     metadata = tmp_path / "Alpha.xml"
     metadata.write_text(_DOC.format(name="Alpha"), encoding="utf-8")
-    command = [sys.executable, "-m", "codegen", "generate", "--metadata", metadata, "--package", "build"]
-    out = tmp_path / "out"
-    assert subprocess.run([*command, "--out", out], cwd=REPO, capture_output=True, timeout=120).returncode == 0
-    (out / "build" / "build" / "mine.py").write_text("KEEP = 1\n", encoding="utf-8")
-    result = subprocess.run([*command, "--out", out], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert_refused(result, out / "build", "'build/mine.py' is not a file codegen wrote")
-    assert (out / "build" / "build" / "mine.py").read_text(encoding="utf-8") == "KEEP = 1\n"
+    command = [sys.executable, "-m", "codegen", "generate", "--metadata", metadata, "--package", package]
+    result = subprocess.run([*command, "--out", tmp_path / "out"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"codegen: error: package name {package!r} is where building the project writes its output; "
+        "choose another name\n"
+    )
+    package_only = subprocess.run([*command, "--out", tmp_path / "out", "--package-only"], cwd=REPO, timeout=120)
+    assert package_only.returncode == 0
 
 
 def test_a_leftover_holding_build_output_is_kept(tmp_path: Path) -> None:

@@ -9,10 +9,16 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _t
 
-from codegen.runtime.version import require as _require_runtime
-
 # The codegen that wrote this package; importing it on a runtime that cannot run that code fails here, clearly.
-__generator_version__ = "0.1.0"
+__generator_version__ = "0.2.0"
+try:
+    from codegen.runtime.version import require as _require_runtime
+except ImportError:  # no runtime, or one from before the check existed
+    _needs = "odata-codegen-runtime>=0.2.0,<0.3"
+    raise ImportError(
+        f"{__name__} needs {_needs}, which is not installed (codegen.runtime.version is missing); install "
+        "it from the odata-codegen repository: pip install path/to/odata-codegen/codegen/runtime"
+    ) from None
 _require_runtime(__name__, __generator_version__)
 
 if _t.TYPE_CHECKING:
