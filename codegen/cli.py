@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, generate
+from .csdl.model import MetadataWarning
 from .errors import CodegenError
+from .output import compare_package
 from .spec import Spec, load_spec, spec_from_arguments
 
 EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+MAX_PRINTED_WARNINGS = 50  # Microsoft Graph must not flood the terminal; the summary counts the rest
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +52,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="with --metadata: write the package alone, without pyproject.toml and README.md around it",
     )
+    named = "the entity sets, singletons, imports, types or operations a name or glob names (`users`, `NS.*`)"
+    gen.add_argument(
+        "--include",
+        action="append",
+        metavar="PATTERN",
+        help=f"with --metadata, repeatable: keep {named}, and what they need",
+    )
+    gen.add_argument(
+        "--exclude", action="append", metavar="PATTERN", help=f"with --metadata, repeatable: leave out {named}"
+    )
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the package on disk differs")
+    gen.add_argument("--strict", action="store_true", help="treat warnings about the metadata as errors (exit 2)")
     box = commands.add_parser(
         "sandbox",
         help="serve a local OData sandbox for a spec",
@@ -90,7 +104,7 @@ def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
     # --service-path counts too: with a spec it would be silently ignored (the spec's [service] path wins).
     loose = [
         name
-        for name in ("metadata", "package", "out", "service_path", "package_only")
+        for name in ("metadata", "package", "out", "service_path", "package_only", "include", "exclude")
         if getattr(args, name) is not None
     ]
     if args.spec is not None:
@@ -101,7 +115,15 @@ def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
     if any(getattr(args, name) is None for name in ("metadata", "package", "out")):
         parser.error("give a spec file, or all of --metadata, --package and --out")
     service_path = "/" if args.service_path is None else args.service_path
-    return spec_from_arguments(args.metadata, args.package, args.out, service_path, project=not args.package_only)
+    return spec_from_arguments(
+        args.metadata,
+        args.package,
+        args.out,
+        service_path,
+        project=not args.package_only,
+        include=args.include or (),
+        exclude=args.exclude or (),
+    )
 
 
 def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -109,20 +131,35 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     target = _shown(spec.target_dir)
     if args.check:
-        differences = generate.check(spec)
+        checked = generate.generate(spec, strict=args.strict)
+        differences = compare_package(checked.files, spec.target_dir)
         for difference in differences:
             print(f"  {difference}", file=sys.stderr)
         if differences:
             print(f"codegen: {target} is out of date ({len(differences)} files differ); regenerate it", file=sys.stderr)
-            return EXIT_DIFFERS
-        print(f"codegen: {target} is up to date")
-        return EXIT_OK
-    result = generate.write(spec)
+        else:
+            print(f"codegen: {target} is up to date")
+        _print_warnings(checked.document.warnings)
+        return EXIT_DIFFERS if differences else EXIT_OK
+    result = generate.write(spec, strict=args.strict)
     elapsed = time.perf_counter() - started
+    if result.selection is not None:
+        print(f"codegen: {result.selection.summary()}")
     print(
         f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s"
     )
+    _print_warnings(result.document.warnings)
     return EXIT_OK
+
+
+def _print_warnings(warnings: Sequence[MetadataWarning]) -> None:
+    """On stderr after the run, so they are the last thing seen; the summary line ends them."""
+    for warning in warnings[:MAX_PRINTED_WARNINGS]:
+        print(f"codegen: warning: {warning}", file=sys.stderr)
+    if len(warnings) > MAX_PRINTED_WARNINGS:
+        print(f"codegen: and {len(warnings) - MAX_PRINTED_WARNINGS} more warnings", file=sys.stderr)
+    if warnings:
+        print(f"codegen: {len(warnings)} warning{'s' if len(warnings) > 1 else ''}", file=sys.stderr)
 
 
 def _sandbox(args: argparse.Namespace) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import attrs
 
 from .csdl import Document, parse_metadata
-from .errors import SpecError
+from .errors import MetadataError, SpecError
 from .output import Difference, compare_package, with_manifest, write_package
 from .plan import PackagePlan, build_plan
 from .plan_project import plan_project
+from .plan_select import Selection, select_for_spec
 from .render import render_output
 from .spec import Spec
 
@@ -18,20 +19,27 @@ class Generated:
     document: Document
     plan: PackagePlan
     files: dict[str, str]
+    selection: Selection | None = None  # what [select] kept; None without one
 
 
-def generate(spec: Spec) -> Generated:
-    """Parse, plan and render in memory; nothing is written."""
-    document = parse_metadata(spec.metadata)
+def generate(spec: Spec, *, strict: bool = False) -> Generated:
+    """Parse, plan and render in memory; nothing is written. `strict` refuses a document with warnings."""
+    document = parse_metadata(spec.metadata, spec.references)
+    if strict and document.warnings:
+        first = document.warnings[0]
+        count = len(document.warnings)
+        message = f"{first.message} (--strict: {count} warning{'s' if count > 1 else ''}, each an error)"
+        raise MetadataError(message, path=first.path, line=first.line)
     _check_entity_sets(document, spec)
+    document, selection = select_for_spec(document, spec)
     source = spec.metadata.read_bytes()  # after parsing, which refused a document too large to read
     plan = build_plan(document, spec, plan_project(spec, source) if spec.project else None)
     files = with_manifest(render_output(plan), source_name=spec.metadata.name, source=source)
-    return Generated(document, plan, files)
+    return Generated(document, plan, files, selection)
 
 
-def write(spec: Spec) -> Generated:
-    result = generate(spec)
+def write(spec: Spec, *, strict: bool = False) -> Generated:
+    result = generate(spec, strict=strict)
     write_package(result.files, spec.target_dir)
     return result
 

@@ -11,6 +11,7 @@ import re
 import sys
 import tomllib
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ import attrs
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from .csdl.limits import MAX_DOCUMENT_BYTES
 from .errors import SpecError
 from .naming import BUILTINS, RESERVED_ATTRIBUTES
+from .plan_select import Pattern, patterns
 
 AUTH_SCHEMES = ("avala-api", "bearer", "none")
 
@@ -37,14 +40,15 @@ _ASCII_IDENTIFIER = _PACKAGE_NAME
 # a class renamed to one of them, or to a builtin its annotations use, would shadow it.
 _MODULE_NAMES = frozenset({"annotations"})
 
+_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')  # TOML basic and literal strings without escapes
 _DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")
 _TAKEN_DISTRIBUTIONS = frozenset({"odata-codegen", "odata-codegen-runtime"})
-# Folders setuptools and pip write into a project: a package of that name would be mixed with them.
+# Folders setuptools and pip write into a project: a package of that name would be mistaken for, or mixed with, them.
 _BUILD_DIRECTORIES = frozenset({"build", "dist"})
 
 # section -> key -> (expected type, required)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "metadata": {"source": (str, True)},
+    "metadata": {"source": (str, True), "references": (dict, False)},
     "output": {"directory": (str, True), "package": (str, True), "project": (bool, False)},
     "project": {"name": (str, False), "version": (str, False), "description": (str, False)},
     "service": {
@@ -55,6 +59,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     },
     "client": {"entity_sets": ((list, str), False)},
     "naming": {"renames": (dict, False)},
+    "select": {"include": (list, False), "exclude": (list, False)},
 }
 
 
@@ -77,6 +82,10 @@ class Spec:
     distribution: str | None = None  # None: the package name, `_` as `-`
     version: str | None = None  # None: derived from the schema's hash
     description: str | None = None
+    references: dict[str, Path] = attrs.field(factory=dict)  # [metadata] references: edmx:Reference Uri -> file
+    # [select]: what to generate (codegen/plan_select.py); both empty: the whole document.
+    include: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
 
     @property
     def target_dir(self) -> Path:
@@ -129,13 +138,23 @@ def load_spec(path: Path) -> Spec:
         distribution=project.get("name"),
         version=project.get("version"),
         description=project.get("description"),
+        references=_references(metadata.get("references", {}), base, text, path),
+        include=_select_patterns(data, text, path, "include"),
+        exclude=_select_patterns(data, text, path, "exclude"),
     )
     _check_values(spec, text, path)
     return spec
 
 
 def spec_from_arguments(
-    metadata: Path, package: str, output_dir: Path, service_path: str = "/", *, project: bool = True
+    metadata: Path,
+    package: str,
+    output_dir: Path,
+    service_path: str = "/",
+    *,
+    project: bool = True,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> Spec:
     """A spec for `generate --metadata ... --package ... --out ...`, without a spec file."""
     spec = Spec(
@@ -144,9 +163,48 @@ def spec_from_arguments(
         package=package,
         service_path=service_path,
         project=project,
+        include=patterns(include, "--include", path=None, line_of={}),
+        exclude=patterns(exclude, "--exclude", path=None, line_of={}),
     )
     _check_values(spec, "", None)
     return spec
+
+
+def _references(table: dict[str, Any], base: Path, text: str, path: Path) -> dict[str, Path]:
+    """edmx:Reference Uri -> an existing local file, no larger than a $metadata document may be."""
+    found: dict[str, Path] = {}
+    line = _line(text, "references", "metadata")
+    for uri, file in table.items():
+        shown = repr(uri[:80])
+        if not uri or len(uri) > 2048 or any(ord(c) < 0x20 or ord(c) == 0x7F for c in uri):
+            problem = "must be a Uri of at most 2048 characters without control characters"
+            raise SpecError(f"[metadata] references key {shown} {problem}", path=str(path), line=line)
+        if not isinstance(file, str):
+            raise SpecError(f"[metadata] references {shown} must name a file", path=str(path), line=line)
+        resolved = (base / file).resolve()
+        if not resolved.is_file():
+            raise SpecError(f"[metadata] references {shown}: no file {resolved}", path=str(path), line=line)
+        if resolved.stat().st_size > MAX_DOCUMENT_BYTES:
+            problem = f"is larger than the limit of {MAX_DOCUMENT_BYTES} bytes (MAX_DOCUMENT_BYTES)"
+            raise SpecError(f"[metadata] references {shown}: {resolved} {problem}", path=str(path), line=line)
+        found[uri] = resolved
+    return found
+
+
+def _select_patterns(data: dict[str, Any], text: str, path: Path, key: str) -> tuple[Pattern, ...]:
+    values = data.get("select", {}).get(key)
+    if values is None:
+        return ()
+    key_line = _line(text, key, "select")
+    if not values:
+        raise SpecError(f"[select] {key} is empty; leave it out to keep everything", path=str(path), line=key_line)
+    # Each quoted string after the key -> its first line, in one pass, so an error names the pattern's own line.
+    line_of: dict[str, int] = {"": key_line} if key_line is not None else {}
+    first = (key_line or 1) - 1
+    for number, line in enumerate(text.splitlines()[first:], start=first + 1):
+        for match in _QUOTED.finditer(line):
+            line_of.setdefault(match.group(1) if match.group(1) is not None else match.group(2), number)
+    return patterns(values, f"[select] {key}", path=str(path), line_of=line_of)
 
 
 def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:

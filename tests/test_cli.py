@@ -197,7 +197,8 @@ def trippin_outputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
         assert result.returncode == 0, result.stderr
-        assert result.stderr == ""
+        # TripPin's deviations (a BOM, Measures terms) are warnings, ending with their count.
+        assert result.stderr.splitlines()[-1] == "codegen: 2 warnings", result.stderr
         assert re.fullmatch(
             rf"codegen: wrote {re.escape(shown(out / 'trippin'))} \(\d+ files, \d+ classes, \d+ enums\) in \d+\.\d\d s\n",
             result.stdout,

@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from ..errors import MAX_MESSAGE_LENGTH
+
 EDM = "Edm"
 
 
@@ -23,6 +25,23 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@attrs.frozen
+class MetadataWarning:
+    """A deviation from the CSDL specification that codegen tolerates: reported, never fatal unless --strict."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        """`file:line: message` on one line, cut like error messages (names in it come from the document)."""
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        message = self.message.replace("\r", " ").replace("\n", " ")
+        if len(message) > MAX_MESSAGE_LENGTH:
+            message = message[: MAX_MESSAGE_LENGTH - 3] + "..."
+        return f"{where}: {message}"
 
 
 @attrs.frozen
@@ -244,7 +263,9 @@ class Document:
     version: str
     schemas: tuple[Schema, ...]
     referenced_namespaces: frozenset[str] = frozenset()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[MetadataWarning, ...] = ()
+    # (namespace, Uri) of each edmx:Include that no bundled vocabulary or spec-named file resolves.
+    unresolved_references: tuple[tuple[str, str], ...] = ()
 
     def structured_types(self) -> list[StructuredType]:
         return [t for s in self.schemas for t in (*s.entity_types, *s.complex_types)]

@@ -8,6 +8,7 @@ that a bad type name fails here, with its file and line, not during rendering.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from lxml import etree
 
 from ..errors import MetadataError
 from . import annotations as vocab
+from . import lenient
+from .annotation_checks import AnnotationChecker
 from .edm import PRIMITIVE_TYPES
 from .limits import MAX_FACET_VALUE
 from .model import (
@@ -37,7 +40,9 @@ from .model import (
     TypeRef,
 )
 from .identifiers import check_identifiers
+from .references import Library, LoadedFile, references_of, used_schemas
 from .validate import check_references
+from .warning_log import WarningLog
 from .xml import EDM_V4, EDMX_V4, check_edmx_root, read_xml
 
 # Facets and enum values are ASCII digits (str.isdigit() and int() also take "²" and "١٢"), and bounded.
@@ -76,36 +81,67 @@ _T = {
     for name in (
         "Schema EntityType ComplexType EnumType TypeDefinition Action Function EntityContainer Property "
         "NavigationProperty Key PropertyRef ReferentialConstraint Member Parameter ReturnType EntitySet "
-        "Singleton ActionImport FunctionImport NavigationPropertyBinding Annotations"
+        "Singleton ActionImport FunctionImport NavigationPropertyBinding Annotations Term"
     ).split()
 }
 
 
-def parse_metadata(path: Path) -> Document:
-    """Parse a $metadata file; raises MetadataError on anything we cannot trust."""
-    root = read_xml(path)
-    version = check_edmx_root(root, path)
-    services = root.find(f"{{{EDMX_V4}}}DataServices")
-    if services is None:
-        raise MetadataError("edmx:Edmx has no edmx:DataServices element", path=str(path), line=root.sourceline)
-    schema_elements = services.findall(_T["Schema"])
-    if not schema_elements:
-        raise MetadataError("edmx:DataServices holds no edm:Schema", path=str(path), line=services.sourceline)
-    reader = _Reader(path, root, schema_elements)
+def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> Document:
+    """Parse a $metadata file; raises MetadataError on anything we cannot trust.
+
+    `references` maps edmx:Reference Uris to local files (the spec's `[metadata] references`); the bundled
+    OASIS vocabularies need no entry. Tolerated deviations become the document's warnings.
+    """
+    log = WarningLog()
+    reader, root, main = _read_file(path, log)
+    library = Library(lambda file: _read_file(file, log)[2], references or {}, log)
+    own = frozenset(s.namespace for s in main.schemas)
+    library.resolve(main.references, own)
+
+    def terms_in(namespace: str) -> frozenset[str] | None:
+        return main.terms if namespace in own else library.terms_in(namespace)
+
+    checker = AnnotationChecker(
+        str(path), reader.qualify, terms_in, [*main.schemas, *library.loaded_schemas()], library.unresolved, log
+    )
+    checker.add_terms(main.terms)
+    checker.check(root)
     document = Document(
         path=str(path),
-        version=version,
-        schemas=tuple(reader.schema(element) for element in schema_elements),
+        version=reader.version,
+        schemas=main.schemas + used_schemas(main.schemas, library),
         referenced_namespaces=frozenset(reader.referenced_namespaces),
+        warnings=log.warnings(),
+        unresolved_references=tuple(sorted(library.unresolved.items())),
     )
     check_references(document)
     check_identifiers(document)
     return document
 
 
+def _read_file(path: Path, log: WarningLog) -> tuple[_Reader, etree._Element, LoadedFile]:
+    """One CSDL document, the main one or a referenced one, read and normalised."""
+    root = read_xml(path, log)
+    version = check_edmx_root(root, path)
+    lenient.normalise(root, str(path), log)
+    services = root.find(f"{{{EDMX_V4}}}DataServices")
+    if services is None:
+        raise MetadataError("edmx:Edmx has no edmx:DataServices element", path=str(path), line=root.sourceline)
+    schema_elements = services.findall(_T["Schema"])
+    if not schema_elements:
+        raise MetadataError("edmx:DataServices holds no edm:Schema", path=str(path), line=services.sourceline)
+    reader = _Reader(path, root, schema_elements, log, version)
+    schemas = tuple(reader.schema(element) for element in schema_elements)
+    loaded = LoadedFile(str(path), schemas, frozenset(reader.terms), references_of(root, str(path)))
+    return reader, root, loaded
+
+
 class _Reader:
-    def __init__(self, path: Path, root: etree._Element, schemas: list[etree._Element]):
+    def __init__(self, path: Path, root: etree._Element, schemas: list[etree._Element], log: WarningLog, version: str):
         self.path = str(path)
+        self.log = log
+        self.version = version
+        self.terms: set[str] = set()
         self.aliases: dict[str, str] = {}
         includes = list(root.iter(f"{{{EDMX_V4}}}Include"))
         namespaces = {self._namespace(element) for element in [*includes, *schemas]}
@@ -246,6 +282,8 @@ class _Reader:
                 parts["enum"].append(self.enum_type(child, namespace))
             elif tag == _T["TypeDefinition"]:
                 parts["typedef"].append(self.type_definition(child, namespace))
+            elif tag == _T["Term"]:
+                self.terms.add(f"{namespace}.{child.get('Name', '')}")
             elif tag in (_T["Action"], _T["Function"]):
                 parts["operation"].append(self.operation(child, namespace))
             elif tag == _T["EntityContainer"]:
@@ -339,6 +377,12 @@ class _Reader:
                     value=int(value) if value is not None else index,
                     doc=vocab.documentation(self.read_annotations(member)),
                 )
+            )
+        if not members:
+            self.log.add(
+                f"enum type {_shown(f'{namespace}.{name}')} has no members; the CSDL schema requires at least one",
+                self.path,
+                element.sourceline,
             )
         return EnumType(
             namespace=namespace,

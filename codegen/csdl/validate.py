@@ -43,6 +43,7 @@ def check_references(document: Document) -> None:
     known = set(structured) | {t.qualified_name for t in document.enum_types()}
     known |= {t.qualified_name for t in document.type_definitions()}
     entities = {name for name, t in structured.items() if t.kind == "entity"}
+    unresolved = dict(document.unresolved_references)
 
     def require(ref: TypeRef | str, where: Location, what: str, allowed: set[str] = known) -> None:
         name = ref.name if isinstance(ref, TypeRef) else ref
@@ -52,11 +53,12 @@ def check_references(document: Document) -> None:
             return
         if name not in allowed:
             namespace = name.rpartition(".")[0]
-            hint = (
-                f" (namespace {_shown(namespace)} comes from an edmx:Reference, which is not loaded)"
-                if namespace in document.referenced_namespaces
-                else ""
-            )
+            hint = ""
+            if namespace in unresolved:
+                hint = (
+                    f" (namespace {_shown(namespace)} comes from edmx:Reference {_shown(unresolved[namespace])}, "
+                    "which is not resolved: name a local copy in the spec's [metadata] references)"
+                )
             kind = "entity type" if allowed is entities else "type"
             _fail(f"{what} refers to unknown {kind} {_shown(name)}{hint}", where)
 

@@ -8,11 +8,13 @@ from lxml import etree
 
 from ..errors import MetadataError
 from .limits import MAX_DOCUMENT_BYTES, MAX_ELEMENT_DEPTH, MAX_ELEMENTS
+from .warning_log import WarningLog
 
 EDMX_V4 = "http://docs.oasis-open.org/odata/ns/edmx"
 EDM_V4 = "http://docs.oasis-open.org/odata/ns/edm"
 # EDMX 1.0, used by OData V1-V3 services.
 EDMX_V1 = "http://schemas.microsoft.com/ado/2007/06/edmx"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _secure_parser() -> etree.XMLParser:
@@ -35,9 +37,12 @@ def _line_of(data: bytes, needle: bytes) -> int | None:
     return None if offset < 0 else data.count(b"\n", 0, offset) + 1
 
 
-def read_xml(path: Path) -> etree._Element:
-    """Parse `path` and return its root element, or raise MetadataError."""
+def read_xml(path: Path, log: WarningLog | None = None) -> etree._Element:
+    """Parse `path` and return its root element, or raise MetadataError; deviations go to `log`."""
     data = _read_bounded(path)
+    if log is not None and data.startswith(_UTF8_BOM):
+        # libxml2 reads it correctly; OData's own $metadata responses carry none, and some tools choke on it.
+        log.add("document starts with a UTF-8 byte order mark (BOM)", str(path), 1)
     # Refused before the parser sees it; the check after parsing catches encodings this misses.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _dtd_refused(path, _line_of(data, b"<!DOCTYPE") or _line_of(data, b"<!ENTITY"))
