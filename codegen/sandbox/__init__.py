@@ -3,7 +3,9 @@
 Entity sets become SQLite tables filled with deterministic seed data; the app answers `$metadata`, the
 service document, collections (`$filter` through odata-query, `$expand`, `$select`, `$orderby`, `$top`,
 `$skip`, `$count`, `$search`, server-driven paging with `Prefer: odata.maxpagesize`), single entities,
-`/$count` and PATCH of editable properties, behind the spec's login and auth scheme, with optional faults.
+`/$count` and PATCH of editable properties, singletons, navigation paths (containment too), type casts,
+and actions and functions (a registered handler, or a generic echo), behind the spec's login and auth
+scheme, with optional faults.
 
     from codegen.sandbox import Faults, create_app, running_sandbox, serve
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from .app import Sandbox, create_app
 from .faults import Faults
+from .operations import OperationCall
 from .seed import Flavour
 from .server import DEFAULT_ROWS, DEFAULT_SEED, SandboxServer, running_sandbox, serve
 
@@ -25,6 +28,7 @@ __all__ = [
     "DEFAULT_SEED",
     "Faults",
     "Flavour",
+    "OperationCall",
     "Sandbox",
     "SandboxServer",
     "create_app",

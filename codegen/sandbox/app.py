@@ -3,11 +3,18 @@
 app = create_app(load_spec(Path("specs/aimbase/codegen.toml")), rows=3000, seed=1)
 app.state.sandbox.faults = Faults(status_every=2, retry_after=0)   # change faults while serving
 app.state.sandbox.store.execute('SELECT COUNT(*) AS n FROM "Leads"')  # look at the data directly
+
+Operations answer with the generic echo (see `operations`) unless a handler is registered for them:
+
+def discount(call: OperationCall) -> object:        # Products/Default.Discount, bound to Collection(Product)
+    for record in call.records():
+        ...                                           # change call.store, return JSON or Records
+app = create_app(spec, rows=40, seed=1, operations={"Default.Discount": discount})
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -23,6 +30,7 @@ from .auth import Tokens
 from .errors import ODataFailure, error_response
 from .faults import FaultControl, FaultInjector, Faults
 from .guard import RequestGuard
+from .operations import Handler, check_handlers
 from .pools import AIMBASE
 from .schema import Model, build_model
 from .seed import Flavour, generate
@@ -74,9 +82,10 @@ class Sandbox:
         token_ttl: float | None = None,
         flavour: Flavour | None = None,
         database: Path | None = None,
+        operations: Mapping[str, Handler] | None = None,
     ) -> None:
         self.spec = spec
-        self.model: Model = build_model(parse_metadata(spec.metadata))
+        self.model: Model = build_model(parse_metadata(spec.metadata, spec.references))
         self.store = Store(self.model, generate(self.model, rows=rows, seed=seed, flavour=flavour or AIMBASE), database)
         self.tokens = Tokens(username, password, scheme=spec.auth, ttl=token_ttl)
         self.service_path = "/" + spec.service_path.strip("/")
@@ -88,6 +97,7 @@ class Sandbox:
             metadata=spec.metadata.read_bytes(),
             service_path=self.service_path,
             page_size=page_size,
+            handlers=check_handlers(self.model, operations or {}),
         )
         self.fault_control = FaultControl()
 
@@ -113,11 +123,14 @@ def create_app(
     faults: Faults | None = None,
     flavour: Flavour | None = None,
     database: Path | None = None,
+    operations: Mapping[str, Handler] | None = None,
 ) -> Starlette:
-    """A Starlette app serving `spec`'s entity sets under its service path, with `rows` seeded rows.
+    """A Starlette app serving `spec`'s entity sets and singletons under its service path, with `rows`
+    seeded rows.
 
     `database` keeps the SQLite data in that file instead of in memory; `flavour` replaces the Aimbase
-    value pools (see `codegen.sandbox.seed.Flavour`).
+    value pools (see `codegen.sandbox.seed.Flavour`); `operations` maps qualified action and function names
+    (`"Default.Discount"`) to handlers run instead of the generic echo (see `codegen.sandbox.operations`).
     """
     sandbox = Sandbox(
         spec,
@@ -129,6 +142,7 @@ def create_app(
         token_ttl=token_ttl,
         flavour=flavour,
         database=database,
+        operations=operations,
     )
     service = sandbox.service
     root = sandbox.service_path

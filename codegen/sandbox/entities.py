@@ -1,7 +1,8 @@
 """Records -> OData JSON (minimal metadata), with `$select` applied, and the `@odata.context` URLs.
 
 Properties come in the order the CSDL declares them, then the expanded navigations (each preceded by its
-`@odata.count` when the expand asked for one). Complex values are written as stored: declared and dynamic
+`@odata.count` when the expand asked for one). An entity of a type derived from its table's has
+`@odata.type` and the properties its type adds. Complex values are written as stored: declared and dynamic
 properties alike. An entity set declaring `Core.OptimisticConcurrency` gets `@odata.etag` on each entity.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from .codec import from_sql
 from .errors import ODataFailure
 from .options import QueryOptions
-from .schema import Model, Table
+from .schema import TYPE_COLUMN, Column, Model, Table
 from .store import Record
 
 __all__ = ["check_select", "context_url", "entity_json", "etag"]
@@ -34,7 +35,7 @@ def check_select(model: Model, table: Table, options: QueryOptions) -> None:
                 f"Could not find a navigation property named '{item.navigation}' on type '{table.type_name}'.",
                 target="$expand",
             )
-        target = model.tables[navigation.target]
+        target = model.table(navigation.target)
         if not navigation.collection:
             for name in ("orderby", "top", "skip", "count"):
                 if _given(item.options, name):
@@ -117,10 +118,13 @@ def etag(record: Record) -> str | None:
 def entity_json(model: Model, record: Record, options: QueryOptions) -> dict[str, Any]:
     selection = _selection(model, record.table, options.select)
     result: dict[str, Any] = {}
+    type_name = record.values.get(TYPE_COLUMN) or record.table.type_name
+    if type_name != record.table.type_name:
+        result["@odata.type"] = f"#{type_name}"
     tag = etag(record)
     if tag is not None:
         result["@odata.etag"] = tag
-    for name, column in record.table.columns.items():
+    for name, column in _columns(model, record.table, type_name).items():
         if selection is not None and name not in selection:
             continue
         value = from_sql(column, record.values.get(name))
@@ -138,10 +142,28 @@ def entity_json(model: Model, record: Record, options: QueryOptions) -> dict[str
     return result
 
 
-def context_url(model: Model, service_root: str, table: Table, options: QueryOptions, *, entity: bool = False) -> str:
-    """`{root}$metadata#Leads(Id,Prospect(FirstName))[/$entity]` for the selected and expanded shape."""
+def _columns(model: Model, table: Table, type_name: str) -> dict[str, Column]:
+    """The columns an entity of `type_name` in `table` shows: the table's, and those its type adds."""
+    if type_name == table.type_name or not table.extra_columns:
+        return table.columns
+    names = {p.name for p in model.properties(type_name)}
+    added = {n: c for n, c in table.extra_columns.items() if n in names and n not in table.columns}
+    return {**table.columns, **added}
+
+
+def context_url(
+    model: Model,
+    service_root: str,
+    table: Table,
+    options: QueryOptions,
+    *,
+    entity: bool = False,
+    path: str | None = None,
+) -> str:
+    """`{root}$metadata#Leads(Id,Prospect(FirstName))[/$entity]` for the selected and expanded shape; `path`
+    replaces the table's name (`People('x')/Trips` for a containment)."""
     projection = _projection(model, table, options, top=True)
-    return f"{service_root}$metadata#{table.name}{projection}{'/$entity' if entity else ''}"
+    return f"{service_root}$metadata#{path or table.name}{projection}{'/$entity' if entity else ''}"
 
 
 def _projection(model: Model, table: Table, options: QueryOptions, *, top: bool) -> str:
@@ -149,7 +171,7 @@ def _projection(model: Model, table: Table, options: QueryOptions, *, top: bool)
     for item in options.expand:
         names = list(table.navigations) if item.navigation == "*" else [item.navigation]
         for name in names:
-            target = model.tables[table.navigations[name].target]
+            target = model.table(table.navigations[name].target)
             parts.append(name + _projection(model, target, item.options, top=False))
     if not parts:
         return "" if top else "()"

@@ -244,7 +244,7 @@ class Translator(AstToSqliteSqlVisitor):
                     f"Could not find a property named '{name}' on type '{scope.table.type_name}'.",
                     target=_text(node),
                 )
-            target = self.model.tables[navigation.target]
+            target = self.model.table(navigation.target)
             inner = self._alias("n")
             link = self._alias("l") if navigation.link_table else ""
             from_sql, where = join_clause(self.model, navigation, scope.table, scope.alias, inner, link)
@@ -475,7 +475,7 @@ def join_clause(
     model: Model, navigation: Navigation, source: Table, source_alias: str, target_alias: str, link_alias: str
 ) -> tuple[str, str]:
     """(FROM ..., WHERE ...) reaching `navigation`'s targets (as `target_alias`) from a source row."""
-    target = model.tables[navigation.target]
+    target = model.table(navigation.target)
     table = f"{quote(target.name)} AS {quote(target_alias)}"
     if navigation.link_table is None:
         pairs = zip(navigation.target_columns, navigation.source_columns)

@@ -91,9 +91,10 @@ def check_nesting(text: str, what: str, limit: int = MAX_EXPRESSION_DEPTH) -> No
             depth -= 1
 
 
-async def read_json_body(request: Request, limit: int) -> Any:
+async def read_json_body(request: Request, limit: int, *, empty: Any = ...) -> Any:
     """The request body parsed as JSON, reading at most `limit` bytes: 413 when it is larger, 400 when it is
-    not UTF-8 JSON, nests deeper than MAX_JSON_DEPTH or holds a lone surrogate (`"\\ud800"`)."""
+    not UTF-8 JSON, nests deeper than MAX_JSON_DEPTH or holds a lone surrogate (`"\\ud800"`). An empty body
+    is `empty` when that is given (an action without parameters may be sent none)."""
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -104,44 +105,48 @@ async def read_json_body(request: Request, limit: int) -> Any:
         if size > limit:
             raise _too_large(limit)
         chunks.append(chunk)
-    return parse_json(b"".join(chunks))
+    data = b"".join(chunks)
+    if not data.strip() and empty is not ...:
+        return empty
+    return parse_json(data)
 
 
-def parse_json(data: bytes) -> Any:
-    """`data` as JSON (numbers with a fraction as `Decimal`), with the checks of `read_json_body`."""
+def parse_json(data: bytes, what: str = "request body") -> Any:
+    """`data` as JSON (numbers with a fraction as `Decimal`), with the checks of `read_json_body`; messages
+    call it `what`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ODataFailure(400, f"The request body is not UTF-8 (byte {error.start}).") from None
-    _check_json_depth(data)
+        raise ODataFailure(400, f"The {what} is not UTF-8 (byte {error.start}).") from None
+    _check_json_depth(data, what)
     try:
         value = loads(text)
     except RecursionError:  # a last resort: the depth check above should have refused it
-        raise ODataFailure(400, "The request body nests too deeply.") from None
+        raise ODataFailure(400, f"The {what} nests too deeply.") from None
     except ValueError as error:
-        raise ODataFailure(400, f"The request body is not valid JSON: {error}") from None
-    check_no_surrogates(value)
+        raise ODataFailure(400, f"The {what} is not valid JSON: {error}") from None
+    check_no_surrogates(value, what)
     return value
 
 
-def _check_json_depth(data: bytes) -> None:
+def _check_json_depth(data: bytes, what: str) -> None:
     depth = 0
     for match in _JSON_TOKEN.finditer(data):
         token = match[0]
         if token in (b"[", b"{"):
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                raise ODataFailure(400, f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} deep.")
+                raise ODataFailure(400, f"The {what} nests arrays and objects more than {MAX_JSON_DEPTH} deep.")
         elif token in (b"]", b"}"):
             depth -= 1
 
 
-def check_no_surrogates(value: Any) -> None:
+def check_no_surrogates(value: Any, what: str = "request body") -> None:
     """A 400 when a string (or object key) in a parsed JSON value holds a lone surrogate: it cannot be stored
     nor written back as UTF-8. Walked with a stack, not by recursion."""
     for text in _strings(value):
         if _SURROGATE.search(text):
-            raise ODataFailure(400, "The request body holds a lone surrogate (such as \\ud800), which is not text.")
+            raise ODataFailure(400, f"The {what} holds a lone surrogate (such as \\ud800), which is not text.")
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -1,67 +1,32 @@
-"""Resource paths below the service root: `Leads`, `Leads/$count`, `Leads(80001)`, `Leads(Id=80001)`.
+"""Key predicates: `(80001)`, `(Id=80001)`, `(OrderID=1,ProductID=2)`, `(@k)` with `@k=80001` in the query.
 
 Key values are OData literals, read by odata-query's parser and checked against the key's Edm type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-import attrs
 from odata_query import ast
 
 from .errors import ODataFailure
 from .options import parse_expression, split_top
-from .schema import INTEGER_RANGES, Model, Table
+from .schema import INTEGER_RANGES, Table
 
-__all__ = ["Resource", "parse_resource"]
-
-
-@attrs.frozen
-class Resource:
-    table: Table
-    key: tuple[Any, ...] | None = None  # stored key values, in key order
-    count: bool = False  # `/$count`
-    rest: str = ""  # any further segments (navigation, operation): not served
-
+__all__ = ["parse_key"]
 
 _MAX_INTEGER_DIGITS = 20  # 2**64 has 20 digits
 
 
-def parse_resource(model: Model, path: str) -> Resource:
-    """The entity set, key and `$count` that `path` (below the service root, no leading `/`) addresses."""
-    name_end = len(path)
-    for index, char in enumerate(path):
-        if char in "(/":
-            name_end = index
-            break
-    name = path[:name_end]
-    table = model.tables.get(name)
-    if table is None:
-        raise ODataFailure(404, f"Resource not found for the segment '{name}'.", target=name)
-    remainder = path[name_end:]
-    key = None
-    if remainder.startswith("("):
-        close = _closing(remainder)
-        key = _key(table, remainder[1:close])
-        remainder = remainder[close + 1 :]
-    remainder = remainder.removeprefix("/")
-    if remainder == "$count" and key is None:
-        return Resource(table, count=True)
-    return Resource(table, key, rest=remainder)
+def parse_key(table: Table, text: str, aliases: Mapping[str, str]) -> tuple[Any, ...]:
+    """The stored key values, in key order, of the predicate `text` (between the parentheses)."""
+    if not table.key:
+        raise ODataFailure(400, f"{table.name} has no key; it cannot be followed by a key predicate.")
+    return _key(table, text, aliases)
 
 
-def _closing(text: str) -> int:
-    quoted = False
-    for index, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif char == ")" and not quoted:
-            return index
-    raise ODataFailure(400, f"The key segment {text!r} is not closed.")
-
-
-def _key(table: Table, text: str) -> tuple[Any, ...]:
+def _key(table: Table, text: str, aliases: Mapping[str, str]) -> tuple[Any, ...]:
     parts = [part.strip() for part in split_top(text, ",")]
     values: dict[str, str] = {}
     if len(parts) == 1 and "=" not in _unquoted(parts[0]):
@@ -76,7 +41,14 @@ def _key(table: Table, text: str) -> tuple[Any, ...]:
             values[name.strip()] = literal.strip()
     if set(values) != set(table.key):
         raise ODataFailure(400, f"The key predicate ({text}) does not give every key property of {table.name}.")
-    return tuple(_literal(table, name, values[name]) for name in table.key)
+    return tuple(_literal(table, name, _resolved(values[name], aliases)) for name in table.key)
+
+
+def _resolved(text: str, aliases: Mapping[str, str]) -> str:
+    """A key value, or the value of the parameter alias it names (`@k`, null when not given)."""
+    if not text.startswith("@"):
+        return text
+    return aliases.get(text, "null")
 
 
 def _unquoted(text: str) -> str:

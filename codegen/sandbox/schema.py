@@ -6,6 +6,13 @@ offset (compared through `odata_instant()`, see `sqlfuncs`), complex, collection
 OData JSON. Navigation properties become joins: through the foreign key of a referential constraint (on
 either side, via the partner), or through a link table `{Set}__{Navigation}` when the CSDL declares no
 constraint (Aimbase's `Dealer/Products`).
+
+Singletons get a table of their own holding one row. A containment navigation (`ContainsTarget`, TripPin's
+`Person/Trips`) gets a table `{Host}/{Navigation}` whose rows carry their host's key in hidden
+`@parent/{key}` columns, joined like a foreign key; contained keys are seeded unique within the whole table.
+A table whose type has derived entity types also holds rows of those: the hidden `@type` column names each
+row's type, and the properties the derived types add are columns too (`extra_columns`), seen through
+`Model.cast_view` (`PlanItems/NS.Flight`).
 """
 
 from __future__ import annotations
@@ -26,7 +33,17 @@ from ..csdl.model import (
     TypeRef,
 )
 
-__all__ = ["Column", "Model", "Navigation", "Table", "build_model", "create_tables", "quote"]
+__all__ = [
+    "TYPE_COLUMN",
+    "Column",
+    "Model",
+    "Navigation",
+    "Table",
+    "build_model",
+    "create_tables",
+    "parent_column",
+    "quote",
+]
 
 INTEGER_TYPES = frozenset({"Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Int64"})
 FLOAT_TYPES = frozenset({"Edm.Double", "Edm.Single"})
@@ -38,6 +55,11 @@ INTEGER_RANGES = {
     "Edm.Int32": (-(2**31), 2**31 - 1),
     "Edm.Int64": (-(2**63), 2**63 - 1),
 }
+# Containment within containment (`People/Trips/PlanItems`) is served this many levels deep; a type that
+# contains itself would otherwise give tables without end.
+MAX_CONTAINMENT_DEPTH = 3
+ROW_COLUMN = "@row"
+TYPE_COLUMN = "@type"  # the hidden column holding a row's entity type, in tables whose type has derived types
 
 
 def quote(name: str) -> str:
@@ -88,11 +110,24 @@ class Navigation:
 @attrs.frozen
 class Table:
     name: str
-    entity_set: EntitySet
+    entity_set: EntitySet  # for a singleton or a containment, one made up with the same name
     entity_type: StructuredType
     key: tuple[str, ...]
     columns: dict[str, Column]
     navigations: dict[str, Navigation]
+    kind: str = "set"  # "set", "singleton" or "contained"
+    host: str | None = None  # the table a contained table's rows belong to
+    parent_columns: tuple[str, ...] = ()  # hidden columns holding the host row's key
+    subtypes: tuple[str, ...] = ()  # the entity types derived from the table's, which rows may have
+    extra_columns: dict[str, Column] = attrs.field(factory=dict)  # what those add, by property name
+    base_columns: tuple[str, ...] = ()  # for a cast view, the columns of the table itself
+
+    @property
+    def sql_columns(self) -> list[str]:
+        """Every column of the SQL table, hidden ones too, in a fixed order."""
+        own = self.base_columns or tuple(self.columns)
+        typed = [TYPE_COLUMN] if self.subtypes else []
+        return [*own, *self.extra_columns, *self.parent_columns, *typed]
 
     @property
     def type_name(self) -> str:
@@ -107,10 +142,38 @@ class Model:
     """The tables of a CSDL document's entity sets, and the types their columns refer to."""
 
     document: Document
-    tables: dict[str, Table]
+    tables: dict[str, Table]  # entity sets
     structured: dict[str, StructuredType]
     enums: dict[str, EnumType]
     type_definitions: dict[str, TypeDefinition]
+    singletons: dict[str, Table] = attrs.field(factory=dict)
+    contained: dict[str, Table] = attrs.field(factory=dict)  # by `{Host}/{Navigation}`
+    derived: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # entity type -> types derived from it
+
+    def table(self, name: str) -> Table:
+        """Any table: an entity set's, a singleton's or a containment's."""
+        return self.tables.get(name) or self.singletons.get(name) or self.contained[name]
+
+    def all_tables(self) -> list[Table]:
+        """Every table, each host before the tables it contains."""
+        return [*self.tables.values(), *self.singletons.values(), *self.contained.values()]
+
+    def derives_from(self, type_name: str, base: str) -> bool:
+        """Whether `type_name` is `base` or inherits from it."""
+        return any(t.qualified_name == base for t in self._chain(type_name))
+
+    def cast_view(self, table: Table, type_name: str) -> Table:
+        """`table` seen as its derived type `type_name`: that type's columns, its name in messages."""
+        if type_name == table.type_name or type_name not in table.subtypes:
+            return table
+        names = {p.name for p in self.properties(type_name)}
+        added = {name: column for name, column in table.extra_columns.items() if name in names}
+        return attrs.evolve(
+            table,
+            entity_type=self.structured[type_name],
+            columns={**table.columns, **added},
+            base_columns=table.base_columns or tuple(table.columns),
+        )
 
     def properties(self, type_name: str) -> list[Property]:
         """Declared structural properties of a type, its base types' first."""
@@ -151,30 +214,100 @@ def build_model(document: Document) -> Model:
     enums = {t.qualified_name: t for t in document.enum_types()}
     definitions = {t.qualified_name: t for t in document.type_definitions()}
     model = Model(document, {}, structured, enums, definitions)
-    sets = [entity_set for container in document.containers() for entity_set in container.entity_sets]
-    for entity_set in sets:
-        entity_type = structured[entity_set.entity_type]
-        key = _key(model, entity_type)
-        columns = {}
-        for prop in model.properties(entity_type.qualified_name):
-            kind, edm = model.classify(prop.type)
-            if edm == "Edm.Stream":
-                continue  # media streams are not part of the entity's JSON
-            editable = not (
-                prop.doc.computed
-                or prop.doc.immutable
-                or prop.name in key
-                or prop.name in entity_set.non_updatable_properties
+    for entity_type in (t for t in structured.values() if t.kind == "entity"):
+        for base in list(model._chain(entity_type.qualified_name))[:-1]:
+            model.derived[base.qualified_name] = (
+                *model.derived.get(base.qualified_name, ()),
+                entity_type.qualified_name,
             )
-            columns[prop.name] = Column(prop.name, prop, kind, edm, editable)
-        model.tables[entity_set.name] = Table(entity_set.name, entity_set, entity_type, key, columns, {})
-    for entity_set in sets:
-        table = model.tables[entity_set.name]
+    containers = document.containers()
+    for entity_set in (entity_set for container in containers for entity_set in container.entity_sets):
+        model.tables[entity_set.name] = _table(model, entity_set, "set")
+    for singleton in (singleton for container in containers for singleton in container.singletons):
+        if singleton.type in structured and singleton.name not in model.tables:
+            entity_set = EntitySet(
+                singleton.name, singleton.type, singleton.location, insertable=False, deletable=False
+            )
+            table = _table(model, entity_set, "singleton")
+            if _storable(table):
+                model.singletons[singleton.name] = table
+    hosts = [*model.tables.values(), *model.singletons.values()]
+    for _ in range(MAX_CONTAINMENT_DEPTH):
+        hosts = [contained for host in hosts for contained in _contain(model, host)]
+    for table in model.all_tables():
         for nav in model.navigation_properties(table.type_name):
+            if nav.name in table.navigations:
+                continue  # a containment, joined already
             found = _navigation(model, table, nav)
             if found is not None:
                 table.navigations[nav.name] = found
     return model
+
+
+def parent_column(key: str) -> str:
+    """The hidden column of a contained table holding its host's key property `key` (not a CSDL name)."""
+    return f"@parent/{key}"
+
+
+def _table(model: Model, entity_set: EntitySet, kind: str, host: Table | None = None) -> Table:
+    entity_type = model.structured[entity_set.entity_type]
+    key = _key(model, entity_type)
+    columns = {}
+    for prop in model.properties(entity_type.qualified_name):
+        type_kind, edm = model.classify(prop.type)
+        if edm == "Edm.Stream":
+            continue  # media streams are not part of the entity's JSON
+        editable = not (
+            prop.doc.computed
+            or prop.doc.immutable
+            or prop.name in key
+            or prop.name in entity_set.non_updatable_properties
+        )
+        columns[prop.name] = Column(prop.name, prop, type_kind, edm, editable)
+    parents = tuple(parent_column(k) for k in host.key) if host is not None else ()
+    host_name = host.name if host is not None else None
+    subtypes = model.derived.get(entity_type.qualified_name, ())
+    extra: dict[str, Column] = {}
+    taken = {name.lower() for name in columns}  # SQLite column names ignore case (Graph's WiFi and Wifi)
+    for subtype in subtypes:
+        for prop in model.properties(subtype):
+            type_kind, edm = model.classify(prop.type)
+            if prop.name.lower() not in taken and edm != "Edm.Stream":
+                taken.add(prop.name.lower())
+                editable = not (prop.doc.computed or prop.doc.immutable)
+                extra[prop.name] = Column(prop.name, prop, type_kind, edm, editable)
+    return Table(entity_set.name, entity_set, entity_type, key, columns, {}, kind, host_name, parents, subtypes, extra)
+
+
+def _storable(table: Table) -> bool:
+    """Whether a table can hold rows that paths find: a key of plain properties, or a singleton (whose type
+    need not declare a key, Graph's `admin`: its one row is found without)."""
+    if not table.key:
+        return table.kind == "singleton"
+    return all(k in table.columns for k in table.key)
+
+
+def _contain(model: Model, host: Table) -> list[Table]:
+    """The tables of `host`'s containment navigations, joined to it already."""
+    made = []
+    for nav in model.navigation_properties(host.type_name):
+        if not nav.contains_target or nav.type.name not in model.structured:
+            continue
+        name = f"{host.name}/{nav.name}"
+        table = _table(model, EntitySet(name, nav.type.name, nav.location), "contained", host)
+        if not host.key or not _storable(host) or not _storable(table):
+            continue
+        model.contained[name] = table
+        host.navigations[nav.name] = Navigation(
+            nav.name,
+            name,
+            nav.type.collection,
+            nav.nullable,
+            source_columns=host.key,
+            target_columns=table.parent_columns,
+        )
+        made.append(table)
+    return made
 
 
 def _key(model: Model, entity_type: StructuredType) -> tuple[str, ...]:
@@ -193,7 +326,7 @@ def _navigation(model: Model, table: Table, nav: NavigationProperty) -> Navigati
         if len(candidates) != 1:
             return None
         target_name = candidates[0].name
-    target = model.tables.get(target_name.rsplit("/", 1)[-1])
+    target = model.tables.get(target_name.rsplit("/", 1)[-1]) or model.singletons.get(target_name.rsplit("/", 1)[-1])
     if target is None:
         return None
     collection = nav.type.collection
@@ -223,22 +356,30 @@ def _navigation(model: Model, table: Table, nav: NavigationProperty) -> Navigati
 
 def link_columns(model: Model, navigation: Navigation, source: Table) -> tuple[list[str], list[str]]:
     """The link table's source and target key columns, in key order."""
-    target = model.tables[navigation.target]
+    target = model.table(navigation.target)
     return [f"s_{k}" for k in source.key], [f"t_{k}" for k in target.key]
 
 
 def create_tables(connection: sqlite3.Connection, model: Model) -> None:
-    for table in model.tables.values():
+    for table in model.all_tables():
         columns = [
             f"{quote(c.name)} {c.sql_type}" + ("" if c.nullable else " NOT NULL") for c in table.columns.values()
         ]
+        columns += [f"{quote(c.name)} {c.sql_type}" for c in table.extra_columns.values()]  # null in other types
+        if table.host is not None:
+            host = model.table(table.host)
+            columns += [f"{quote(parent_column(k))} {host.columns[k].sql_type} NOT NULL" for k in host.key]
+        if table.subtypes:
+            columns.append(f"{quote(TYPE_COLUMN)} TEXT NOT NULL")
+        if not columns:
+            columns.append(f"{quote(ROW_COLUMN)} INTEGER")  # a type without properties: SQL needs a column
         key = f", PRIMARY KEY ({', '.join(quote(k) for k in table.key)})" if table.key else ""
         connection.execute(f"CREATE TABLE {quote(table.name)} ({', '.join(columns)}{key})")
-    for table in model.tables.values():
+    for table in model.all_tables():
         for nav in table.navigations.values():
             if nav.link_table is None:
                 _index(connection, table, nav.source_columns)
-                _index(connection, model.tables[nav.target], nav.target_columns)
+                _index(connection, model.table(nav.target), nav.target_columns)
                 continue
             sources, targets = link_columns(model, nav, table)
             cols = ", ".join(quote(c) for c in (*sources, *targets))

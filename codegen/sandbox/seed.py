@@ -4,7 +4,8 @@ Every entity set gets rows whose values follow the property types (Edm type, Max
 allowed values, nullability); foreign keys of referential constraints point at existing rows, and
 navigations without a constraint get link rows. A `Flavour` (see `pools`) adds realism where names match:
 row counts, key ranges and value rules per property (`FollowUpStatusCode`, `Email`, ...), consulted before
-the generic rules. The same model, row count, seed and flavour give the same data, byte for byte.
+the generic rules. A singleton gets one row; a contained table about two rows per host row, each given a
+random host. The same model, row count, seed and flavour give the same data, byte for byte.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import attrs
 from ..runtime import edm
 from .codec import ValueProblem, check_value
 from ..csdl.model import Property
-from .schema import INTEGER_RANGES, Column, Model, Navigation, Table
+from .schema import INTEGER_RANGES, TYPE_COLUMN, Column, Model, Navigation, Table
 
 __all__ = ["GENERIC", "Flavour", "RowContext", "SeedData", "central_time", "generate"]
 
@@ -163,7 +164,7 @@ class _Seeder:
                 if nav.link_table is None and not set(nav.source_columns) <= set(table.key)
                 for column in nav.source_columns
             }
-            for table in model.tables.values()
+            for table in model.all_tables()
         }
 
     def rng(self, *labels: object) -> random.Random:
@@ -172,11 +173,15 @@ class _Seeder:
     # --- planning -----------------------------------------------------------------------------------------
 
     def count(self, table: Table) -> int:
+        if table.kind == "singleton":
+            return 1
+        if table.host is not None:
+            return len(self.keys[table.host]) * (2 if _contained_collection(self.model, table) else 1)
         rule = self.flavour.counts.get(table.entity_type.name)
         if rule is not None:
             return max(0, rule(self.rows))
         referenced = any(
-            nav.target == table.name for other in self.model.tables.values() for nav in other.navigations.values()
+            nav.target == table.name for other in self.model.all_tables() for nav in other.navigations.values()
         )
         return max(5, self.rows // 10) if referenced else self.rows
 
@@ -190,7 +195,7 @@ class _Seeder:
 
     def order(self) -> list[Table]:
         """Tables with the ones their foreign keys point at first (cycles: declaration order)."""
-        pending = list(self.model.tables.values())
+        pending = self.model.all_tables()
         done: list[Table] = []
         while pending:
             ready = [
@@ -209,7 +214,7 @@ class _Seeder:
     # --- generation ---------------------------------------------------------------------------------------
 
     def run(self) -> SeedData:
-        for table in self.model.tables.values():
+        for table in self.model.all_tables():  # hosts first: a contained table's count follows its host's
             self.keys[table.name] = self.plan_keys(table)
         for table in self.order():
             rng = self.rng(table.name, "rows")
@@ -222,12 +227,39 @@ class _Seeder:
                     context.values.update(fixed[index])
                 rows.append({name: context.value(name) for name in table.columns})
             self.data[table.name] = rows
+            self.place(table, rng)
+            self.type_rows(table)
         links: dict[str, list[tuple[Any, ...]]] = {}
-        for table in self.model.tables.values():
+        for table in self.model.all_tables():
             for nav in table.navigations.values():
                 if nav.link_table is not None:
                     links[nav.link_table] = self.link_rows(table, nav)
         return SeedData(self.data, links)
+
+    def type_rows(self, table: Table) -> None:
+        """Give each row of a table with derived types its type, and the values of the properties that type
+        adds (from random sources of their own, so the other values stay as they were)."""
+        if not table.subtypes:
+            return
+        types = [t for t in (table.type_name, *table.subtypes) if not self.model.structured[t].abstract]
+        rng = self.rng(table.name, "types")
+        for index, row in enumerate(self.data[table.name]):
+            chosen = types[rng.randrange(len(types))] if types else table.type_name
+            row[TYPE_COLUMN] = chosen
+            names = {p.name for p in self.model.properties(chosen)}
+            context = RowContext(self, table, index, rng)
+            for name, column in table.extra_columns.items():
+                row[name] = self.column_value(context, column) if name in names else None
+
+    def place(self, table: Table, rng: random.Random) -> None:
+        """Give each row of a contained table a host row (its hidden parent columns)."""
+        if table.host is None:
+            return
+        hosts = self.keys[table.host]
+        single = not _contained_collection(self.model, table)
+        for index, row in enumerate(self.data[table.name]):
+            host = hosts[index] if single else hosts[rng.randrange(len(hosts))]  # at most one each when single
+            row.update(zip(table.parent_columns, host))
 
     def link_rows(self, table: Table, nav: Navigation) -> list[tuple[Any, ...]]:
         rng = self.rng(table.name, nav.name, "links")
@@ -247,7 +279,7 @@ class _Seeder:
         return rows
 
     def random_target(self, rng: random.Random, nav: Navigation) -> tuple[Any, ...] | None:
-        target = self.model.tables[nav.target]
+        target = self.model.table(nav.target)
         if tuple(nav.target_columns) == tuple(target.key):
             keys = self.keys[nav.target]
             return keys[rng.randrange(len(keys))] if keys else None
@@ -352,6 +384,11 @@ class _Seeder:
         if type_name.startswith(("Edm.Geography", "Edm.Geometry")):
             return {"type": "Point", "coordinates": [round(rng.uniform(-120, -70), 6), round(rng.uniform(25, 48), 6)]}
         return None  # Edm.Untyped and anything else: null
+
+
+def _contained_collection(model: Model, table: Table) -> bool:
+    assert table.host is not None
+    return model.table(table.host).navigations[table.name.rsplit("/", 1)[1]].collection
 
 
 def _key_value(table: Table, column: Column, number: int, rng: random.Random) -> Any:

@@ -158,7 +158,8 @@ def running_sandbox(
 ) -> Iterator[str]:
     """A sandbox for `spec` served in a background thread; yields its base URL (`http://127.0.0.1:PORT`).
 
-    `options` go to `create_app` (username, password, page_size, token_ttl, faults, flavour, database).
+    `options` go to `create_app` (username, password, page_size, token_ttl, faults, flavour, database,
+    operations).
     """
     app = create_app(spec, rows=rows, seed=seed, **options)
     with SandboxServer(app, host=host, port=port) as server:

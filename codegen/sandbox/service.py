@@ -1,5 +1,6 @@
-"""Request handling, one method per route: login, service document, `$metadata`, collections (with paging),
-single entities, `$count` and PATCH. Database work runs in the thread pool; the store serialises it.
+"""Request handling: login, service document, `$metadata`, and what a resource path addresses (see `paths`):
+collections (with paging), single entities, `$count`, PATCH, and operations (see `operations`). Database
+work runs in the thread pool; the store serialises it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -21,10 +23,13 @@ from .entities import check_select, context_url, entity_json, etag
 from .errors import ODATA_HEADERS, ODataFailure, error_response, json_response, shown
 from .guard import internal_error_message
 from .limits import MAX_BODY_BYTES, MAX_LOGIN_BODY_BYTES, read_json_body
+from .operations import Handler, OperationCall, Stored, echo
 from .options import QueryOptions, parse_options
-from .resources import Resource, parse_resource
+from .parameters import action_parameters, function_parameters
+from .paths import Call, Count, Rows, Single, resolve
+from .results import operation_context, operation_json
 from .schema import INTEGER_TYPES, Model, Table
-from .store import Store
+from .store import Record, Store
 
 __all__ = ["ODataService", "preferences"]
 
@@ -54,10 +59,19 @@ def preferences(request: Request) -> dict[str, str]:
 
 class ODataService:
     def __init__(
-        self, model: Model, store: Store, tokens: Tokens, *, metadata: bytes, service_path: str, page_size: int
+        self,
+        model: Model,
+        store: Store,
+        tokens: Tokens,
+        *,
+        metadata: bytes,
+        service_path: str,
+        page_size: int,
+        handlers: dict[str, Handler] | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be 1 or more, not {page_size}")
+        self.handlers = handlers or {}
         self.model = model
         self.store = store
         self.tokens = tokens
@@ -101,22 +115,20 @@ class ODataService:
                 return Response(self.metadata, 200, ODATA_HEADERS, media_type="application/xml")
             if below.startswith("$"):
                 raise ODataFailure(501, f"{below} is not supported by the sandbox.")
-            resource = parse_resource(self.model, below)
-            if resource.rest:
-                raise ODataFailure(
-                    501,
-                    f"The path segment '{resource.rest}' (navigation or operation) is not supported by the sandbox.",
-                )
-            if resource.count:
+            aliases = parameter_aliases(request)
+            target = await _threaded(lambda: resolve(self.model, self.store, below, aliases))
+            if isinstance(target, Count):
                 self._method(request, "GET")
-                return await self.count(request, resource.table)
-            if resource.key is None:
-                self._collection_method(request, resource.table)
-                return await self.collection(request, resource.table)
+                return await self.count(request, target.rows)
+            if isinstance(target, Rows):
+                self._collection_method(request, target.table)
+                return await self.collection(request, target)
+            if isinstance(target, Call):
+                return await self.invoke(request, target, aliases)
             if request.method == "PATCH":
-                return await self.patch(request, resource)
-            self._entity_method(request, resource.table)
-            return await self.entity(request, resource)
+                return await self.patch(request, target)
+            self._entity_method(request, target.table)
+            return await self.entity(request, target)
         except ODataFailure as failure:
             return error_response(failure)
         except ClientDisconnect:
@@ -132,56 +144,64 @@ class ODataService:
 
     def service_document(self, request: Request) -> Response:
         sets = [{"name": name, "kind": "EntitySet", "url": name} for name in self.model.tables]
+        sets += [{"name": name, "kind": "Singleton", "url": name} for name in self.model.singletons]
         return json_response({"@odata.context": f"{self.service_root(request)}$metadata", "value": sets})
 
-    async def collection(self, request: Request, table: Table) -> Response:
+    async def collection(self, request: Request, rows: Rows, *, pageable: bool = True) -> Response:
+        """A page of `rows`; with `pageable` False (an action's result, which cannot be asked for again with
+        GET) the first page only, without a next link."""
         options = parse_options(request.query_params.multi_items())
+        table = rows.table
         check_select(self.model, table, options)
         size, applied = self._page_size(request)
 
         def read() -> tuple[list[dict[str, Any]], int | None, bool]:
             remaining = None if options.top is None else max(0, options.top - options.skiptoken)
             limit = size if remaining is None else min(size, remaining)
-            records, more = self.store.page(table, options, offset=options.skip + options.skiptoken, limit=limit)
-            count = self.store.count(table, options) if options.count else None
+            offset = options.skip + options.skiptoken
+            records, more = self.store.page(table, options, offset=offset, limit=limit, scope=rows.scope)
+            count = self.store.count(table, options, rows.scope) if options.count else None
             values = [entity_json(self.model, record, options) for record in records]
             return values, count, more and (remaining is None or remaining > limit)
 
         values, count, more = await _threaded(read)
-        body: dict[str, Any] = {"@odata.context": context_url(self.model, self.service_root(request), table, options)}
+        context = context_url(self.model, self.service_root(request), table, options, path=rows.context)
+        body: dict[str, Any] = {"@odata.context": context}
         if count is not None:
             body["@odata.count"] = count
         body["value"] = values
-        if more:
+        if more and pageable:
             body["@odata.nextLink"] = _next_link(request, options.skiptoken + len(values))
         headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
         return json_response(body, headers=headers)
 
-    async def count(self, request: Request, table: Table) -> Response:
+    async def count(self, request: Request, rows: Rows) -> Response:
         options = parse_options(request.query_params.multi_items())
-        number = await _threaded(lambda: self.store.count(table, options))
+        number = await _threaded(lambda: self.store.count(rows.table, options, rows.scope))
         return Response(str(number), 200, ODATA_HEADERS, media_type="text/plain")
 
-    async def entity(self, request: Request, resource: Resource) -> Response:
+    async def entity(self, request: Request, single: Single) -> Response:
         options = parse_options(request.query_params.multi_items())
         _single_entity_options(options)
-        check_select(self.model, resource.table, options)
-        assert resource.key is not None
-        key = resource.key
-        record = await _threaded(lambda: self.store.get(resource.table, key, options))
+        check_select(self.model, single.table, options)
+        record = await _threaded(lambda: self.store.first(single.table, options, single.scope))
         if record is None:
-            raise _not_found(resource)
-        body = {
-            "@odata.context": context_url(self.model, self.service_root(request), resource.table, options, entity=True)
-        }
+            if single.navigation:
+                return Response(status_code=204, headers=dict(ODATA_HEADERS))  # a navigation to no entity
+            raise _not_found(single)
+        return self._entity_response(request, single, record, options)
+
+    def _entity_response(self, request: Request, single: Single, record: Record, options: QueryOptions) -> Response:
+        root = self.service_root(request)
+        entity = not single.singleton
+        context = context_url(self.model, root, single.table, options, entity=entity, path=single.context)
+        body = {"@odata.context": context}
         body.update(entity_json(self.model, record, options))
         tag = etag(record)
         return json_response(body, headers={"ETag": tag} if tag else {})
 
-    async def patch(self, request: Request, resource: Resource) -> Response:
-        table = resource.table
-        assert resource.key is not None
-        key = resource.key
+    async def patch(self, request: Request, single: Single) -> Response:
+        table = single.table
         if not table.entity_set.updatable:
             raise ODataFailure(405, f"The entity set {table.name} is not updatable.", headers={"Allow": "GET"})
         if request.query_params:
@@ -195,24 +215,61 @@ class ODataService:
 
         def write() -> Any:
             with self.store.lock:
-                record = self.store.get(table, key)
+                record = self.store.first(table, None, single.scope)
                 if record is None:
-                    raise _not_found(resource)
+                    raise _not_found(single)
                 current = etag(record)
                 if if_match and current and if_match.strip() != "*" and current not in _tags(if_match):
                     raise ODataFailure(412, "The entity was changed since it was read (If-Match does not match).")
-                self.store.update(table, key, {**changes, **_new_version(table, record.values, changes)})
-                return self.store.get(table, key)
+                self.store.update(table, record.key, {**changes, **_new_version(table, record.values, changes)})
+                return self.store.get(table, record.key)
 
         record = await _threaded(write)
         tag = etag(record)
         headers = {"ETag": tag} if tag else {}
         if wanted.get("return") == "representation":
-            options = QueryOptions()
-            body = {"@odata.context": context_url(self.model, self.service_root(request), table, options, entity=True)}
-            body.update(entity_json(self.model, record, options))
-            return json_response(body, headers={**headers, "Preference-Applied": "return=representation"})
+            response = self._entity_response(request, single, record, QueryOptions())
+            response.headers["Preference-Applied"] = "return=representation"
+            return response
         return Response(status_code=204, headers={**ODATA_HEADERS, **headers})
+
+    # --- operations ---------------------------------------------------------------------------------------
+
+    async def invoke(self, request: Request, call: Call, aliases: dict[str, str]) -> Response:
+        operation = call.operation
+        if operation.kind == "function":
+            self._method(request, "GET")
+            parameters = function_parameters(self.model, operation, call.arguments, aliases)
+        else:
+            self._method(request, "POST")
+            body = await read_json_body(request, MAX_BODY_BYTES, empty=None)
+            parameters = action_parameters(self.model, operation, body)
+        options = parse_options(request.query_params.multi_items())
+        binding = call.binding
+        details = OperationCall(operation, parameters, self.store, self.model)
+        if binding is not None:
+            details = attrs.evolve(
+                details,
+                binding_table=binding.table,
+                binding_scope=binding.scope,
+                binding_collection=isinstance(binding, Rows),
+                binding_context=binding.context,
+                binding_path=binding.path or binding.context,
+            )
+        handler = self.handlers.get(operation.qualified_name, echo)
+        result = await _threaded(lambda: handler(details))
+        returned = operation.return_type
+        if returned is None or result is None:
+            return Response(status_code=204, headers=dict(ODATA_HEADERS))
+        if isinstance(result, Stored):
+            if returned.collection:
+                rows = Rows(result.table, result.scope, result.context, result.table.type_name)
+                return await self.collection(request, rows, pageable=operation.kind == "function")
+            single = Single(result.table, result.scope, result.context, result.context, result.table.type_name)
+            single = attrs.evolve(single, navigation=True, singleton=result.table.kind == "singleton")
+            return await self.entity(request, single)
+        context = operation_context(self.model, self.service_root(request), operation, result)
+        return json_response({"@odata.context": context, **operation_json(self.model, operation, result, options)})
 
     def _changes(self, table: Table, body: dict[str, Any]) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -290,9 +347,22 @@ def _single_entity_options(options: QueryOptions) -> None:
             raise ODataFailure(400, f"${name} cannot be applied to a single entity.", target=f"${name}")
 
 
-def _not_found(resource: Resource) -> ODataFailure:
-    key = ",".join(repr(part) if isinstance(part, str) else str(part) for part in resource.key or ())
-    return ODataFailure(404, f"No entity {resource.table.name}({key}) exists.", target=resource.table.name)
+def _not_found(single: Single) -> ODataFailure:
+    return ODataFailure(404, f"No entity {single.path} exists.", target=single.path)
+
+
+def parameter_aliases(request: Request) -> dict[str, str]:
+    """The query's parameter aliases (`@p=1`) by name with the `@`; a 400 for one given twice."""
+    aliases: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if not name.startswith("@"):
+            continue
+        if not name[1:].isidentifier():
+            raise ODataFailure(400, f"{name!r} is not a parameter alias (@ and a name).", target=name)
+        if name in aliases:
+            raise ODataFailure(400, f"The parameter alias {name} is given more than once.", target=name)
+        aliases[name] = value
+    return aliases
 
 
 def _new_version(table: Table, values: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Reads build one SELECT per entity set touched: the page itself (filter, search, order, limit and offset,
 with the key as the last sort column so that paging is stable), then one batched query per expanded
-navigation, with the expand's own options, for all parents of the page at once.
+navigation, with the expand's own options, for all parents of the page at once. A `Scope` narrows a read
+to the rows a resource path reaches (`People('x')/Trips`: the trips whose host is that person).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from .errors import ODataFailure
 from .filters import Translator
 from .limits import MAX_EXPANDED_RECORDS
 from .options import ExpandItem, QueryOptions
-from .schema import Model, Navigation, Table, create_tables, link_columns, quote
+from .schema import TYPE_COLUMN, Model, Navigation, Table, create_tables, link_columns, quote
 from .seed import SeedData
 from .sqlfuncs import register
 
-__all__ = ["Record", "Store"]
+__all__ = ["EVERYTHING", "NOTHING", "Record", "Scope", "Store", "key_scope", "navigation_scope", "type_scope"]
 
 _CHUNK = 500
 
@@ -46,6 +47,21 @@ class _Budget:
                 " expand less, or ask for smaller pages.",
                 target="$expand",
             )
+
+
+@attrs.frozen
+class Scope:
+    """A condition on a table's rows, as SQL over the alias `t0`, with its parameters."""
+
+    sql: str = "1"
+    parameters: tuple[Any, ...] = ()
+
+    def also(self, other: Scope) -> Scope:
+        return Scope(f"({self.sql}) AND ({other.sql})", (*self.parameters, *other.parameters))
+
+
+EVERYTHING = Scope()
+NOTHING = Scope("0")
 
 
 @attrs.define
@@ -82,13 +98,17 @@ class Store:
 
     def _insert(self, data: SeedData) -> None:
         for name, rows in data.rows.items():
-            table = self.model.tables[name]
-            columns = list(table.columns.values())
+            table = self.model.table(name)
+            columns = {**table.columns, **table.extra_columns}
+            names = table.sql_columns
             sql = (
-                f"INSERT INTO {quote(name)} ({', '.join(quote(c.name) for c in columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})"
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})"
             )
-            self.connection.executemany(sql, ([to_sql(c, row[c.name]) for c in columns] for row in rows))
+            values = ([to_sql(columns[n], row[n]) if n in columns else row[n] for n in names] for row in rows)
+            if not names:  # a singleton of a type without properties
+                sql, values = f"INSERT INTO {quote(name)} DEFAULT VALUES", ([] for _ in rows)
+            self.connection.executemany(sql, values)
         for link, pairs in data.links.items():
             if pairs:
                 marks = ", ".join("?" for _ in pairs[0])
@@ -116,33 +136,44 @@ class Store:
         terms += [f"{quote(alias)}.{quote(k)}" for k in translator.root.table.key]
         return ", ".join(terms)
 
-    def page(self, table: Table, options: QueryOptions, *, offset: int, limit: int) -> tuple[list[Record], bool]:
-        """Up to `limit` entities from `offset` on, and whether more follow."""
+    def page(
+        self, table: Table, options: QueryOptions, *, offset: int, limit: int, scope: Scope = EVERYTHING
+    ) -> tuple[list[Record], bool]:
+        """Up to `limit` entities (within `scope`) from `offset` on, and whether more follow."""
         aliases = itertools.count(1)
         translator = Translator(self.model, table, "t0", aliases)
         where = self._where(translator, options)
         order = self._order(translator, options, "t0")
         sql = (
-            f"SELECT {quote('t0')}.* FROM {quote(table.name)} AS {quote('t0')} WHERE {where} "
+            f"SELECT {quote('t0')}.* FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self.lock:
-            rows = self._run(sql, (limit + 1, offset))
+            rows = self._run(sql, (*scope.parameters, limit + 1, offset))
             records = [Record(table, row) for row in rows[:limit]]
             self.expand(table, records, options.expand, _Budget())
         return records, len(rows) > limit
 
-    def count(self, table: Table, options: QueryOptions) -> int:
+    def count(self, table: Table, options: QueryOptions, scope: Scope = EVERYTHING) -> int:
         translator = Translator(self.model, table, "t0")
         where = self._where(translator, options)
+        sql = f"SELECT COUNT(*) AS n FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where}"
         with self.lock:
-            rows = self._run(f"SELECT COUNT(*) AS n FROM {quote(table.name)} AS {quote('t0')} WHERE {where}", ())
+            rows = self._run(sql, scope.parameters)
         return int(rows[0]["n"])
 
-    def get(self, table: Table, key: tuple[Any, ...], options: QueryOptions | None = None) -> Record | None:
-        where = " AND ".join(f"{quote(k)} = ?" for k in table.key)
+    def get(
+        self, table: Table, key: tuple[Any, ...], options: QueryOptions | None = None, scope: Scope = EVERYTHING
+    ) -> Record | None:
+        """The entity with `key` within `scope`, or None."""
+        return self.first(table, options, key_scope(table, key).also(scope))
+
+    def first(self, table: Table, options: QueryOptions | None = None, scope: Scope = EVERYTHING) -> Record | None:
+        """The first entity (in key order) within `scope`, with `options`' expands, or None."""
+        order = ", ".join(f"{quote('t0')}.{quote(k)}" for k in table.key) or "1"
+        sql = f"SELECT {quote('t0')}.* FROM {quote(table.name)} AS {quote('t0')} WHERE {scope.sql} ORDER BY {order}"
         with self.lock:
-            rows = self._run(f"SELECT * FROM {quote(table.name)} WHERE {where}", key)
+            rows = self._run(sql + " LIMIT 1", scope.parameters)
             if not rows:
                 return None
             record = Record(table, rows[0])
@@ -154,9 +185,11 @@ class Store:
         """Store `changes` (checked wire values) in the entity with `key`; False when there is none."""
         if not changes:
             return self.get(table, key) is not None
+        if not table.key and table.kind != "singleton":
+            raise ODataFailure(400, f"The entities of {table.name} have no key; they cannot be changed.")
         assignments = ", ".join(f"{quote(name)} = ?" for name in changes)
         values = [to_sql(table.columns[name], value) for name, value in changes.items()]
-        where = " AND ".join(f"{quote(k)} = ?" for k in table.key)
+        where = " AND ".join(f"{quote(k)} = ?" for k in table.key) or "1"  # a keyless singleton's one row
         with self.lock:
             cursor = self.connection.execute(
                 f"UPDATE {quote(table.name)} SET {assignments} WHERE {where}", (*values, *key)
@@ -192,7 +225,7 @@ class Store:
     def _expand_one(
         self, table: Table, navigation: Navigation, records: list[Record], options: QueryOptions, budget: _Budget
     ) -> None:
-        target = self.model.tables[navigation.target]
+        target = self.model.table(navigation.target)
         if navigation.link_table is None:
             source_columns, group_columns = navigation.source_columns, list(navigation.target_columns)
         else:
@@ -252,6 +285,39 @@ class Store:
                 f"JOIN {quote(target.name)} AS {quote('c0')} ON {on} WHERE {match} AND {where}"
             )
         yield from self._run(f"{sql} ORDER BY {order}", [part for key in keys for part in key])
+
+
+def key_scope(table: Table, key: tuple[Any, ...]) -> Scope:
+    """The entity of `table` with `key`; a keyless singleton's one row."""
+    if not table.key:
+        return EVERYTHING if table.kind == "singleton" else NOTHING
+    return Scope(" AND ".join(f"{quote('t0')}.{quote(k)} = ?" for k in table.key), key)
+
+
+def type_scope(model: Model, table: Table, type_name: str) -> Scope:
+    """The rows of `table` whose type is `type_name` or derives from it."""
+    if model.derives_from(table.type_name, type_name):
+        return EVERYTHING
+    if type_name not in table.subtypes:
+        return NOTHING
+    types = (type_name, *model.derived.get(type_name, ()))
+    return Scope(f"{quote('t0')}.{quote(TYPE_COLUMN)} IN ({', '.join('?' for _ in types)})", types)
+
+
+def navigation_scope(model: Model, navigation: Navigation, source: Record) -> Scope:
+    """The targets of `navigation` from the entity `source`."""
+    if navigation.link_table is None:
+        values = tuple(source.values.get(c) for c in navigation.source_columns)
+        if any(value is None for value in values):
+            return NOTHING
+        condition = " AND ".join(f"{quote('t0')}.{quote(c)} = ?" for c in navigation.target_columns)
+        return Scope(condition, values)
+    sources, targets = link_columns(model, navigation, source.table)
+    target = model.table(navigation.target)
+    on = [f"{quote('nav_link')}.{quote(t)} = {quote('t0')}.{quote(k)}" for t, k in zip(targets, target.key)]
+    on += [f"{quote('nav_link')}.{quote(s)} = ?" for s in sources]
+    exists = f"EXISTS (SELECT 1 FROM {quote(navigation.link_table)} AS {quote('nav_link')} WHERE {' AND '.join(on)})"
+    return Scope(exists, source.key)
 
 
 def _resolve_star(table: Table, items: tuple[ExpandItem, ...]) -> list[ExpandItem]:
