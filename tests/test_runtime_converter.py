@@ -13,6 +13,7 @@ import enum
 import inspect
 import json
 import math
+import pickle
 import subprocess
 import sys
 import uuid
@@ -549,11 +550,45 @@ def test_aimbase_type_index_covers_every_model_export():
 # --- generated TripPin and OData .NET test service packages --------------------------------------
 
 
+# Flags in a complex value, collections of flags (which neither TripPin nor the OData .NET service has).
+FLAGS_CSDL = """<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Lab" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="Access" IsFlags="true">
+        <Member Name="None" Value="0" />
+        <Member Name="Read" Value="1" />
+        <Member Name="Write" Value="2" />
+        <Member Name="ReadWrite" Value="3" />
+      </EnumType>
+      <ComplexType Name="Grant">
+        <Property Name="Level" Type="Lab.Access" />
+        <Property Name="History" Type="Collection(Lab.Access)" />
+      </ComplexType>
+      <EntityType Name="Doc">
+        <Key><PropertyRef Name="ID" /></Key>
+        <Property Name="ID" Type="Edm.Int32" Nullable="false" />
+        <Property Name="Levels" Type="Collection(Lab.Access)" />
+        <Property Name="Main" Type="Lab.Grant" />
+        <Property Name="Grants" Type="Collection(Lab.Grant)" />
+      </EntityType>
+      <EntityContainer Name="Container">
+        <EntitySet Name="Docs" EntityType="Lab.Doc" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""
+PACKAGES = ("trippin", "odatanet", "flagslab")
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """Generate trippin and odatanet into a temporary directory and make them importable."""
+    """Generate trippin, odatanet and flagslab into a temporary directory and make them importable."""
     out = tmp_path_factory.mktemp("generated")
-    for csdl, package in ((TRIPPIN_CSDL, "trippin"), (ODATANET_CSDL, "odatanet")):
+    flags_csdl = out / "flags.xml"
+    flags_csdl.write_text(FLAGS_CSDL, encoding="utf-8")
+    for csdl, package in zip((TRIPPIN_CSDL, ODATANET_CSDL, flags_csdl), PACKAGES):
         assert csdl.is_file(), f"CSDL not found at {csdl}"
         result = subprocess.run(
             [
@@ -577,13 +612,14 @@ def generated(tmp_path_factory):
         assert result.returncode == 0, result.stderr
     sys.path.insert(0, str(out))
     try:
+        import flagslab
         import odatanet
         import trippin
 
-        yield trippin, odatanet
+        yield trippin, odatanet, flagslab
     finally:
         sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.split(".")[0] in ("trippin", "odatanet")]:
+        for name in [name for name in sys.modules if name.split(".")[0] in PACKAGES]:
             del sys.modules[name]
 
 
@@ -595,6 +631,11 @@ def trippin(generated):
 @pytest.fixture(scope="module")
 def odatanet(generated):
     return generated[1]
+
+
+@pytest.fixture(scope="module")
+def flagslab(generated):
+    return generated[2]
 
 
 SEATTLE = {"CountryRegion": "United States", "Name": "Seattle", "Region": "WA"}
@@ -850,7 +891,7 @@ def test_flags_enum_members(odatanet):
 
 
 @pytest.mark.parametrize(
-    ("wire", "expected", "written"),
+    ("wire", "expected", "standard"),
     [
         ("Read,Write", ("READ", "WRITE"), "Read,Write"),
         ("Read, Write", ("READ", "WRITE"), "Read,Write"),
@@ -865,9 +906,10 @@ def test_flags_enum_members(odatanet):
         ("3", ("READ_WRITE",), "Read,Write"),
         ("Read, 4", ("READ", "EXECUTE"), "Read,Execute"),
         ("0", ("NONE",), "None"),
+        ("", ("NONE",), "None"),
     ],
 )
-def test_flags_enum(odatanet, wire, expected, written):
+def test_flags_enum(odatanet, wire, expected, standard):
     level = odatanet.AccessLevel
     value = level(0)
     for name in expected:
@@ -875,8 +917,78 @@ def test_flags_enum(odatanet, wire, expected, written):
     product = structure({"ProductID": 1, "UserAccess": wire}, odatanet.Product)
     assert product.user_access == value
     assert type(product.user_access) is level
-    assert unstructure(product) == {"ProductID": 1, "UserAccess": written}
-    assert unstructure(value) == written
+    # Written back as received while unchanged; the same value built in Python is written in the standard form.
+    assert unstructure(product) == {"ProductID": 1, "UserAccess": wire}
+    assert unstructure(value) == standard
+
+
+def test_changed_flags_value_is_written_in_the_standard_form(odatanet):
+    level = odatanet.AccessLevel
+    product = structure({"ProductID": 1, "UserAccess": "ReadWrite"}, odatanet.Product)
+    product.user_access = level.READ
+    assert unstructure(product)["UserAccess"] == "Read"
+    product.user_access |= level.WRITE  # the value read again: nothing tells it apart, so it goes back as read
+    assert unstructure(product)["UserAccess"] == "ReadWrite"
+    product.user_access = None
+    assert unstructure(product)["UserAccess"] is None
+
+
+@pytest.mark.parametrize("number", [2, "2"])
+def test_enum_given_by_number_is_written_back_as_that_number(odatanet, number):
+    color = odatanet.Color
+    product = structure({"ProductID": 1, "SkinColor": number}, odatanet.Product)
+    assert product.skin_color is color.GREEN
+    assert unstructure(product) == {"ProductID": 1, "SkinColor": number}
+    product.skin_color = color.BLUE
+    assert unstructure(product) == {"ProductID": 1, "SkinColor": "Blue"}
+
+
+def test_collection_of_enums_keeps_each_form_while_unchanged(odatanet):
+    color = odatanet.Color
+    wire = {"ProductID": 1, "CoverColors": [2, "Blue", "1", "Red"]}
+    product = structure(copy.deepcopy(wire), odatanet.Product)
+    assert product.cover_colors == [color.GREEN, color.BLUE, color.RED, color.RED]
+    assert unstructure(product) == wire
+    product.cover_colors[0] = color.BLUE
+    product.cover_colors.append(color.RED)
+    assert unstructure(product)["CoverColors"] == ["Blue", "Blue", "1", "Red", "Red"]
+    product.cover_colors = [color.RED]
+    assert unstructure(product)["CoverColors"] == ["Red"]
+
+
+def test_flags_in_collections_and_complex_values_are_written_back_as_received(flagslab):
+    access = flagslab.Access
+    wire = {
+        "ID": 1,
+        "Levels": ["ReadWrite", "Write, Read", "0", None, "Read"],
+        "Main": {"Level": "3", "History": ["None", "ReadWrite"]},
+        "Grants": [{"Level": "Read,Write", "History": ["1"]}, {"Level": "Write,Read", "History": []}],
+    }
+    doc = structure(copy.deepcopy(wire), flagslab.Doc)
+    both = access.READ | access.WRITE
+    assert doc.levels == [both, both, access.NONE, None, access.READ]
+    assert doc.main.level is both and doc.main.history == [access.NONE, both]
+    assert [grant.level for grant in doc.grants] == [both, both]
+    assert unstructure(doc) == wire
+    assert unstructure(copy.deepcopy(doc)) == wire
+    assert unstructure(pickle.loads(pickle.dumps(doc))) == wire
+    doc.main.history[1] = access.WRITE
+    doc.grants[1].level = access.READ
+    written = unstructure(doc)
+    assert written["Main"] == {"Level": "3", "History": ["None", "Write"]}
+    assert written["Grants"] == [{"Level": "Read,Write", "History": ["1"]}, {"Level": "Read", "History": []}]
+
+
+def test_flags_built_in_python_inside_complex_values(flagslab):
+    access = flagslab.Access
+    doc = flagslab.Doc(
+        id=1,
+        levels=[access.READ_WRITE, access.NONE],
+        main=flagslab.Grant(level=access.READ | access.WRITE, history=[]),
+    )
+    written = unstructure(doc)
+    assert written["Levels"] == ["Read,Write", "None"]
+    assert written["Main"] == {"Level": "Read,Write", "History": []}
 
 
 @pytest.mark.parametrize("value", ["Delete", "Read,Delete", "read", "8", "Read;Write"])

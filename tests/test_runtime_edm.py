@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
+import enum
 import math
+import pickle
 import re
 import uuid
 from decimal import Decimal
@@ -13,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen.runtime import edm
+from codegen.runtime import edm, enums
 
 UTC = dt.timezone.utc
 
@@ -509,3 +512,68 @@ def test_float_round_trip(value):
     else:
         assert result == value
         assert math.copysign(1.0, result) == math.copysign(1.0, value)
+
+
+# --- enum values and the form they were sent in (codegen/runtime/enums.py) ---------------------------------
+
+
+class Access(enum.Flag):
+    __odata_wire__ = {"NONE": "None", "READ": "Read", "WRITE": "Write", "READ_WRITE": "ReadWrite", "RUN": "Run"}
+    NONE = 0
+    READ = 1
+    WRITE = 2
+    READ_WRITE = 3
+    RUN = 4
+
+
+class Color(enum.Enum):
+    __odata_values__ = {"RED": 1, "GREEN": 2}
+    RED = "Red"
+    GREEN = "Green"
+
+
+FLAG_PARTS = st.sampled_from(["None", "Read", "Write", "ReadWrite", "Run", "0", "1", "2", "3", "4", "7"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLAG_PARTS, max_size=5), st.sampled_from([",", ", ", " ,"]))
+def test_any_flags_text_is_written_back_as_sent_and_its_standard_form_reads_the_same(parts, comma):
+    text = comma.join(parts)
+    value = enums.read_enum(text, Access)
+    form = enums.sent_form(text, value)
+    standard = enums.enum_wire_value(value)
+    assert (form is None) == (text == standard)
+    assert (standard if form is None else enums.written(value, form, enums.enum_wire_value)) == text
+    assert enums.read_enum(standard, Access) is value
+
+
+@pytest.mark.parametrize(("sent", "member"), [(2, Color.GREEN), ("2", Color.GREEN), ("Red", Color.RED)])
+def test_enum_by_number_is_remembered_and_by_name_is_not(sent, member):
+    assert enums.read_enum(sent, Color) is member
+    form = enums.sent_form(sent, member)
+    assert form == (None if sent == "Red" else enums.Sent(member, sent))
+
+
+def test_a_collection_remembers_only_the_items_sent_in_another_form():
+    sent = ["3", "Read", None]
+    value = [enums.read_enum(item, Access) if item is not None else None for item in sent]
+    form = enums.sent_form(sent, value)
+    assert form == (enums.Sent(Access.READ_WRITE, "3"), None, None)
+    assert form is not None
+    assert enums.written(value, form, lambda v: None if v is None else enums.enum_wire_value(v)) == sent
+    assert enums.sent_form(["Read", "Write"], [Access.READ, Access.WRITE]) is None
+
+
+def test_an_item_of_another_member_is_written_in_the_standard_form():
+    form = (enums.Sent(Access.READ_WRITE, "3"),)
+    assert enums.written([Access.READ, Access.READ_WRITE], form, enums.enum_wire_value) == ["Read", "Read,Write"]
+    assert enums.written(Access.READ_WRITE, form, enums.enum_wire_value) == "Read,Write"  # no longer a list
+    assert enums.written(Access.READ, enums.Sent(Access.READ_WRITE, "3"), enums.enum_wire_value) == "Read"
+
+
+def test_received_names_keep_their_forms_through_copies_and_pickles():
+    received = enums.Received({"A", "B"}, {"A": enums.Sent(Access.READ_WRITE, "3")})
+    assert received == {"A", "B"}
+    for again in (copy.copy(received), copy.deepcopy(received), pickle.loads(pickle.dumps(received))):
+        assert type(again) is enums.Received and again == received
+        assert again.forms == {"A": enums.Sent(Access.READ_WRITE, "3")}

@@ -10,31 +10,23 @@ Refusing anything else here means later stages only ever see names that are safe
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from ..errors import MetadataError
+from ..runtime.identifiers import is_identifier
 from .model import Document, EntityContainer, Location, Operation, Schema, StructuredType, TypeRef
 
-MAX_IDENTIFIER_LENGTH = 128
 MAX_SHOWN = 60  # how much of a refused value the error message repeats
-
-_LEADING = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nl"})
-_FOLLOWING = _LEADING | {"Nd", "Mn", "Mc", "Pc", "Cf"}
 
 # One name to check: (what it is, its value, its rule, where it was declared)
 _Check = tuple[str, str, str, Location | None]
 
 
 def is_simple_identifier(value: str) -> bool:
-    if not value or len(value) > MAX_IDENTIFIER_LENGTH:
-        return False
-    first, rest = value[0], value[1:]
-    if first != "_" and unicodedata.category(first) not in _LEADING:
-        return False
-    return all(char == "_" or unicodedata.category(char) in _FOLLOWING for char in rest)
+    # The runtime's definition, so that every name generated code is given passes the runtime's checks.
+    return is_identifier(value)
 
 
 def is_lenient_property_name(value: str) -> bool:

@@ -8,14 +8,14 @@ Each class's field readers are chosen once, on its first read. Values keep
 their wire form where Python's types would lose it (see `edm`): an Int64 or
 Decimal sent as a string is written back as a string, 7-digit fractions keep
 their digits. Numbers outside their Edm type's range are refused, and enum
-members may arrive as their numbers (`"1"`, `3`, flags `"3"`).
+members may arrive as their numbers (`"1"`, `3`, flags `"3"`); an enum value
+keeps the form it was sent in while it is unchanged (see `enums`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 import types
 import typing
 import uuid
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from . import edm
+from .enums import Form, Received, enum_wire_value, read_enum, sent_form, written
 from .errors import DeserializationError
 from .model import FieldPlan, ODataModel, class_plan, resolve_odata_type
 
@@ -63,7 +64,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
         converter.register_structure_hook(cls, _primitive_reader(reader))
     for cls, writer in _WRITERS.items():
         converter.register_unstructure_hook(cls, writer)
-    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_structure_hook_func(_is_enum, read_enum)
     converter.register_unstructure_hook_func(_is_enum, enum_wire_value)
     converter.register_structure_hook_func(_is_model, _model_reader(converter))
     converter.register_unstructure_hook_func(_is_model, _model_writer(converter))
@@ -91,70 +92,16 @@ def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, ODataModel)
 
 
-_INT_TEXT = re.compile(r"[+-]?[0-9]{1,19}")
-
-
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    # A member may also arrive as its number, as a string ("1", "3" for flags) or a JSON number.
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else edm.read_str(value)
-    names: dict[str, str] | None = getattr(cls, "__odata_wire__", None)
-    if names is None and _INT_TEXT.fullmatch(text) and getattr(cls, "__odata_values__", None) is None:
-        raise ValueError(f"{text!r} is a number, and {cls.__name__} has no __odata_values__ to map it to a member")
-    try:
-        if names is None:
-            return _single_enum_member(cls, text)
-        # Flags arrive as "Read,Write" (commas, optional spaces); see OData JSON 7.1. A part may
-        # also be a number (singleEnumValue = enumerationMember / int64Value), as written for a
-        # zero value that has no member.
-        by_wire = {wire: cls[member] for member, wire in names.items()}
-        result = cls(0)
-        for part in filter(None, (p.strip() for p in text.split(","))):
-            flag = cls(int(part)) if _INT_TEXT.fullmatch(part) else by_wire[part]
-            result |= flag  # type: ignore[operator]
-        return result
-    except (KeyError, ValueError):
-        raise ValueError(f"{text[:40]!r} is not a member of {cls.__name__}") from None
-
-
-def _single_enum_member(cls: type[enum.Enum], text: str) -> enum.Enum:
-    if not _INT_TEXT.fullmatch(text):
-        return cls(text)
-    # The member values of a non-flags enum are its wire names; `__odata_values__` (member name -> the
-    # number CSDL gives it) maps a number back to its member.
-    values: Mapping[str, int] = getattr(cls, "__odata_values__")
-    number = int(text)
-    for name, member_value in values.items():
-        if member_value == number:
-            return cls[name]
-    raise KeyError(text)
-
-
-def enum_wire_value(member: enum.Enum) -> str:
-    names: dict[str, str] | None = getattr(type(member), "__odata_wire__", None)
-    if names is None:
-        return str(member.value)
-    flags = [(type(member)[name], wire) for name, wire in names.items()]
-    # Fewest bits first, and only members adding bits not yet covered: READ|WRITE is written
-    # "Read,Write", not "Read,Write,ReadWrite"; output keeps declaration order.
-    chosen: set[str] = set()
-    covered = 0
-    for flag, wire in sorted(flags, key=lambda fw: bin(fw[0].value).count("1")):
-        if flag.value and flag in member and flag.value & ~covered:  # type: ignore[operator]
-            chosen.add(wire)
-            covered |= flag.value
-    parts = [wire for _flag, wire in flags if wire in chosen]
-    zero = [wire for flag, wire in flags if flag.value == 0]
-    # A zero value with no member of its own has only the numeric form (ABNF enumMemberValue).
-    return ",".join(parts) or (zero[0] if zero else "0")
-
-
 _Reader = Callable[[Any], Any]
-# Per class: wire name -> (attribute, reader of a non-null value).
-_ClassReaders = dict[str, tuple[str, _Reader]]
+# Per class: wire name -> (attribute, reader of a non-null value, whether the field holds enum values).
+_ClassReaders = dict[str, tuple[str, _Reader, bool]]
 
 
 def _class_readers(converter: cattrs.Converter, cls: type[ODataModel]) -> _ClassReaders:
-    return {field.wire_name: (field.attribute, _field_reader(converter, field)) for field in class_plan(cls).fields}
+    return {
+        field.wire_name: (field.attribute, _field_reader(converter, field), _is_enum(_unwrap(field.type)[0]))
+        for field in class_plan(cls).fields
+    }
 
 
 def _field_reader(converter: cattrs.Converter, field: FieldPlan) -> _Reader:
@@ -222,14 +169,19 @@ def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel
         dynamic: dict[str, Any] = {}
         annotations: dict[str, Any] = {}
         present = set()
+        forms: dict[str, Form] = {}
         for key, value in data.items():
             reader = readers.get(key)
             if reader is not None:
-                attribute, read = reader
+                attribute, read, holds_enums = reader
                 try:
-                    setattr(obj, attribute, None if value is None else read(value))
+                    result = None if value is None else read(value)
                 except Exception as exc:
                     raise DeserializationError.at(target, key, exc) from None
+                setattr(obj, attribute, result)
+                form = sent_form(value, result) if holds_enums else None
+                if form is not None:
+                    forms[key] = form
                 present.add(key)
             elif "@" in key:
                 annotations[key] = value
@@ -240,7 +192,7 @@ def _model_reader(converter: cattrs.Converter) -> Callable[[Any, type[ODataModel
                 setattr(obj, field.attribute, None)
         obj.dynamic_properties = dynamic
         obj.instance_annotations = annotations
-        obj._odata_present = frozenset(present)
+        obj._odata_present = Received(present, forms) if forms else frozenset(present)
         return obj
 
     return structure
@@ -252,6 +204,7 @@ _MISSING = object()
 def _model_writer(converter: cattrs.Converter) -> Callable[[ODataModel], dict[str, Any]]:
     def unstructure(obj: ODataModel) -> dict[str, Any]:
         present = obj._odata_present
+        forms = present.forms if isinstance(present, Received) else {}
         annotations = obj.instance_annotations
         # OData JSON puts an object's own annotations first and a property's just before it.
         out = {k: v for k, v in annotations.items() if k.startswith("@")}
@@ -265,12 +218,19 @@ def _model_writer(converter: cattrs.Converter) -> Callable[[ODataModel], dict[st
             if value is not _MISSING:
                 prefix = f"{field.wire_name}@"
                 out.update((k, v) for k, v in annotations.items() if k.startswith(prefix))
-                out[field.wire_name] = None if value is None else converter.unstructure(value)
+                out[field.wire_name] = _property_json(value, forms.get(field.wire_name), converter.unstructure)
         out.update((k, v) for k, v in annotations.items() if k not in out)
         out.update(obj.dynamic_properties)
         return out
 
     return unstructure
+
+
+def _property_json(value: Any, form: Form | None, write: Callable[[Any], Any]) -> Any:
+    if value is None:
+        return None
+    # An enum value the server sent in a form of its own goes back in that form while it is unchanged.
+    return write(value) if form is None else written(value, form, write)
 
 
 converter = make_converter()

@@ -14,7 +14,8 @@ for comparison, hashing, arithmetic and type checkers, and remembers its wire
 text: writing it gives that text back. Any derived value (arithmetic, `replace`,
 `astimezone`, one the user builds) is a plain value and is written normally.
 Equality stays that of the base type: two values that differ only below a
-microsecond compare equal.
+microsecond compare equal. Enum members are singletons and cannot remember a
+form: the object holding them does (see `enums`).
 """
 
 from __future__ import annotations

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final, TypeAlias
 
+from ..identifiers import is_identifier
 from ..model import ODataModel, class_plan
 from .literals import format_literal, percent_encode
 
@@ -39,9 +39,6 @@ KeyValue: TypeAlias = (
 Key: TypeAlias = KeyValue | Mapping[str, KeyValue] | ODataModel
 
 _KEY_TYPES: Final = (bool, int, str, Decimal, uuid.UUID, dt.datetime, dt.date, dt.time, dt.timedelta, enum.Enum)
-
-# odataIdentifier: a letter or "_", then up to 127 letters, digits or "_" (Unicode letters are percent-encoded).
-_IDENTIFIER: Final = re.compile(r"[^\W\d]\w{0,127}")
 
 
 def key_predicate(key: Key | None = None, /, **parts: KeyValue) -> str:
@@ -74,7 +71,7 @@ def entity_path(entity_set: str, key: Key | None = None, /, **parts: KeyValue) -
     """
     if not isinstance(entity_set, str):
         raise TypeError(f"entity_set must be a str, not {type(entity_set).__name__} {entity_set!r}")
-    if not _IDENTIFIER.fullmatch(entity_set):
+    if not is_identifier(entity_set):
         raise ValueError(f"entity_set {entity_set!r} is not an entity set name (an OData identifier)")
     path = percent_encode(entity_set)
     if key is None and not parts:
@@ -87,7 +84,7 @@ def _compound(parts: Mapping[str, KeyValue]) -> str:
         raise ValueError("a composite key needs at least one key property")
     written = []
     for name, value in parts.items():
-        if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        if not is_identifier(name):
             raise ValueError(f"key property name {name!r} is not an OData identifier")
         written.append(f"{percent_encode(name)}={_value(value, name)}")
     return f"({','.join(written)})"

@@ -36,7 +36,8 @@ from .. import edm
 
 # The converter already knows how a Python enum member becomes its OData wire value ("Red", "Read,Write", "0");
 # a URL enum literal uses the same member names (enumValue / singleEnumLiteral), so reuse it.
-from ..converter import enum_wire_value
+from ..enums import enum_wire_value
+from ..identifiers import is_identifier, is_qualified_name
 
 __all__ = ["EDM_TYPES", "QUERY_SAFE", "format_literal", "percent_encode"]
 
@@ -74,10 +75,6 @@ _INT_RANGES: Final = {
 # 100 kB literal). Every real Edm.Decimal (Precision <= 38 or so) stays far below it.
 _MAX_FIXED_ZEROS: Final = 64
 
-# odataIdentifier (ABNF section 6): a letter or "_", then up to 127 letters, digits or "_". The ABNF's ALPHA
-# is ASCII, its comment allows Unicode letters percent-encoded; \w follows that comment.
-_IDENTIFIER: Final = re.compile(r"[^\W\d]\w{0,127}")
-_QUALIFIED_NAME: Final = re.compile(r"[^\W\d]\w{0,127}(?:\.[^\W\d]\w{0,127})+")
 _INT64_TEXT: Final = re.compile(r"[+-]?[0-9]{1,19}")
 
 # Characters percent_encode leaves as they are, besides the RFC 3986 unreserved ones (ALPHA DIGIT - . _ ~),
@@ -128,7 +125,7 @@ def format_literal(value: object, edm_type: str | None = None) -> str:
     if edm_type is not None and edm_type not in EDM_TYPES:
         if edm_type.startswith("Edm."):
             raise ValueError(f"{edm_type} has no URL literal here (unknown or unsupported Edm type)")
-        if not _QUALIFIED_NAME.fullmatch(edm_type):
+        if not is_qualified_name(edm_type):
             raise ValueError(f"edm_type {edm_type!r} is neither an Edm primitive type nor a qualified enum type name")
     if value is None:
         return "null"
@@ -328,7 +325,7 @@ def _enum_member(member: enum.Enum, edm_type: str | None) -> str:
     type_name = edm_type or declared
     if type_name is None:
         raise TypeError(f"enum {cls.__qualname__} has no __odata_type__; pass its qualified OData name as edm_type")
-    if not _QUALIFIED_NAME.fullmatch(type_name):
+    if not is_qualified_name(type_name):
         raise ValueError(f"{type_name!r} is not a namespace-qualified enumeration type name")
     if getattr(cls, "__odata_wire__", None) is None:
         if isinstance(member, enum.Flag):
@@ -351,6 +348,6 @@ def _enum_literal(type_name: str, wire: str) -> str:
     # enumLiteral = [ qualifiedEnumTypeName ] SQUOTE singleEnumLiteral *( COMMA singleEnumLiteral ) SQUOTE
     parts = wire.split(",")
     for part in parts:
-        if not (_IDENTIFIER.fullmatch(part) or _INT64_TEXT.fullmatch(part)):
+        if not (is_identifier(part) or _INT64_TEXT.fullmatch(part)):
             raise ValueError(f"{part!r} is not an enumeration member name or number (in {type_name}'{wire}')")
     return f"{type_name}'{wire}'"
