@@ -182,7 +182,7 @@ class PackagePlan:
     @property
     def client_exports(self) -> list[str]:
         """Public names of the client module, sorted."""
-        sets = [name for s in self.service.entity_sets for name in (s.class_name, s.async_class_name)]
+        sets = self.service.class_names  # entity sets, singletons, item and collection classes
         return sorted([self.service.client_name, self.service.async_client_name, *sets])
 
 

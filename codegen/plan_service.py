@@ -2,8 +2,17 @@
 
 Patch methods get one keyword-only parameter per property a client may change: not computed, not
 immutable, not named by the set's `Capabilities.UpdateRestrictions/NonUpdatableProperties`, not part of the
-key and not a navigation or stream. Bound operations become methods of the entity sets whose type they
-bind to; action and function imports become methods of the client.
+key and not a navigation or stream.
+
+Each entity type gets an item class (one entity at a path: `client.people.navigate(key)`, a singleton, a
+single-valued navigation) with its navigation properties and the operations bound to it or a base type, and
+a collection class (an entity set, a collection-valued navigation, a function's result) with the
+operations bound to a collection of it or of a base type. Entity sets subclass their type's collection
+class and keep one method per entity-bound operation taking the key; a derived type's operations are reached
+through `cast` (the type-cast segment). Action and function imports become methods of the client.
+
+Overloads (one name, several signatures on one class) are named by their parameters: the one with the fewest
+(then the first by parameter names) keeps the plain name, the others get `_with_<parameter names>`.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from . import naming
-from .csdl.model import Document, EntitySet, Operation, Property, StructuredType, TypeRef
+from .csdl.model import Document, EntitySet, Operation, Property, Singleton, StructuredType, TypeRef
 from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
 from .errors import MetadataError, SpecError
 from .layout import python_literal
@@ -25,13 +34,14 @@ if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for
     from .plan import ClassPlan, FieldPlan
 
 # Names the runtime's EntitySet and ServiceClient use, which generated members must not shadow.
-_SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model"})
+_SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model", "navigate", "cast"})
+_ITEM_MEMBERS = frozenset({"get", "cast", "patch", "path"})
 _CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
 # Parameters of the generated patch method, and `changes`, the local it builds.
 _PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
-# Parameters and locals of generated operation methods (`arguments` and `result`, see templates/client.py.jinja),
+# Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client.py.jinja),
 # which an operation parameter must not redefine.
-_OPERATION_LOCALS = frozenset({"key", "self", "arguments", "result"})
+_OPERATION_LOCALS = frozenset({"key", "self", "arguments", "result", "item"})
 
 
 @attrs.frozen
@@ -53,6 +63,56 @@ class OperationPlan:
     return_type: str | None  # the class or Python type handed to the runtime to read the result
     returns_collection: bool
     doc: str | None
+    query_of: TypePlan | None = None  # a function returning entities of this type: the method returns a query
+
+
+@attrs.frozen
+class NavigationPlan:
+    attribute: str
+    wire_name: str
+    target: TypePlan
+    collection: bool
+
+
+@attrs.frozen
+class TypePlan:
+    """The request classes of one entity type: its item and collection classes, sync and async."""
+
+    qualified_name: str
+    model: ClassPlan
+    item_class: str
+    async_item_class: str
+    collection_class: str
+    async_collection_class: str
+    key_annotation: str
+    navigations: list[NavigationPlan]  # filled once every type has its plan (navigations may form cycles)
+    item_operations: tuple[OperationPlan, ...]
+    collection_operations: tuple[OperationPlan, ...]
+
+    @property
+    def item_base(self) -> tuple[str, str]:
+        generic = f"[{self.model.name}, {self.model.query_name}]"
+        return f"_nav.EntityItem{generic}", f"_nav.AsyncEntityItem{generic}"
+
+    @property
+    def collection_base(self) -> tuple[str, str]:
+        generic = f"[{self.model.name}, {self.model.query_name}, {self.key_annotation}]"
+        return f"_http.EntitySet{generic}", f"_http.AsyncEntitySet{generic}"
+
+
+@attrs.frozen
+class SingletonPlan:
+    name: str
+    accessor: str
+    class_name: str
+    async_class_name: str
+    type: TypePlan
+    patch_parameters: tuple[ParameterPlan, ...]
+    doc: str | None
+
+    @property
+    def constrained(self) -> list[ParameterPlan]:
+        return [p for p in self.patch_parameters if p.max_length is not None or p.allowed_values]
 
 
 @attrs.frozen
@@ -67,8 +127,9 @@ class EntitySetPlan:
     insertable: bool
     etag: bool
     patch_parameters: tuple[ParameterPlan, ...]
-    operations: tuple[OperationPlan, ...]
+    operations: tuple[OperationPlan, ...]  # bound to one entity: `(key, ...)`, the same as `navigate(key).op()`
     doc: str | None
+    type: TypePlan
 
     @property
     def constrained(self) -> list[ParameterPlan]:
@@ -86,13 +147,26 @@ class ServicePlan:
     entity_sets: tuple[EntitySetPlan, ...]
     operations: tuple[OperationPlan, ...]
     imports: tuple[tuple[str, str], ...]  # (module under models/, name), all imported at run time
+    types: tuple[TypePlan, ...] = ()
+    singletons: tuple[SingletonPlan, ...] = ()
+
+    @property
+    def class_names(self) -> list[str]:
+        """The public classes of the client module besides the clients: sets, singletons, items, collections."""
+        names = [n for s in self.entity_sets for n in (s.class_name, s.async_class_name)]
+        names += [n for s in self.singletons for n in (s.class_name, s.async_class_name)]
+        for t in self.types:
+            names += [t.item_class, t.async_item_class, t.collection_class, t.async_collection_class]
+        return names
 
     @property
     def stdlib_imports(self) -> list[tuple[str, str]]:
         """(module, alias) the client module's annotations use."""
         text = " ".join(
             [s.key_annotation for s in self.entity_sets]
+            + [t.key_annotation for t in self.types]
             + [p.annotation for s in self.entity_sets for p in s.patch_parameters]
+            + [p.annotation for g in self.singletons for p in g.patch_parameters]
             + [o.returns + " " + " ".join(p.annotation for p in o.parameters) for o in self.all_operations]
         )
         aliases = {"_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
@@ -100,7 +174,8 @@ class ServicePlan:
 
     @property
     def all_operations(self) -> list[OperationPlan]:
-        return [o for s in self.entity_sets for o in s.operations] + list(self.operations)
+        typed = [o for t in self.types for o in (*t.item_operations, *t.collection_operations)]
+        return [o for s in self.entity_sets for o in s.operations] + list(self.operations) + typed
 
 
 AnnotationOf = Callable[[TypeRef, bool], str]
@@ -121,14 +196,9 @@ def build_service_plan(
     client = names.allocate(f"{spec.service_name}Client" if spec.source else "Client")
     async_client = names.allocate(f"Async{client}")
     accessors = naming.NameAllocator(set(_CLIENT_MEMBERS))
-    # Bound operations by the type they bind to, each with its place in name order: one pass over the
-    # operations, where filtering all of them for every entity set took time sets x operations.
-    bound_by_type: dict[str, list[tuple[int, Operation]]] = {}
-    by_qualified_name = sorted((o for o in operations if o.bound and o.parameters), key=lambda o: o.qualified_name)
-    for position, o in enumerate(by_qualified_name):
-        bound_by_type.setdefault(o.parameters[0].type.name, []).append((position, o))
-    set_plans: list[EntitySetPlan] = []
     size = _ClientSize(spec)
+    types = _type_plans(structured, classes, annotation_of, operations, names, size)
+    set_plans: list[EntitySetPlan] = []
     for entity_set in sets:
         pascal = naming.class_name(entity_set.name)
         set_plans.append(
@@ -137,22 +207,35 @@ def build_service_plan(
                 structured,
                 classes,
                 annotation_of,
-                bound_by_type,
+                types[entity_set.entity_type],
                 accessor=accessors.allocate(naming.attribute_name(entity_set.name)),
                 class_name=names.allocate(f"{pascal}EntitySet"),
                 async_class_name=names.allocate(f"Async{pascal}EntitySet"),
             )
         )
         size.add(set_plans[-1].patch_parameters, set_plans[-1].operations)
+    singletons = []
+    for singleton in sorted((s for c in document.containers() for s in c.singletons), key=lambda s: s.name):
+        singletons.append(_singleton(singleton, structured, classes, annotation_of, types, accessors, names))
+        size.add(singletons[-1].patch_parameters, ())
     imports = [i for c in document.containers() for i in c.operation_imports]
-    by_name = {o.qualified_name: o for o in operations if not o.bound}
-    methods = naming.NameAllocator(set(_CLIENT_MEMBERS) | {p.accessor for p in set_plans})
-    unbound = [
-        _operation(by_name[i.operation], annotation_of, classes, methods, path=i.name)
-        for i in sorted(imports, key=lambda i: i.name)
-        if i.operation in by_name
-    ]
+    by_name: dict[str, list[Operation]] = {}
+    for o in operations:
+        if not o.bound:
+            by_name.setdefault(o.qualified_name, []).append(o)
+    methods = naming.NameAllocator(
+        set(_CLIENT_MEMBERS) | {p.accessor for p in set_plans} | {g.accessor for g in singletons}
+    )
+    unbound = _operations(
+        [(i.name, o) for i in sorted(imports, key=lambda i: i.name) for o in by_name.get(i.operation, [])],
+        annotation_of,
+        classes,
+        types,
+        methods,
+        bound=False,
+    )
     size.add((), unbound)
+    plans = tuple(types[q] for q in sorted(types))
     return ServicePlan(
         client_name=client,
         async_client_name=async_client,
@@ -161,7 +244,105 @@ def build_service_plan(
         login_path=spec.login_path,
         entity_sets=tuple(set_plans),
         operations=tuple(unbound),
-        imports=_imports(set_plans, unbound, exports),
+        imports=_imports(plans, set_plans, singletons, unbound, exports),
+        types=plans,
+        singletons=tuple(singletons),
+    )
+
+
+def _type_plans(
+    structured: dict[str, StructuredType],
+    classes: dict[str, ClassPlan],
+    annotation_of: AnnotationOf,
+    operations: list[Operation],
+    names: naming.NameAllocator,
+    size: _ClientSize,
+) -> dict[str, TypePlan]:
+    """An item and a collection class per entity type, in name order; then their navigation properties.
+
+    Bound operations are grouped by the type they bind to in one pass: filtering all of them for every type
+    took time types x operations (Graph: 1,182 x 1,181).
+    """
+    entity_bound: dict[str, list[Operation]] = {}
+    collection_bound: dict[str, list[Operation]] = {}
+    for o in operations:
+        if o.bound and o.parameters:
+            binding = o.parameters[0].type
+            target = collection_bound if binding.collection else entity_bound
+            target.setdefault(binding.name, []).append(o)
+    entities = sorted(q for q, t in structured.items() if t.kind == "entity")
+    plans: dict[str, TypePlan] = {}
+    for qualified in entities:
+        model = classes[qualified]
+        pascal = model.name
+        plans[qualified] = TypePlan(
+            qualified_name=qualified,
+            model=model,
+            item_class=names.allocate(f"{pascal}Item"),
+            async_item_class=names.allocate(f"Async{pascal}Item"),
+            collection_class=names.allocate(f"{pascal}Collection"),
+            async_collection_class=names.allocate(f"Async{pascal}Collection"),
+            key_annotation=_key_annotation(_lineage(structured, qualified), structured, classes, model),
+            navigations=[],
+            item_operations=(),
+            collection_operations=(),
+        )
+    done: dict[str, TypePlan] = {}
+    for qualified in entities:
+        lineage = _lineage(structured, qualified)
+        item_names = naming.NameAllocator(set(_ITEM_MEMBERS) | set(_SET_MEMBERS))
+        navigations = [
+            NavigationPlan(
+                item_names.allocate(naming.attribute_name(n.name)), n.name, plans[n.type.name], n.type.collection
+            )
+            for t in lineage
+            for n in t.navigation_properties
+            if n.type.name in plans
+        ]
+        on_item = [("", o) for t in lineage for o in entity_bound.get(t.qualified_name, [])]
+        on_collection = [("", o) for t in lineage for o in collection_bound.get(t.qualified_name, [])]
+        collection_names = naming.NameAllocator(set(_SET_MEMBERS))
+        plan = attrs.evolve(
+            plans[qualified],
+            item_operations=_operations(on_item, annotation_of, classes, plans, item_names),
+            collection_operations=_operations(on_collection, annotation_of, classes, plans, collection_names),
+        )
+        plan.navigations.extend(navigations)
+        size.add((), (*plan.item_operations, *plan.collection_operations), len(navigations))
+        done[qualified] = plan
+    # Navigation targets were taken from the first plans, whose lists are the same objects: point them at
+    # the final plans (same names), so that a template reading a target's operations sees them.
+    for plan in done.values():
+        plan.navigations[:] = [attrs.evolve(n, target=done[n.target.qualified_name]) for n in plan.navigations]
+    return done
+
+
+def _singleton(
+    singleton: Singleton,
+    structured: dict[str, StructuredType],
+    classes: dict[str, ClassPlan],
+    annotation_of: AnnotationOf,
+    types: dict[str, TypePlan],
+    accessors: naming.NameAllocator,
+    names: naming.NameAllocator,
+) -> SingletonPlan:
+    """A singleton: its type's item class at `/Name`, with `patch` for the properties a client may change."""
+    if singleton.type not in types:
+        raise MetadataError(f"singleton {singleton.name} has type {singleton.type}, which is not an entity type")
+    model = classes[singleton.type]
+    lineage = _lineage(structured, singleton.type)
+    frozen = {k.split("/")[0] for t in lineage for k in t.key}
+    editable = [p for t in lineage for p in t.properties if _editable(p, frozen)]
+    by_wire = {f.wire_name: f for c in _class_lineage(model) for f in c.fields}
+    pascal = naming.class_name(singleton.name)
+    return SingletonPlan(
+        name=singleton.name,
+        accessor=accessors.allocate(naming.attribute_name(singleton.name)),
+        class_name=names.allocate(f"{pascal}Singleton"),
+        async_class_name=names.allocate(f"Async{pascal}Singleton"),
+        type=types[singleton.type],
+        patch_parameters=_patch_parameters(editable, by_wire, annotation_of),
+        doc=None,
     )
 
 
@@ -177,14 +358,16 @@ class _ClientSize:
         self._items = 0
         self._allowed = 0
 
-    def add(self, patch_parameters: tuple[ParameterPlan, ...], operations: Iterable[OperationPlan]) -> None:
-        self._items += len(patch_parameters) + sum(1 + len(o.parameters) for o in operations)
+    def add(
+        self, patch_parameters: tuple[ParameterPlan, ...], operations: Iterable[OperationPlan], navigations: int = 0
+    ) -> None:
+        self._items += len(patch_parameters) + sum(1 + len(o.parameters) for o in operations) + navigations
         self._allowed += sum(len(p.allowed_values) for p in patch_parameters)
         if self._items > MAX_CLIENT_ITEMS:
             message = (
-                f"the client would have more than the limit of {MAX_CLIENT_ITEMS} patch parameters, operations and "
-                "operation parameters, summed over its entity sets (MAX_CLIENT_ITEMS); choose fewer in "
-                "[client] entity_sets"
+                f"the client would have more than the limit of {MAX_CLIENT_ITEMS} patch parameters, operations, "
+                "operation parameters and navigation properties, summed over its entity sets, singletons and entity "
+                "types (MAX_CLIENT_ITEMS); choose fewer in [client] entity_sets"
             )
             raise MetadataError(message, path=self._path)
         if self._allowed > MAX_CLIENT_ALLOWED_VALUES:
@@ -196,12 +379,18 @@ class _ClientSize:
 
 
 def _imports(
-    sets: list[EntitySetPlan], operations: list[OperationPlan], exports: dict[str, str]
+    types: tuple[TypePlan, ...],
+    sets: list[EntitySetPlan],
+    singletons: list[SingletonPlan],
+    operations: tuple[OperationPlan, ...],
+    exports: dict[str, str],
 ) -> tuple[tuple[str, str], ...]:
     """(module, name) of every generated class the client module names: models, query types, annotations."""
-    names = {s.model.name for s in sets} | {s.model.query_name for s in sets}
-    texts = [s.key_annotation for s in sets] + [p.annotation for s in sets for p in s.patch_parameters]
-    for operation in [o for s in sets for o in s.operations] + operations:
+    names = {t.model.name for t in types} | {t.model.query_name for t in types}
+    texts = [t.key_annotation for t in types] + [p.annotation for s in sets for p in s.patch_parameters]
+    texts += [p.annotation for g in singletons for p in g.patch_parameters]
+    typed = [o for t in types for o in (*t.item_operations, *t.collection_operations)]
+    for operation in typed + list(operations):
         texts += [operation.returns, operation.return_type or ""] + [p.annotation for p in operation.parameters]
     names |= {word for text in texts for word in re.findall(r"[A-Za-z_]\w*", text) if word in exports}
     return tuple(sorted((exports[name], name) for name in names))
@@ -222,7 +411,7 @@ def _entity_set(
     structured: dict[str, StructuredType],
     classes: dict[str, ClassPlan],
     annotation_of: AnnotationOf,
-    bound_by_type: dict[str, list[tuple[int, Operation]]],
+    type_plan: TypePlan,
     *,
     accessor: str,
     class_name: str,
@@ -236,11 +425,9 @@ def _entity_set(
     frozen = set(entity_set.non_updatable_properties) | key_names
     by_wire = {f.wire_name: f for c in _class_lineage(model) for f in c.fields}
     editable = [p for p in properties if _editable(p, frozen)]
-    methods = naming.NameAllocator(set(_SET_MEMBERS))
-    bound = [
-        _operation(o, annotation_of, classes, methods, path=o.qualified_name, skip_binding=True)
-        for _, o in sorted(p for t in lineage for p in bound_by_type.get(t.qualified_name, []))
-    ]
+    # The set's shortcuts `op(key, ...)` for `navigate(key).op(...)`, unless the name is a collection's operation.
+    taken = {o.method for o in type_plan.collection_operations}
+    bound = [o for o in type_plan.item_operations if o.method not in taken]
     return EntitySetPlan(
         name=entity_set.name,
         accessor=accessor,
@@ -254,6 +441,7 @@ def _entity_set(
         patch_parameters=_patch_parameters(editable, by_wire, annotation_of),
         operations=tuple(bound),
         doc=entity_set.doc.description,
+        type=type_plan,
     )
 
 
@@ -329,14 +517,54 @@ def _patch_parameter(p: Property, name: str, annotation_of: AnnotationOf) -> Par
     return ParameterPlan(name, p.name, annotation, p.max_length, allowed)
 
 
+def _operations(
+    found: list[tuple[str, Operation]],
+    annotation_of: AnnotationOf,
+    classes: dict[str, ClassPlan],
+    types: dict[str, TypePlan],
+    methods: naming.NameAllocator,
+    *,
+    bound: bool = True,
+) -> tuple[OperationPlan, ...]:
+    """The methods of one class, for (path, operation) pairs (path "" for the qualified name), named by the
+    overload rule of the module text; in order of name, then of that rule."""
+
+    def parameters(o: Operation) -> list[str]:
+        return [naming.attribute_name(p.name) for p in (o.parameters[1:] if bound else o.parameters)]
+
+    groups: dict[str, list[tuple[str, Operation]]] = {}
+    for path, o in found:
+        groups.setdefault(naming.attribute_name(o.name), []).append((path, o))
+    plans = []
+    for name in sorted(groups):
+        group = sorted(groups[name], key=lambda pair: (len(parameters(pair[1])), parameters(pair[1])))
+        for index, (path, o) in enumerate(group):
+            preferred = name if index == 0 else "_".join([name, "with", *parameters(o)] or [name])
+            overloads = len(group) if len(group) > 1 else 0
+            plans.append(
+                _operation(
+                    o,
+                    annotation_of,
+                    classes,
+                    types,
+                    methods.allocate(preferred),
+                    path or o.qualified_name,
+                    bound,
+                    overloads,
+                )
+            )
+    return tuple(plans)
+
+
 def _operation(
     operation: Operation,
     annotation_of: AnnotationOf,
     classes: dict[str, ClassPlan],
-    methods: naming.NameAllocator,
-    *,
+    types: dict[str, TypePlan],
+    method: str,
     path: str,
-    skip_binding: bool = False,
+    skip_binding: bool,
+    overloads: int,
 ) -> OperationPlan:
     parameters = operation.parameters[1:] if skip_binding else operation.parameters
     taken = naming.NameAllocator(set(_OPERATION_LOCALS))
@@ -344,20 +572,29 @@ def _operation(
         ParameterPlan(taken.allocate(naming.attribute_name(p.name)), p.name, annotation_of(p.type, p.nullable))
         for p in parameters
     )
-    returns, return_type, collection = "None", None, False
+    returns, return_type, collection, query_of = "None", None, False, None
     if operation.return_type is not None:
         ref = operation.return_type
         returns = annotation_of(ref, operation.return_nullable)
         item = TypeRef(ref.name)
         return_type = classes[ref.name].name if ref.name in classes else annotation_of(item, False)
         collection = ref.collection
+        if operation.kind == "function" and collection and ref.name in types:
+            query_of = types[ref.name]
+    doc = operation.doc.description or f"{operation.kind.title()} {path}."
+    if overloads:
+        doc += (
+            f" One of {overloads} overloads of {operation.name} here: the one with the fewest parameters (then the first"
+            " by their names) is named after the operation, the others add `_with_` and their parameter names."
+        )
     return OperationPlan(
-        method=methods.allocate(naming.attribute_name(operation.name)),
+        method=method,
         kind=operation.kind,
         path=path,
         parameters=params,
         returns=returns,
         return_type=return_type,
         returns_collection=collection,
-        doc=operation.doc.description,
+        doc=doc,
+        query_of=query_of,
     )

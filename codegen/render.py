@@ -36,8 +36,11 @@ from .runtime.version import __version__
 # repository's templates/ folder, where an editable install leaves them.
 _HERE = Path(__file__).resolve().parent
 TEMPLATES = next((p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir()), _HERE / "templates")
-# A lone string, name, `"key": value,` entry or `from m import (`: black cannot shorten these either.
-_UNSPLITTABLE = re.compile(r'^\s*(?:"[^"\\]*"(?::\s*(?:"[^"\\]*"|[\w.]+))?|[\w.]+|from [\w.]+ import \(),?$')
+# A lone string, name, `"key": value,` entry, `from m import (`, a def's opening line, `name=name,`,
+# `name = "text"` or a return annotation too long even in parentheses (`) -> Name:`): black cannot shorten these either.
+_UNSPLITTABLE = re.compile(
+    r'^\s*(?:"[^"\\]*"(?::\s*(?:"[^"\\]*"|[\w.]+))?|[\w.]+|from [\w.]+ import \(|(?:async )?def \w+\(|\w+=\w+|\w+ = "[^"\\]*"|\) -> \w+:),?$'
+)
 _BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=LINE_LENGTH)
 # Below this many modules to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 40

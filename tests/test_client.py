@@ -705,11 +705,12 @@ def test_bound_action_errors() -> None:
     assert raised.value.url == f"{ROOT}/Dealers(9)/AimbaseOData.DealerMethods.SetDealerRadius"
 
 
-def test_unbound_function_is_a_get_with_arguments_in_the_url(trippin: ModuleType) -> None:
+def test_unbound_function_is_a_get_with_parameter_aliases(trippin: ModuleType) -> None:
     script = Script(ok(AIRPORT_KSFO))
     airport = trippin.Client(TRIPPIN_ROOT, transport=script.transport).get_nearest_airport(lat=37.6, lon=-122.4)
     (request,) = script.requests
-    assert (request.method, str(request.url)) == ("GET", f"{TRIPPIN_ROOT}/GetNearestAirport(lat=37.6,lon=-122.4)")
+    url = f"{TRIPPIN_ROOT}/GetNearestAirport(lat=@lat,lon=@lon)?@lat=37.6&@lon=-122.4"
+    assert (request.method, str(request.url)) == ("GET", url)
     assert request.content == b""
     assert type(airport).__name__ == "Airport" and airport.iata_code == "SFO"
     assert airport.location.city.name == "San Francisco"
@@ -718,12 +719,12 @@ def test_unbound_function_is_a_get_with_arguments_in_the_url(trippin: ModuleType
 def test_bound_functions_on_people(trippin: ModuleType) -> None:
     script = Script(ok(TRIPS), ok(AIRLINE))
     people = trippin.Client(TRIPPIN_ROOT, transport=script.transport).people
-    trips = people.get_friends_trips("russellwhyte", user_name="O'Neil")
+    trips = people.get_friends_trips("russellwhyte", user_name="O'Neil").query().list()
     airline = people.get_favorite_airline("russellwhyte")
     namespace = "Microsoft.OData.SampleService.Models.TripPin"
     assert script.methods == ["GET", "GET"]
     assert script.urls == [
-        f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFriendsTrips(userName='O''Neil')",
+        f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFriendsTrips(userName=@userName)?@userName='O''Neil'",
         f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFavoriteAirline()",
     ]
     assert [type(trip).__name__ for trip in trips] == ["Trip", "Trip"]

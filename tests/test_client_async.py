@@ -417,17 +417,17 @@ async def test_bound_action_posts_its_parameters() -> None:
 
 
 @in_loop
-async def test_functions_are_gets_with_arguments_in_the_url(trippin: ModuleType) -> None:
+async def test_functions_are_gets_with_parameter_aliases(trippin: ModuleType) -> None:
     script = Script(ok(AIRPORT_KSFO), ok(TRIPS), ok(AIRLINE))
     async with trippin.AsyncClient(TRIPPIN_ROOT, transport=script.transport) as client:
         airport = await client.get_nearest_airport(lat=37.6, lon=-122.4)
-        trips = await client.people.get_friends_trips("russellwhyte", user_name="scottketchum")
+        trips = await client.people.get_friends_trips("russellwhyte", user_name="scottketchum").query().list()
         airline = await client.people.get_favorite_airline("russellwhyte")
     namespace = "Microsoft.OData.SampleService.Models.TripPin"
     assert script.methods == ["GET"] * 3
     assert script.urls == [
-        f"{TRIPPIN_ROOT}/GetNearestAirport(lat=37.6,lon=-122.4)",
-        f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFriendsTrips(userName='scottketchum')",
+        f"{TRIPPIN_ROOT}/GetNearestAirport(lat=@lat,lon=@lon)?@lat=37.6&@lon=-122.4",
+        f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFriendsTrips(userName=@userName)?@userName='scottketchum'",
         f"{TRIPPIN_ROOT}/People('russellwhyte')/{namespace}.GetFavoriteAirline()",
     ]
     assert type(airport).__name__ == "Airport" and airport.iata_code == "SFO"

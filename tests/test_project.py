@@ -217,3 +217,13 @@ def test_a_schema_name_wins_over_the_runtimes(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], cwd=tmp_path / "out", capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["clash.models.query", "clash.models.not_found_error", "True"], result.stderr
+
+
+def test_the_converter_name_is_the_converter_whatever_was_imported_first() -> None:
+    """The module is `conversion`, so importing it (as the HTTP layer does) cannot rebind `converter`."""
+    probe = (
+        "import codegen.runtime.http, aimbase; from aimbase import QLead; QLead.score > 1; "
+        "from codegen.runtime import converter; print(type(converter).__name__)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.stdout.strip() == "Converter", result.stderr

@@ -1,4 +1,4 @@
-"""The cattrs converter (codegen/runtime/converter.py) with generated packages.
+"""The cattrs converter (codegen/runtime/conversion.py) with generated packages.
 
 The committed `aimbase` package covers entities, nesting, open types, $select and
 errors; TripPin and the OData .NET test service, generated into a temporary

@@ -50,7 +50,7 @@ __all__ = [
 
 
 if _TYPE_CHECKING:
-    from .converter import configure_converter, converter, make_converter, structure, unstructure
+    from .conversion import configure_converter, converter, make_converter, structure, unstructure
     from .errors import DeserializationError
     from .http import (
         AsyncServiceClient,
@@ -85,7 +85,7 @@ if _TYPE_CHECKING:
 else:
     _HOMES = {
         **dict.fromkeys(
-            ("configure_converter", "converter", "make_converter", "structure", "unstructure"), ".converter"
+            ("configure_converter", "converter", "make_converter", "structure", "unstructure"), ".conversion"
         ),
         "DeserializationError": ".errors",
         **dict.fromkeys(("ODataModel", "wire"), ".model"),

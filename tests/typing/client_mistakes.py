@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, assert_type
 
 from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Customs, Lead, QLead
+from trippin import Airline, Person, PersonItem, QTrip, Trip, TripCollection, TripItem, TripPinClient
 from codegen.runtime import UNSET
 from codegen.runtime.http import AvalaApiAuth, EntityPage
 
@@ -67,6 +68,16 @@ async def sync_and_async_mixed_up(async_client: AsyncAimbaseClient) -> None:
         print(wrong)
 
 
+trippin = TripPinClient("https://services.odata.org/V4/TripPinServiceRW")
+trippin.people.navigate(1)  # E: Argument 1 to "navigate" of "PersonCollection" has incompatible type "int"
+trippin.people.navigate("x").trips.navigate("y")  # E: Argument 1 to "navigate" of "TripCollection" has incompatible
+trippin.people.navigate("x").cast(Person)  # E: Value of type variable "I" of "cast" of "EntityItem" cannot be
+trippin.people.navigate("x").plan_items  # E: "PersonItem" has no attribute "plan_items"
+trippin.people.navigate("x").get_friends_trips(user_name=1)  # E: Argument "user_name" to "get_friends_trips"
+trippin.me.patch(user_name="x")  # E: Unexpected keyword argument "user_name" for "patch" of "MeSingleton"
+trippin.me.patch(first_name=1)  # E: Argument "first_name" to "patch" of "MeSingleton" has incompatible type "int"
+trippin.me.trips.query().filter(QTrip.budget > "x")  # E: Unsupported operand types for > ("FloatExpr" and "str")
+
 fetched = client.leads.get(1)
 print(fetched.totally_made_up_name)  # E: "Lead" has no attribute "totally_made_up_name"
 print(fetched.scroe)  # E: "Lead" has no attribute "scroe"
@@ -101,6 +112,15 @@ assert_type(client.leads.query().count(), int)
 assert_type(next(client.leads.query().include_count().pages()), EntityPage[Lead])
 assert_type(client.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
 assert_type(client.dealers.set_dealer_radius(1, brand_id=2, radius=50), None)
+assert_type(trippin.people.navigate("russellwhyte"), PersonItem)
+assert_type(trippin.people.navigate("russellwhyte").friends.navigate("scott").get(), Person)
+assert_type(trippin.people.navigate("russellwhyte").trips, TripCollection)
+assert_type(trippin.people.navigate("russellwhyte").trips.navigate(1), TripItem)
+assert_type(trippin.me.trips.query().top(2).list(), list[Trip])
+assert_type(trippin.me.get(), Person)
+assert_type(trippin.me.patch(first_name="April"), Person | None)
+assert_type(trippin.me.get_favorite_airline(), Airline)
+assert_type(trippin.me.get_friends_trips(user_name="x").query().first(), Trip | None)
 AimbaseClient("https://acme.aimbase.com", username="u", token="t")
 AimbaseClient("https://acme.aimbase.com", auth=AvalaApiAuth("u", "t"), service_path="/odata/V3")
 

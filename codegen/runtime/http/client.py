@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, TypeVar
+from typing import cast as _t_cast
 
 import httpx
 
-from ..query.keys import Key
 from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth
 from .entity_set import AsyncEntitySet, EntitySet
 from .errors import redact_url
-from .requests import operation_call, operation_result
+from .paths import ResourcePath, operation_call
+from .requests import operation_result
 from .retry import RetryPolicy
 from .session import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, AsyncSession, Session
 from .urls import check_path, url_on_root
 
 S = TypeVar("S", bound=EntitySet[Any, Any, Any])
 A = TypeVar("A", bound=AsyncEntitySet[Any, Any, Any])
+R = TypeVar("R")  # a generated singleton class, built from a session and a path
 
 # The reprs written to hide secrets (`password='***'`); an auth with any other repr is shown by its type alone.
 _REDACTING_REPRS = frozenset(cls.__repr__ for cls in (AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth))
@@ -175,19 +177,21 @@ class ServiceClient(_ClientBase):
             found = self._sets[cls] = cls(self.session)
         return found
 
-    def _invoke(
-        self,
-        kind: str,
-        path: str,
-        arguments: Mapping[str, Any],
-        *,
-        key: Key | None = None,
-        returns: Any,
-        collection: bool,
-    ) -> Any:
-        call = operation_call(kind, path, arguments, None)
+    def _singleton(self, cls: type[R], name: str) -> R:
+        found = self._sets.get(cls)
+        if found is None:
+            found = self._sets[cls] = cls(self.session, ResourcePath.named(name, "singleton"))  # type: ignore[call-arg]
+        return _t_cast(R, found)
+
+    def _invoke(self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool) -> Any:
+        """An action or function import: `POST Name` with a body, `GET Name(p=@p)?@p=...`."""
+        call = operation_call(kind, path, arguments)
         response = self.session.request(call.method, call.url, json=call.body)
         return operation_result(response, returns, collection, self.session.scrubber())
+
+    def _function_collection(self, cls: type[S], path: str, arguments: Mapping[str, Any]) -> S:
+        """The entities a function import returns: their collection class at `F(p=@p)?@p=...` (query, paging)."""
+        return cls(self.session, operation_call("function", path, arguments).target)
 
     def close(self) -> None:
         self.session.close()
@@ -243,19 +247,23 @@ class AsyncServiceClient(_ClientBase):
             found = self._sets[cls] = cls(self.session)
         return found
 
+    def _singleton(self, cls: type[R], name: str) -> R:
+        found = self._sets.get(cls)
+        if found is None:
+            found = self._sets[cls] = cls(self.session, ResourcePath.named(name, "singleton"))  # type: ignore[call-arg]
+        return _t_cast(R, found)
+
     async def _invoke(
-        self,
-        kind: str,
-        path: str,
-        arguments: Mapping[str, Any],
-        *,
-        key: Key | None = None,
-        returns: Any,
-        collection: bool,
+        self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool
     ) -> Any:
-        call = operation_call(kind, path, arguments, None)
+        """An action or function import: `POST Name` with a body, `GET Name(p=@p)?@p=...`."""
+        call = operation_call(kind, path, arguments)
         response = await self.session.request(call.method, call.url, json=call.body)
         return operation_result(response, returns, collection, self.session.scrubber())
+
+    def _function_collection(self, cls: type[A], path: str, arguments: Mapping[str, Any]) -> A:
+        """The entities a function import returns: their collection class at `F(p=@p)?@p=...` (query, paging)."""
+        return cls(self.session, operation_call("function", path, arguments).target)
 
     async def aclose(self) -> None:
         await self.session.aclose()

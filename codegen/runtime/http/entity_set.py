@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 import attrs
 
 from ..model import ODataModel
-from ..query import BoolExpr, Query, QueryType, entity_path
+from ..query import BoolExpr, Query, QueryType
 from ..query.keys import Key
 from ..query.options import Expandable, OrderItem, Selectable
 import httpx
@@ -22,13 +22,12 @@ import httpx
 from . import paging
 from .errors import Scrubber
 from .exchange import SessionCore, read_json
+from .paths import OperationCall, ResourcePath, cast_path, operation_call
 from .requests import (
     Constraint,
     check_key,
     create_body,
-    entity_url,
-    OperationCall,
-    operation_call,
+    entity_options,
     operation_result,
     patch_body,
     patch_headers,
@@ -41,6 +40,8 @@ Q = TypeVar("Q", bound=QueryType)
 # What a generated set takes as a key: `int | Lead` (its key property's type, or an entity read earlier), or
 # `Mapping[str, KeyValue] | OrderItem` for a composite key; a wrong key type is then a type checker's error.
 K = TypeVar("K", bound=Key)
+# A generated class read at a path (an entity set's type's collection or item class), for `navigate`/`cast`.
+R = TypeVar("R")
 
 
 @attrs.frozen
@@ -59,18 +60,28 @@ def _model_name(entity_set: _EntitySetBase[Any, Any, Any]) -> str:
 
 
 class _EntitySetBase(Generic[M, Q, K]):
-    """What both flavours share: the class-level description a generated subclass fills in."""
+    """What both flavours share: the class-level description a generated subclass fills in.
+
+    An instance reads the collection at `_path`: the entity set `__entity_set__`, or (for the collection
+    classes generated per entity type) a navigation (`People('x')/Friends`), a cast or a function's result.
+    """
 
     __entity_set__: ClassVar[str] = ""
+    __type_name__: ClassVar[str] = ""  # the qualified name of the entity type, the segment of a cast to it
     __model__: ClassVar[type[Any]]
     __query_type__: ClassVar[type[Any]]
     __constraints__: ClassVar[Mapping[str, Constraint]] = {}
     # True when the set declares Core.OptimisticConcurrency: an entity's @odata.etag is then sent as If-Match.
     __concurrency__: ClassVar[bool] = False
 
+    _path: ResourcePath
+
     def __repr__(self) -> str:
-        """`LeadsEntitySet('Leads' -> Lead)`: the set's name and the type its entities are read as."""
-        return f"{type(self).__name__}({self.__entity_set__!r} -> {_model_name(self)})"
+        """`LeadsEntitySet('Leads' -> Lead)`: the collection's path and the type its entities are read as."""
+        return f"{type(self).__name__}({self._path.url()!r} -> {_model_name(self)})"
+
+    def _at(self, path: ResourcePath | None) -> ResourcePath:
+        return path if path is not None else ResourcePath.named(self.__entity_set__)
 
     def _entity(self, data: Any, response: httpx.Response | None = None) -> M:
         entity: M = structure_response(data, self.__model__, self._scrubber(), response)
@@ -89,12 +100,24 @@ class _EntitySetBase(Generic[M, Q, K]):
         return EntityPage([self._entity(item) for item in page.items], page.count, page.next_link)
 
     def _key(self, key: Key | None, what: str) -> Key:
-        check_key(key, self.__entity_set__, f"{self.__entity_set__}.{what}()")
+        check_key(key, f"{self.__entity_set__ or type(self).__name__}.{what}()")
         assert key is not None  # check_key refuses None
         return key
 
+    def _keyed(self, key: Key | None, what: str) -> ResourcePath:
+        return self._path.keyed(self._key(key, what))
+
     def _url(self, key: Key, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
-        return entity_url(self.__entity_set__, self._key(key, "get"), self.__query_type__, expand, select)
+        return self._keyed(key, "get").url(entity_options(self.__query_type__, expand, select))
+
+    def _query_url(self, query: Query[Q]) -> str:
+        return self._path.url(query.to_query_string())
+
+    def _count_query_url(self, query: Query[Q]) -> str:
+        return self._path.count_url(query.for_count().to_query_string())
+
+    def _cast_path(self, cls: type[Any]) -> ResourcePath:
+        return cast_path(self._path, self.__model__, cls.__model__, cls.__type_name__)
 
     def _patch_request(
         self, key: Key, changes: Mapping[str, Any], etag: str | None, return_entity: bool
@@ -106,17 +129,21 @@ class _EntitySetBase(Generic[M, Q, K]):
             "headers": patch_headers(key, etag, return_entity, self.__concurrency__),
         }
 
-    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any], key: Key | None) -> OperationCall:
-        """Bound to one entity: generated methods always pass its key, so None is refused (not sent to the set)."""
-        bound_to = entity_path(self.__entity_set__, self._key(key, path))
-        return operation_call(kind, path, arguments, bound_to)
+    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any]) -> OperationCall:
+        """Bound to this collection (`People/NS.Op`); operations bound to one entity go through `navigate`."""
+        return operation_call(kind, path, arguments, self._path)
+
+
+ES = TypeVar("ES", bound="EntitySet[Any, Any, Any]")
+AES = TypeVar("AES", bound="AsyncEntitySet[Any, Any, Any]")
 
 
 class EntitySet(_EntitySetBase[M, Q, K]):
     """A synchronous entity set: `get`, `query`; generated subclasses add `patch`, `create` and operations."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, path: ResourcePath | None = None) -> None:
         self._session = session
+        self._path = self._at(path)
 
     def get(self, key: K, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """One entity by key; NotFoundError when there is none."""
@@ -126,9 +153,20 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         """A typed query over the set: `.filter(...)`, `.expand(...)`, ... then `.iter()`, `.list()`, `.count()`."""
         return EntityQuery(self, Query(self.__query_type__))
 
+    def cast(self, cls: type[ES]) -> ES:
+        """The entities of a derived type (`People/NS.Employee`), as that type's collection class."""
+        return cls(self._session, self._cast_path(cls))
+
+    def _navigate(self, cls: type[R], key: K) -> R:
+        return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
+
+    def _function_collection(self, cls: type[ES], path: str, arguments: Mapping[str, Any]) -> ES:
+        """The entities a bound function returns: their collection class at `People/NS.F(p=@p)?@p=1` (query, paging)."""
+        return cls(self._session, self._operation("function", path, arguments).target)
+
     def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)
-        response = self._session.request("PATCH", entity_path(self.__entity_set__, key), **request)
+        response = self._session.request("PATCH", self._keyed(key, "patch").url(), **request)
         if not return_entity:
             return None
         # 200 carries the entity; a server that ignored the Prefer header answered 204: read it back.
@@ -136,21 +174,12 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         return found if found is not None else self.get(key)
 
     def _create(self, entity: M) -> M:
-        response = self._session.request("POST", self.__entity_set__, json=create_body(entity))
+        response = self._session.request("POST", self._path.url(), json=create_body(entity))
         found = self._response_entity(response)
         return found if found is not None else entity
 
-    def _invoke(
-        self,
-        kind: str,
-        path: str,
-        arguments: Mapping[str, Any],
-        *,
-        key: Key | None = None,
-        returns: Any,
-        collection: bool,
-    ) -> Any:
-        call = self._operation(kind, path, arguments, key)
+    def _invoke(self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool) -> Any:
+        call = self._operation(kind, path, arguments)
         response = self._session.request(call.method, call.url, json=call.body)
         return operation_result(response, returns, collection, self._scrubber())
 
@@ -158,8 +187,9 @@ class EntitySet(_EntitySetBase[M, Q, K]):
 class AsyncEntitySet(_EntitySetBase[M, Q, K]):
     """The asynchronous twin of EntitySet."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, path: ResourcePath | None = None) -> None:
         self._session = session
+        self._path = self._at(path)
 
     async def get(self, key: K, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """One entity by key; NotFoundError when there is none."""
@@ -168,30 +198,32 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
     def query(self) -> AsyncEntityQuery[M, Q]:
         return AsyncEntityQuery(self, Query(self.__query_type__))
 
+    def cast(self, cls: type[AES]) -> AES:
+        return cls(self._session, self._cast_path(cls))
+
+    def _navigate(self, cls: type[R], key: K) -> R:
+        return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
+
+    def _function_collection(self, cls: type[AES], path: str, arguments: Mapping[str, Any]) -> AES:
+        return cls(self._session, self._operation("function", path, arguments).target)
+
     async def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)
-        response = await self._session.request("PATCH", entity_path(self.__entity_set__, key), **request)
+        response = await self._session.request("PATCH", self._keyed(key, "patch").url(), **request)
         if not return_entity:
             return None
         found = self._response_entity(response)
         return found if found is not None else await self.get(key)
 
     async def _create(self, entity: M) -> M:
-        response = await self._session.request("POST", self.__entity_set__, json=create_body(entity))
+        response = await self._session.request("POST", self._path.url(), json=create_body(entity))
         found = self._response_entity(response)
         return found if found is not None else entity
 
     async def _invoke(
-        self,
-        kind: str,
-        path: str,
-        arguments: Mapping[str, Any],
-        *,
-        key: Key | None = None,
-        returns: Any,
-        collection: bool,
+        self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool
     ) -> Any:
-        call = self._operation(kind, path, arguments, key)
+        call = self._operation(kind, path, arguments)
         response = await self._session.request(call.method, call.url, json=call.body)
         return operation_result(response, returns, collection, self._scrubber())
 
@@ -232,10 +264,10 @@ class _QueryBuilder(Generic[Q]):
 
     def url(self) -> str:
         """The relative URL this query reads, e.g. for logging."""
-        return self.query.url(self.entity_set.__entity_set__)
+        return self.entity_set._query_url(self.query)
 
     def _count_url(self) -> str:
-        return paging.count_url(self.query.for_count().url(self.entity_set.__entity_set__))
+        return self.entity_set._count_query_url(self.query)
 
     def __str__(self) -> str:
         return self.url()

@@ -13,21 +13,19 @@ from typing import Any, Final
 import attrs
 import httpx
 
-from ..converter import structure, unstructure
+from ..conversion import structure, unstructure
 from ..errors import DeserializationError
+from ..identifiers import IDENTIFIER
 from ..model import ODataModel
-from ..query import Query, QueryType, entity_path, format_literal, percent_encode
+from ..query import Query, QueryType, key_predicate
 from ..query.keys import Key
 from ..query.options import Expandable, Selectable
 from ..unset import UNSET
 from .errors import ClientValidationError, MalformedResponseError, Scrubber, clip, redact_url
 from .exchange import read_json
-from .urls import path_segment
+from .paths import OperationCall as OperationCall, operation_call as operation_call  # built there; re-exported
 
-# An operation's path segment: a simple identifier (a function import) or a qualified name (a bound
-# operation, `Namespace.Name`); nothing that could add a `/`, `?`, `#` or `..` to the URL.
-_IDENTIFIER: Final = r"[^\W\d]\w{0,127}"
-_OPERATION_NAME: Final = re.compile(rf"{_IDENTIFIER}(?:\.{_IDENTIFIER})*")
+_IDENTIFIER: Final = IDENTIFIER
 
 
 class ResponseDeserializationError(MalformedResponseError, DeserializationError):
@@ -67,7 +65,7 @@ class KeyTypeError(ClientValidationError, TypeError):
     """A key of a type no key can have (a float, bytes, an arbitrary object): also a `TypeError`."""
 
 
-def check_key(key: Key | None, entity_set: str, owner: str) -> None:
+def check_key(key: Key | None, owner: str) -> None:
     """Refuses a key that would address the wrong thing before anything is sent: None would read or change
     the whole set, an empty string or mapping is no key, and a value of the wrong type no key either."""
     if key is None:
@@ -78,7 +76,7 @@ def check_key(key: Key | None, entity_set: str, owner: str) -> None:
         raise ClientValidationError(f"{owner}: a part of the key is empty")
     problem: Exception | None = None
     try:
-        entity_path(entity_set, key)
+        key_predicate(key)
     except TypeError as error:
         problem = KeyTypeError(f"{owner}: {clip(str(error), 200)}")
     except ValueError as error:
@@ -106,16 +104,15 @@ class Constraint:
             raise ClientValidationError(f"{owner}.{wire_name} must be one of {allowed}, not {value!r}")
 
 
-def entity_url(
-    entity_set: str, key: Any, root: type[QueryType], expand: Iterable[Expandable], select: Iterable[Selectable]
-) -> str:
+def entity_options(root: type[QueryType], expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
+    """The query string of a read by key: `$expand=...&$select=...`, "" for none."""
     query = Query(root)
     expand, select = tuple(expand), tuple(select)
     if expand:
         query = query.expand(*expand)
     if select:
         query = query.select(*select)
-    return query.url(entity_set, key=key)
+    return query.to_query_string()
 
 
 def patch_body(owner: str, changes: Mapping[str, Any], constraints: Mapping[str, Constraint]) -> dict[str, Any]:
@@ -155,44 +152,6 @@ def create_body(entity: ODataModel) -> dict[str, Any]:
     """The POST body: the entity as OData JSON, without the annotations it may carry from a read."""
     data = unstructure(entity)
     return {k: v for k, v in data.items() if not k.startswith("@") or k == "@odata.type"}
-
-
-@attrs.frozen
-class OperationCall:
-    """The request of an action (POST with the arguments as a JSON body) or a function (GET, arguments in the URL)."""
-
-    method: str
-    url: str
-    body: dict[str, Any] | None
-
-
-def operation_call(kind: str, path: str, arguments: Mapping[str, Any], bound_to: str | None) -> OperationCall:
-    """`Dealers(1)/Ns.SetRadius` for a bound action; a function's arguments go in the URL: `Fn(a=1,b='x')`.
-
-    The operation's name must be a (qualified) OData identifier and so must every function parameter name:
-    a name from a hostile $metadata document cannot add `/`, `?`, `#` or `..` to the path.
-    """
-    if kind not in ("action", "function"):
-        raise ClientValidationError(f"an operation is an action or a function, not {kind!r}")
-    if not isinstance(path, str) or not _OPERATION_NAME.fullmatch(path):
-        raise ClientValidationError(f"{str(path)[:100]!r} is not an operation name (a qualified OData identifier)")
-    segment = path_segment(path, "operation name")
-    url = f"{bound_to}/{segment}" if bound_to else segment
-    if kind == "action":
-        return OperationCall("POST", url, {name: unstructure(value) for name, value in arguments.items()})
-    for name in arguments:
-        if not isinstance(name, str) or not re.fullmatch(_IDENTIFIER, name):
-            raise ClientValidationError(f"{str(name)[:100]!r} is not a parameter name (an OData identifier)")
-    written = ",".join(
-        f"{name}={percent_encode(format_literal(_literal_value(value)))}" for name, value in arguments.items()
-    )
-    return OperationCall("GET", f"{url}({written})", None)
-
-
-def _literal_value(value: Any) -> Any:
-    if isinstance(value, ODataModel):
-        raise TypeError("a structured value cannot be a function parameter in the URL; use a parameter alias")
-    return value
 
 
 def operation_result(response: httpx.Response, returns: Any, collection: bool, scrub: Scrubber | None = None) -> Any:

@@ -24,28 +24,56 @@ _require_runtime(__name__, __generator_version__)
 if _t.TYPE_CHECKING:
     from .client import AimbaseClient
     from .client import AsyncAimbaseClient
+    from .client import AsyncBrandCollection
+    from .client import AsyncBrandItem
     from .client import AsyncBrandsEntitySet
     from .client import AsyncCompaniesEntitySet
+    from .client import AsyncCompanyCollection
+    from .client import AsyncCompanyItem
+    from .client import AsyncDealerCollection
+    from .client import AsyncDealerItem
     from .client import AsyncDealersEntitySet
+    from .client import AsyncLeadCollection
+    from .client import AsyncLeadItem
     from .client import AsyncLeadsEntitySet
     from .client import AsyncProductCategoriesEntitySet
+    from .client import AsyncProductCategoryCollection
+    from .client import AsyncProductCategoryItem
+    from .client import AsyncProductCollection
+    from .client import AsyncProductItem
     from .client import AsyncProductsEntitySet
+    from .client import AsyncProspectCollection
+    from .client import AsyncProspectItem
     from .client import AsyncProspectsEntitySet
     from .models.brand import Brand
+    from .client import BrandCollection
+    from .client import BrandItem
     from .client import BrandsEntitySet
     from .client import CompaniesEntitySet
     from .models.company import Company
+    from .client import CompanyCollection
+    from .client import CompanyItem
     from .models.customs import Customs
     from .models.dealer import Dealer
+    from .client import DealerCollection
+    from .client import DealerItem
     from .client import DealersEntitySet
     from .models.lead import Lead
+    from .client import LeadCollection
+    from .client import LeadItem
     from .client import LeadsEntitySet
     from .models.metadata import Metadata
     from .models.product import Product
     from .client import ProductCategoriesEntitySet
     from .models.product_category import ProductCategory
+    from .client import ProductCategoryCollection
+    from .client import ProductCategoryItem
+    from .client import ProductCollection
+    from .client import ProductItem
     from .client import ProductsEntitySet
     from .models.prospect import Prospect
+    from .client import ProspectCollection
+    from .client import ProspectItem
     from .client import ProspectsEntitySet
     from .models.brand import QBrand
     from .models.company import QCompany
@@ -95,28 +123,56 @@ if _t.TYPE_CHECKING:
 __all__ = [
     "AimbaseClient",
     "AsyncAimbaseClient",
+    "AsyncBrandCollection",
+    "AsyncBrandItem",
     "AsyncBrandsEntitySet",
     "AsyncCompaniesEntitySet",
+    "AsyncCompanyCollection",
+    "AsyncCompanyItem",
+    "AsyncDealerCollection",
+    "AsyncDealerItem",
     "AsyncDealersEntitySet",
+    "AsyncLeadCollection",
+    "AsyncLeadItem",
     "AsyncLeadsEntitySet",
     "AsyncProductCategoriesEntitySet",
+    "AsyncProductCategoryCollection",
+    "AsyncProductCategoryItem",
+    "AsyncProductCollection",
+    "AsyncProductItem",
     "AsyncProductsEntitySet",
+    "AsyncProspectCollection",
+    "AsyncProspectItem",
     "AsyncProspectsEntitySet",
     "Brand",
+    "BrandCollection",
+    "BrandItem",
     "BrandsEntitySet",
     "CompaniesEntitySet",
     "Company",
+    "CompanyCollection",
+    "CompanyItem",
     "Customs",
     "Dealer",
+    "DealerCollection",
+    "DealerItem",
     "DealersEntitySet",
     "Lead",
+    "LeadCollection",
+    "LeadItem",
     "LeadsEntitySet",
     "Metadata",
     "Product",
     "ProductCategoriesEntitySet",
     "ProductCategory",
+    "ProductCategoryCollection",
+    "ProductCategoryItem",
+    "ProductCollection",
+    "ProductItem",
     "ProductsEntitySet",
     "Prospect",
+    "ProspectCollection",
+    "ProspectItem",
     "ProspectsEntitySet",
     "QBrand",
     "QCompany",
@@ -134,28 +190,56 @@ __all__ = [
 _EXPORTS: dict[str, str] = {
     "AimbaseClient": ".client",
     "AsyncAimbaseClient": ".client",
+    "AsyncBrandCollection": ".client",
+    "AsyncBrandItem": ".client",
     "AsyncBrandsEntitySet": ".client",
     "AsyncCompaniesEntitySet": ".client",
+    "AsyncCompanyCollection": ".client",
+    "AsyncCompanyItem": ".client",
+    "AsyncDealerCollection": ".client",
+    "AsyncDealerItem": ".client",
     "AsyncDealersEntitySet": ".client",
+    "AsyncLeadCollection": ".client",
+    "AsyncLeadItem": ".client",
     "AsyncLeadsEntitySet": ".client",
     "AsyncProductCategoriesEntitySet": ".client",
+    "AsyncProductCategoryCollection": ".client",
+    "AsyncProductCategoryItem": ".client",
+    "AsyncProductCollection": ".client",
+    "AsyncProductItem": ".client",
     "AsyncProductsEntitySet": ".client",
+    "AsyncProspectCollection": ".client",
+    "AsyncProspectItem": ".client",
     "AsyncProspectsEntitySet": ".client",
     "Brand": ".models.brand",
+    "BrandCollection": ".client",
+    "BrandItem": ".client",
     "BrandsEntitySet": ".client",
     "CompaniesEntitySet": ".client",
     "Company": ".models.company",
+    "CompanyCollection": ".client",
+    "CompanyItem": ".client",
     "Customs": ".models.customs",
     "Dealer": ".models.dealer",
+    "DealerCollection": ".client",
+    "DealerItem": ".client",
     "DealersEntitySet": ".client",
     "Lead": ".models.lead",
+    "LeadCollection": ".client",
+    "LeadItem": ".client",
     "LeadsEntitySet": ".client",
     "Metadata": ".models.metadata",
     "Product": ".models.product",
     "ProductCategoriesEntitySet": ".client",
     "ProductCategory": ".models.product_category",
+    "ProductCategoryCollection": ".client",
+    "ProductCategoryItem": ".client",
+    "ProductCollection": ".client",
+    "ProductItem": ".client",
     "ProductsEntitySet": ".client",
     "Prospect": ".models.prospect",
+    "ProspectCollection": ".client",
+    "ProspectItem": ".client",
     "ProspectsEntitySet": ".client",
     "QBrand": ".models.brand",
     "QCompany": ".models.company",

@@ -11,6 +11,7 @@ import typing as _t
 
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
+from codegen.runtime.http import navigation as _nav
 from codegen.runtime import query as _q
 
 from .models.brand import Brand
@@ -33,32 +34,349 @@ from .models.prospect import QProspect
 __all__ = [
     "AimbaseClient",
     "AsyncAimbaseClient",
+    "AsyncBrandCollection",
+    "AsyncBrandItem",
     "AsyncBrandsEntitySet",
     "AsyncCompaniesEntitySet",
+    "AsyncCompanyCollection",
+    "AsyncCompanyItem",
+    "AsyncDealerCollection",
+    "AsyncDealerItem",
     "AsyncDealersEntitySet",
+    "AsyncLeadCollection",
+    "AsyncLeadItem",
     "AsyncLeadsEntitySet",
     "AsyncProductCategoriesEntitySet",
+    "AsyncProductCategoryCollection",
+    "AsyncProductCategoryItem",
+    "AsyncProductCollection",
+    "AsyncProductItem",
     "AsyncProductsEntitySet",
+    "AsyncProspectCollection",
+    "AsyncProspectItem",
     "AsyncProspectsEntitySet",
+    "BrandCollection",
+    "BrandItem",
     "BrandsEntitySet",
     "CompaniesEntitySet",
+    "CompanyCollection",
+    "CompanyItem",
+    "DealerCollection",
+    "DealerItem",
     "DealersEntitySet",
+    "LeadCollection",
+    "LeadItem",
     "LeadsEntitySet",
     "ProductCategoriesEntitySet",
+    "ProductCategoryCollection",
+    "ProductCategoryItem",
+    "ProductCollection",
+    "ProductItem",
     "ProductsEntitySet",
+    "ProspectCollection",
+    "ProspectItem",
     "ProspectsEntitySet",
 ]
 
 
-class LeadsEntitySet(_http.EntitySet[Lead, QLead, int | Lead]):
+class BrandItem(_nav.EntityItem[Brand, QBrand]):
+    """One AimbaseOData.Brand at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Brand
+    __query_type__ = QBrand
+    __type_name__ = "AimbaseOData.Brand"
+
+
+class BrandCollection(_http.EntitySet[Brand, QBrand, int | Brand]):
+    """A collection of AimbaseOData.Brand: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Brand
+    __query_type__ = QBrand
+    __type_name__ = "AimbaseOData.Brand"
+
+    def navigate(
+        self,
+        key: int | Brand,
+    ) -> BrandItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            BrandItem,
+            key,
+        )
+
+
+class CompanyItem(_nav.EntityItem[Company, QCompany]):
+    """One AimbaseOData.Company at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Company
+    __query_type__ = QCompany
+    __type_name__ = "AimbaseOData.Company"
+
+
+class CompanyCollection(_http.EntitySet[Company, QCompany, int | Company]):
+    """A collection of AimbaseOData.Company: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Company
+    __query_type__ = QCompany
+    __type_name__ = "AimbaseOData.Company"
+
+    def navigate(
+        self,
+        key: int | Company,
+    ) -> CompanyItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            CompanyItem,
+            key,
+        )
+
+
+class DealerItem(_nav.EntityItem[Dealer, QDealer]):
+    """One AimbaseOData.Dealer at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Dealer
+    __query_type__ = QDealer
+    __type_name__ = "AimbaseOData.Dealer"
+
+    @property
+    def products(self) -> ProductCollection:
+        """Navigation property Products (a collection)."""
+        return self._navigation(
+            ProductCollection,
+            "Products",
+        )
+
+    def set_dealer_radius(
+        self,
+        *,
+        brand_id: int,
+        radius: int,
+    ) -> None:
+        """Sets the lead-routing radius of one dealer for one brand, overriding the
+        instance default for that dealer/brand pair. Invoked as POST
+        Dealers(id)/AimbaseOData.DealerMethods.SetDealerRadius. Returns 200 when the
+        radius is set or was already set, 404 when the dealer is unknown and 500 on
+        other errors; the 200 response body is undocumented, so no return type is
+        declared.
+        """
+        arguments: dict[str, _t.Any] = {
+            "BrandId": brand_id,
+            "Radius": radius,
+        }
+        result = self._invoke(
+            "action",
+            "AimbaseOData.DealerMethods.SetDealerRadius",
+            arguments,
+            returns=None,
+            collection=False,
+        )
+
+
+class DealerCollection(_http.EntitySet[Dealer, QDealer, int | Dealer]):
+    """A collection of AimbaseOData.Dealer: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Dealer
+    __query_type__ = QDealer
+    __type_name__ = "AimbaseOData.Dealer"
+
+    def navigate(
+        self,
+        key: int | Dealer,
+    ) -> DealerItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            DealerItem,
+            key,
+        )
+
+
+class LeadItem(_nav.EntityItem[Lead, QLead]):
+    """One AimbaseOData.Lead at a path: get, navigation properties and bound operations."""
+
+    __model__ = Lead
+    __query_type__ = QLead
+    __type_name__ = "AimbaseOData.Lead"
+
+    @property
+    def prospect(self) -> ProspectItem:
+        """Navigation property Prospect."""
+        return self._navigation(
+            ProspectItem,
+            "Prospect",
+        )
+
+    @property
+    def dealer(self) -> DealerItem:
+        """Navigation property Dealer."""
+        return self._navigation(
+            DealerItem,
+            "Dealer",
+        )
+
+    @property
+    def product(self) -> ProductItem:
+        """Navigation property Product."""
+        return self._navigation(
+            ProductItem,
+            "Product",
+        )
+
+
+class LeadCollection(_http.EntitySet[Lead, QLead, int | Lead]):
+    """A collection of AimbaseOData.Lead: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Lead
+    __query_type__ = QLead
+    __type_name__ = "AimbaseOData.Lead"
+
+    def navigate(
+        self,
+        key: int | Lead,
+    ) -> LeadItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            LeadItem,
+            key,
+        )
+
+
+class ProductItem(_nav.EntityItem[Product, QProduct]):
+    """One AimbaseOData.Product at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Product
+    __query_type__ = QProduct
+    __type_name__ = "AimbaseOData.Product"
+
+    @property
+    def brand(self) -> BrandItem:
+        """Navigation property Brand."""
+        return self._navigation(
+            BrandItem,
+            "Brand",
+        )
+
+    @property
+    def product_category(self) -> ProductCategoryItem:
+        """Navigation property ProductCategory."""
+        return self._navigation(
+            ProductCategoryItem,
+            "ProductCategory",
+        )
+
+
+class ProductCollection(_http.EntitySet[Product, QProduct, int | Product]):
+    """A collection of AimbaseOData.Product: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Product
+    __query_type__ = QProduct
+    __type_name__ = "AimbaseOData.Product"
+
+    def navigate(
+        self,
+        key: int | Product,
+    ) -> ProductItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            ProductItem,
+            key,
+        )
+
+
+class ProductCategoryItem(_nav.EntityItem[ProductCategory, QProductCategory]):
+    """One AimbaseOData.ProductCategory at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = ProductCategory
+    __query_type__ = QProductCategory
+    __type_name__ = "AimbaseOData.ProductCategory"
+
+
+class ProductCategoryCollection(
+    _http.EntitySet[ProductCategory, QProductCategory, int | ProductCategory]
+):
+    """A collection of AimbaseOData.ProductCategory: query, get and navigate by key,
+    bound operations.
+    """
+
+    __model__ = ProductCategory
+    __query_type__ = QProductCategory
+    __type_name__ = "AimbaseOData.ProductCategory"
+
+    def navigate(
+        self,
+        key: int | ProductCategory,
+    ) -> ProductCategoryItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            ProductCategoryItem,
+            key,
+        )
+
+
+class ProspectItem(_nav.EntityItem[Prospect, QProspect]):
+    """One AimbaseOData.Prospect at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Prospect
+    __query_type__ = QProspect
+    __type_name__ = "AimbaseOData.Prospect"
+
+    @property
+    def company(self) -> CompanyItem:
+        """Navigation property Company."""
+        return self._navigation(
+            CompanyItem,
+            "Company",
+        )
+
+
+class ProspectCollection(_http.EntitySet[Prospect, QProspect, int | Prospect]):
+    """A collection of AimbaseOData.Prospect: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Prospect
+    __query_type__ = QProspect
+    __type_name__ = "AimbaseOData.Prospect"
+
+    def navigate(
+        self,
+        key: int | Prospect,
+    ) -> ProspectItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            ProspectItem,
+            key,
+        )
+
+
+class LeadsEntitySet(LeadCollection):
     """The Leads entity set: Leads, addressed as Leads(id). GET and PATCH are
     documented; leads are created through the separate Lead API, and DELETE is not
     documented. Default page size is 1,000.
     """
 
     __entity_set__ = "Leads"
-    __model__ = Lead
-    __query_type__ = QLead
     __constraints__ = {
         "ExternalId": _http.Constraint(max_length=50),
         "Event": _http.Constraint(max_length=50),
@@ -112,14 +430,12 @@ class LeadsEntitySet(_http.EntitySet[Lead, QLead, int | Lead]):
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect, int | Prospect]):
+class ProspectsEntitySet(ProspectCollection):
     """The Prospects entity set: Prospects, addressed as Prospects(id). GET and PATCH
     are documented; a prospect is created when a lead is captured.
     """
 
     __entity_set__ = "Prospects"
-    __model__ = Prospect
-    __query_type__ = QProspect
     __constraints__ = {
         "FirstName": _http.Constraint(max_length=50),
         "Address1": _http.Constraint(max_length=64),
@@ -187,25 +503,21 @@ class ProspectsEntitySet(_http.EntitySet[Prospect, QProspect, int | Prospect]):
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class CompaniesEntitySet(_http.EntitySet[Company, QCompany, int | Company]):
+class CompaniesEntitySet(CompanyCollection):
     """The Companies entity set: Companies. The set name is assumed: only the expand
     path Leads?$expand=Prospect($expand=Company) is documented.
     """
 
     __entity_set__ = "Companies"
-    __model__ = Company
-    __query_type__ = QCompany
 
 
-class DealersEntitySet(_http.EntitySet[Dealer, QDealer, int | Dealer]):
+class DealersEntitySet(DealerCollection):
     """The Dealers entity set: Dealers, addressed as Dealers(id). GET is documented;
     PATCH appears in one of two versions of the page. The bound action
     SetDealerRadius applies to single dealers.
     """
 
     __entity_set__ = "Dealers"
-    __model__ = Dealer
-    __query_type__ = QDealer
 
     def set_dealer_radius(
         self,
@@ -219,30 +531,21 @@ class DealersEntitySet(_http.EntitySet[Dealer, QDealer, int | Dealer]):
         Dealers(id)/AimbaseOData.DealerMethods.SetDealerRadius. Returns 200 when the
         radius is set or was already set, 404 when the dealer is unknown and 500 on
         other errors; the 200 response body is undocumented, so no return type is
-        declared.
+        declared. The same as `navigate(key).set_dealer_radius(...)`.
         """
-        arguments: dict[str, _t.Any] = {
-            "BrandId": brand_id,
-            "Radius": radius,
-        }
-        result = self._invoke(
-            "action",
-            "AimbaseOData.DealerMethods.SetDealerRadius",
-            arguments,
-            key=key,
-            returns=None,
-            collection=False,
+        item = self.navigate(key)
+        return item.set_dealer_radius(
+            brand_id=brand_id,
+            radius=radius,
         )
 
 
-class ProductsEntitySet(_http.EntitySet[Product, QProduct, int | Product]):
+class ProductsEntitySet(ProductCollection):
     """The Products entity set: Products, addressed as Products(id). GET, POST and PATCH
     are documented.
     """
 
     __entity_set__ = "Products"
-    __model__ = Product
-    __query_type__ = QProduct
 
     def create(
         self,
@@ -252,14 +555,12 @@ class ProductsEntitySet(_http.EntitySet[Product, QProduct, int | Product]):
         return self._create(entity)
 
 
-class BrandsEntitySet(_http.EntitySet[Brand, QBrand, int | Brand]):
+class BrandsEntitySet(BrandCollection):
     """The Brands entity set: Brands, addressed as Brands(id). GET, POST and PATCH are
     documented.
     """
 
     __entity_set__ = "Brands"
-    __model__ = Brand
-    __query_type__ = QBrand
 
     def patch(
         self,
@@ -296,16 +597,12 @@ class BrandsEntitySet(_http.EntitySet[Brand, QBrand, int | Brand]):
         return self._create(entity)
 
 
-class ProductCategoriesEntitySet(
-    _http.EntitySet[ProductCategory, QProductCategory, int | ProductCategory]
-):
+class ProductCategoriesEntitySet(ProductCategoryCollection):
     """The ProductCategories entity set: Product categories. Undocumented: the set name
     is assumed and only the expand from Product is known.
     """
 
     __entity_set__ = "ProductCategories"
-    __model__ = ProductCategory
-    __query_type__ = QProductCategory
 
 
 class AimbaseClient(_http.ServiceClient):
@@ -353,15 +650,306 @@ class AimbaseClient(_http.ServiceClient):
         return self._entity_set(ProductCategoriesEntitySet)
 
 
-class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead, int | Lead]):
+class AsyncBrandItem(_nav.AsyncEntityItem[Brand, QBrand]):
+    """One AimbaseOData.Brand at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Brand
+    __query_type__ = QBrand
+    __type_name__ = "AimbaseOData.Brand"
+
+
+class AsyncBrandCollection(_http.AsyncEntitySet[Brand, QBrand, int | Brand]):
+    """A collection of AimbaseOData.Brand: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Brand
+    __query_type__ = QBrand
+    __type_name__ = "AimbaseOData.Brand"
+
+    def navigate(
+        self,
+        key: int | Brand,
+    ) -> AsyncBrandItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncBrandItem,
+            key,
+        )
+
+
+class AsyncCompanyItem(_nav.AsyncEntityItem[Company, QCompany]):
+    """One AimbaseOData.Company at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Company
+    __query_type__ = QCompany
+    __type_name__ = "AimbaseOData.Company"
+
+
+class AsyncCompanyCollection(_http.AsyncEntitySet[Company, QCompany, int | Company]):
+    """A collection of AimbaseOData.Company: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Company
+    __query_type__ = QCompany
+    __type_name__ = "AimbaseOData.Company"
+
+    def navigate(
+        self,
+        key: int | Company,
+    ) -> AsyncCompanyItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncCompanyItem,
+            key,
+        )
+
+
+class AsyncDealerItem(_nav.AsyncEntityItem[Dealer, QDealer]):
+    """One AimbaseOData.Dealer at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Dealer
+    __query_type__ = QDealer
+    __type_name__ = "AimbaseOData.Dealer"
+
+    @property
+    def products(self) -> AsyncProductCollection:
+        """Navigation property Products (a collection)."""
+        return self._navigation(
+            AsyncProductCollection,
+            "Products",
+        )
+
+    async def set_dealer_radius(
+        self,
+        *,
+        brand_id: int,
+        radius: int,
+    ) -> None:
+        """Sets the lead-routing radius of one dealer for one brand, overriding the
+        instance default for that dealer/brand pair. Invoked as POST
+        Dealers(id)/AimbaseOData.DealerMethods.SetDealerRadius. Returns 200 when the
+        radius is set or was already set, 404 when the dealer is unknown and 500 on
+        other errors; the 200 response body is undocumented, so no return type is
+        declared.
+        """
+        arguments: dict[str, _t.Any] = {
+            "BrandId": brand_id,
+            "Radius": radius,
+        }
+        result = await self._invoke(
+            "action",
+            "AimbaseOData.DealerMethods.SetDealerRadius",
+            arguments,
+            returns=None,
+            collection=False,
+        )
+
+
+class AsyncDealerCollection(_http.AsyncEntitySet[Dealer, QDealer, int | Dealer]):
+    """A collection of AimbaseOData.Dealer: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Dealer
+    __query_type__ = QDealer
+    __type_name__ = "AimbaseOData.Dealer"
+
+    def navigate(
+        self,
+        key: int | Dealer,
+    ) -> AsyncDealerItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncDealerItem,
+            key,
+        )
+
+
+class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
+    """One AimbaseOData.Lead at a path: get, navigation properties and bound operations."""
+
+    __model__ = Lead
+    __query_type__ = QLead
+    __type_name__ = "AimbaseOData.Lead"
+
+    @property
+    def prospect(self) -> AsyncProspectItem:
+        """Navigation property Prospect."""
+        return self._navigation(
+            AsyncProspectItem,
+            "Prospect",
+        )
+
+    @property
+    def dealer(self) -> AsyncDealerItem:
+        """Navigation property Dealer."""
+        return self._navigation(
+            AsyncDealerItem,
+            "Dealer",
+        )
+
+    @property
+    def product(self) -> AsyncProductItem:
+        """Navigation property Product."""
+        return self._navigation(
+            AsyncProductItem,
+            "Product",
+        )
+
+
+class AsyncLeadCollection(_http.AsyncEntitySet[Lead, QLead, int | Lead]):
+    """A collection of AimbaseOData.Lead: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Lead
+    __query_type__ = QLead
+    __type_name__ = "AimbaseOData.Lead"
+
+    def navigate(
+        self,
+        key: int | Lead,
+    ) -> AsyncLeadItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncLeadItem,
+            key,
+        )
+
+
+class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
+    """One AimbaseOData.Product at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Product
+    __query_type__ = QProduct
+    __type_name__ = "AimbaseOData.Product"
+
+    @property
+    def brand(self) -> AsyncBrandItem:
+        """Navigation property Brand."""
+        return self._navigation(
+            AsyncBrandItem,
+            "Brand",
+        )
+
+    @property
+    def product_category(self) -> AsyncProductCategoryItem:
+        """Navigation property ProductCategory."""
+        return self._navigation(
+            AsyncProductCategoryItem,
+            "ProductCategory",
+        )
+
+
+class AsyncProductCollection(_http.AsyncEntitySet[Product, QProduct, int | Product]):
+    """A collection of AimbaseOData.Product: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Product
+    __query_type__ = QProduct
+    __type_name__ = "AimbaseOData.Product"
+
+    def navigate(
+        self,
+        key: int | Product,
+    ) -> AsyncProductItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncProductItem,
+            key,
+        )
+
+
+class AsyncProductCategoryItem(_nav.AsyncEntityItem[ProductCategory, QProductCategory]):
+    """One AimbaseOData.ProductCategory at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = ProductCategory
+    __query_type__ = QProductCategory
+    __type_name__ = "AimbaseOData.ProductCategory"
+
+
+class AsyncProductCategoryCollection(
+    _http.AsyncEntitySet[ProductCategory, QProductCategory, int | ProductCategory]
+):
+    """A collection of AimbaseOData.ProductCategory: query, get and navigate by key,
+    bound operations.
+    """
+
+    __model__ = ProductCategory
+    __query_type__ = QProductCategory
+    __type_name__ = "AimbaseOData.ProductCategory"
+
+    def navigate(
+        self,
+        key: int | ProductCategory,
+    ) -> AsyncProductCategoryItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncProductCategoryItem,
+            key,
+        )
+
+
+class AsyncProspectItem(_nav.AsyncEntityItem[Prospect, QProspect]):
+    """One AimbaseOData.Prospect at a path: get, navigation properties and bound
+    operations.
+    """
+
+    __model__ = Prospect
+    __query_type__ = QProspect
+    __type_name__ = "AimbaseOData.Prospect"
+
+    @property
+    def company(self) -> AsyncCompanyItem:
+        """Navigation property Company."""
+        return self._navigation(
+            AsyncCompanyItem,
+            "Company",
+        )
+
+
+class AsyncProspectCollection(
+    _http.AsyncEntitySet[Prospect, QProspect, int | Prospect]
+):
+    """A collection of AimbaseOData.Prospect: query, get and navigate by key, bound
+    operations.
+    """
+
+    __model__ = Prospect
+    __query_type__ = QProspect
+    __type_name__ = "AimbaseOData.Prospect"
+
+    def navigate(
+        self,
+        key: int | Prospect,
+    ) -> AsyncProspectItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncProspectItem,
+            key,
+        )
+
+
+class AsyncLeadsEntitySet(AsyncLeadCollection):
     """The Leads entity set: Leads, addressed as Leads(id). GET and PATCH are
     documented; leads are created through the separate Lead API, and DELETE is not
     documented. Default page size is 1,000.
     """
 
     __entity_set__ = "Leads"
-    __model__ = Lead
-    __query_type__ = QLead
     __constraints__ = {
         "ExternalId": _http.Constraint(max_length=50),
         "Event": _http.Constraint(max_length=50),
@@ -415,16 +1003,12 @@ class AsyncLeadsEntitySet(_http.AsyncEntitySet[Lead, QLead, int | Lead]):
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class AsyncProspectsEntitySet(
-    _http.AsyncEntitySet[Prospect, QProspect, int | Prospect]
-):
+class AsyncProspectsEntitySet(AsyncProspectCollection):
     """The Prospects entity set: Prospects, addressed as Prospects(id). GET and PATCH
     are documented; a prospect is created when a lead is captured.
     """
 
     __entity_set__ = "Prospects"
-    __model__ = Prospect
-    __query_type__ = QProspect
     __constraints__ = {
         "FirstName": _http.Constraint(max_length=50),
         "Address1": _http.Constraint(max_length=64),
@@ -492,25 +1076,21 @@ class AsyncProspectsEntitySet(
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class AsyncCompaniesEntitySet(_http.AsyncEntitySet[Company, QCompany, int | Company]):
+class AsyncCompaniesEntitySet(AsyncCompanyCollection):
     """The Companies entity set: Companies. The set name is assumed: only the expand
     path Leads?$expand=Prospect($expand=Company) is documented.
     """
 
     __entity_set__ = "Companies"
-    __model__ = Company
-    __query_type__ = QCompany
 
 
-class AsyncDealersEntitySet(_http.AsyncEntitySet[Dealer, QDealer, int | Dealer]):
+class AsyncDealersEntitySet(AsyncDealerCollection):
     """The Dealers entity set: Dealers, addressed as Dealers(id). GET is documented;
     PATCH appears in one of two versions of the page. The bound action
     SetDealerRadius applies to single dealers.
     """
 
     __entity_set__ = "Dealers"
-    __model__ = Dealer
-    __query_type__ = QDealer
 
     async def set_dealer_radius(
         self,
@@ -524,30 +1104,21 @@ class AsyncDealersEntitySet(_http.AsyncEntitySet[Dealer, QDealer, int | Dealer])
         Dealers(id)/AimbaseOData.DealerMethods.SetDealerRadius. Returns 200 when the
         radius is set or was already set, 404 when the dealer is unknown and 500 on
         other errors; the 200 response body is undocumented, so no return type is
-        declared.
+        declared. The same as `navigate(key).set_dealer_radius(...)`.
         """
-        arguments: dict[str, _t.Any] = {
-            "BrandId": brand_id,
-            "Radius": radius,
-        }
-        result = await self._invoke(
-            "action",
-            "AimbaseOData.DealerMethods.SetDealerRadius",
-            arguments,
-            key=key,
-            returns=None,
-            collection=False,
+        item = self.navigate(key)
+        return await item.set_dealer_radius(
+            brand_id=brand_id,
+            radius=radius,
         )
 
 
-class AsyncProductsEntitySet(_http.AsyncEntitySet[Product, QProduct, int | Product]):
+class AsyncProductsEntitySet(AsyncProductCollection):
     """The Products entity set: Products, addressed as Products(id). GET, POST and PATCH
     are documented.
     """
 
     __entity_set__ = "Products"
-    __model__ = Product
-    __query_type__ = QProduct
 
     async def create(
         self,
@@ -557,14 +1128,12 @@ class AsyncProductsEntitySet(_http.AsyncEntitySet[Product, QProduct, int | Produ
         return await self._create(entity)
 
 
-class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand, int | Brand]):
+class AsyncBrandsEntitySet(AsyncBrandCollection):
     """The Brands entity set: Brands, addressed as Brands(id). GET, POST and PATCH are
     documented.
     """
 
     __entity_set__ = "Brands"
-    __model__ = Brand
-    __query_type__ = QBrand
 
     async def patch(
         self,
@@ -601,16 +1170,12 @@ class AsyncBrandsEntitySet(_http.AsyncEntitySet[Brand, QBrand, int | Brand]):
         return await self._create(entity)
 
 
-class AsyncProductCategoriesEntitySet(
-    _http.AsyncEntitySet[ProductCategory, QProductCategory, int | ProductCategory]
-):
+class AsyncProductCategoriesEntitySet(AsyncProductCategoryCollection):
     """The ProductCategories entity set: Product categories. Undocumented: the set name
     is assumed and only the expand from Product is known.
     """
 
     __entity_set__ = "ProductCategories"
-    __model__ = ProductCategory
-    __query_type__ = QProductCategory
 
 
 class AsyncAimbaseClient(_http.AsyncServiceClient):

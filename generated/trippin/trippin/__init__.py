@@ -23,27 +23,63 @@ _require_runtime(__name__, __generator_version__)
 
 if _t.TYPE_CHECKING:
     from .models.airline import Airline
+    from .client import AirlineCollection
+    from .client import AirlineItem
     from .client import AirlinesEntitySet
     from .models.airport import Airport
+    from .client import AirportCollection
+    from .client import AirportItem
     from .models.airport_location import AirportLocation
     from .client import AirportsEntitySet
+    from .client import AsyncAirlineCollection
+    from .client import AsyncAirlineItem
     from .client import AsyncAirlinesEntitySet
+    from .client import AsyncAirportCollection
+    from .client import AsyncAirportItem
     from .client import AsyncAirportsEntitySet
+    from .client import AsyncEventCollection
+    from .client import AsyncEventItem
+    from .client import AsyncFlightCollection
+    from .client import AsyncFlightItem
+    from .client import AsyncMeSingleton
     from .client import AsyncPeopleEntitySet
+    from .client import AsyncPersonCollection
+    from .client import AsyncPersonItem
+    from .client import AsyncPhotoCollection
+    from .client import AsyncPhotoItem
     from .client import AsyncPhotosEntitySet
+    from .client import AsyncPlanItemCollection
+    from .client import AsyncPlanItemItem
+    from .client import AsyncPublicTransportationCollection
+    from .client import AsyncPublicTransportationItem
+    from .client import AsyncTripCollection
+    from .client import AsyncTripItem
     from .client import AsyncTripPinClient
     from .models.city import City
     from .models.event import Event
+    from .client import EventCollection
+    from .client import EventItem
     from .models.event_location import EventLocation
     from .models.flight import Flight
+    from .client import FlightCollection
+    from .client import FlightItem
     from .models.location import Location
+    from .client import MeSingleton
     from .client import PeopleEntitySet
     from .models.person import Person
+    from .client import PersonCollection
     from .models.person_gender import PersonGender
+    from .client import PersonItem
     from .models.photo import Photo
+    from .client import PhotoCollection
+    from .client import PhotoItem
     from .client import PhotosEntitySet
     from .models.plan_item import PlanItem
+    from .client import PlanItemCollection
+    from .client import PlanItemItem
     from .models.public_transportation import PublicTransportation
+    from .client import PublicTransportationCollection
+    from .client import PublicTransportationItem
     from .models.airline import QAirline
     from .models.airport import QAirport
     from .models.airport_location import QAirportLocation
@@ -58,6 +94,8 @@ if _t.TYPE_CHECKING:
     from .models.public_transportation import QPublicTransportation
     from .models.trip import QTrip
     from .models.trip import Trip
+    from .client import TripCollection
+    from .client import TripItem
     from .client import TripPinClient
     from codegen.runtime import AuthenticationError as AuthenticationError
     from codegen.runtime import AvalaApiAuth as AvalaApiAuth
@@ -97,27 +135,63 @@ if _t.TYPE_CHECKING:
 
 __all__ = [
     "Airline",
+    "AirlineCollection",
+    "AirlineItem",
     "AirlinesEntitySet",
     "Airport",
+    "AirportCollection",
+    "AirportItem",
     "AirportLocation",
     "AirportsEntitySet",
+    "AsyncAirlineCollection",
+    "AsyncAirlineItem",
     "AsyncAirlinesEntitySet",
+    "AsyncAirportCollection",
+    "AsyncAirportItem",
     "AsyncAirportsEntitySet",
+    "AsyncEventCollection",
+    "AsyncEventItem",
+    "AsyncFlightCollection",
+    "AsyncFlightItem",
+    "AsyncMeSingleton",
     "AsyncPeopleEntitySet",
+    "AsyncPersonCollection",
+    "AsyncPersonItem",
+    "AsyncPhotoCollection",
+    "AsyncPhotoItem",
     "AsyncPhotosEntitySet",
+    "AsyncPlanItemCollection",
+    "AsyncPlanItemItem",
+    "AsyncPublicTransportationCollection",
+    "AsyncPublicTransportationItem",
+    "AsyncTripCollection",
+    "AsyncTripItem",
     "AsyncTripPinClient",
     "City",
     "Event",
+    "EventCollection",
+    "EventItem",
     "EventLocation",
     "Flight",
+    "FlightCollection",
+    "FlightItem",
     "Location",
+    "MeSingleton",
     "PeopleEntitySet",
     "Person",
+    "PersonCollection",
     "PersonGender",
+    "PersonItem",
     "Photo",
+    "PhotoCollection",
+    "PhotoItem",
     "PhotosEntitySet",
     "PlanItem",
+    "PlanItemCollection",
+    "PlanItemItem",
     "PublicTransportation",
+    "PublicTransportationCollection",
+    "PublicTransportationItem",
     "QAirline",
     "QAirport",
     "QAirportLocation",
@@ -132,6 +206,8 @@ __all__ = [
     "QPublicTransportation",
     "QTrip",
     "Trip",
+    "TripCollection",
+    "TripItem",
     "TripPinClient",
 ]
 
@@ -139,27 +215,63 @@ __all__ = [
 # re-exported so that a script imports everything from here.
 _EXPORTS: dict[str, str] = {
     "Airline": ".models.airline",
+    "AirlineCollection": ".client",
+    "AirlineItem": ".client",
     "AirlinesEntitySet": ".client",
     "Airport": ".models.airport",
+    "AirportCollection": ".client",
+    "AirportItem": ".client",
     "AirportLocation": ".models.airport_location",
     "AirportsEntitySet": ".client",
+    "AsyncAirlineCollection": ".client",
+    "AsyncAirlineItem": ".client",
     "AsyncAirlinesEntitySet": ".client",
+    "AsyncAirportCollection": ".client",
+    "AsyncAirportItem": ".client",
     "AsyncAirportsEntitySet": ".client",
+    "AsyncEventCollection": ".client",
+    "AsyncEventItem": ".client",
+    "AsyncFlightCollection": ".client",
+    "AsyncFlightItem": ".client",
+    "AsyncMeSingleton": ".client",
     "AsyncPeopleEntitySet": ".client",
+    "AsyncPersonCollection": ".client",
+    "AsyncPersonItem": ".client",
+    "AsyncPhotoCollection": ".client",
+    "AsyncPhotoItem": ".client",
     "AsyncPhotosEntitySet": ".client",
+    "AsyncPlanItemCollection": ".client",
+    "AsyncPlanItemItem": ".client",
+    "AsyncPublicTransportationCollection": ".client",
+    "AsyncPublicTransportationItem": ".client",
+    "AsyncTripCollection": ".client",
+    "AsyncTripItem": ".client",
     "AsyncTripPinClient": ".client",
     "City": ".models.city",
     "Event": ".models.event",
+    "EventCollection": ".client",
+    "EventItem": ".client",
     "EventLocation": ".models.event_location",
     "Flight": ".models.flight",
+    "FlightCollection": ".client",
+    "FlightItem": ".client",
     "Location": ".models.location",
+    "MeSingleton": ".client",
     "PeopleEntitySet": ".client",
     "Person": ".models.person",
+    "PersonCollection": ".client",
     "PersonGender": ".models.person_gender",
+    "PersonItem": ".client",
     "Photo": ".models.photo",
+    "PhotoCollection": ".client",
+    "PhotoItem": ".client",
     "PhotosEntitySet": ".client",
     "PlanItem": ".models.plan_item",
+    "PlanItemCollection": ".client",
+    "PlanItemItem": ".client",
     "PublicTransportation": ".models.public_transportation",
+    "PublicTransportationCollection": ".client",
+    "PublicTransportationItem": ".client",
     "QAirline": ".models.airline",
     "QAirport": ".models.airport",
     "QAirportLocation": ".models.airport_location",
@@ -174,6 +286,8 @@ _EXPORTS: dict[str, str] = {
     "QPublicTransportation": ".models.public_transportation",
     "QTrip": ".models.trip",
     "Trip": ".models.trip",
+    "TripCollection": ".client",
+    "TripItem": ".client",
     "TripPinClient": ".client",
     "AuthenticationError": "codegen.runtime",
     "AvalaApiAuth": "codegen.runtime",

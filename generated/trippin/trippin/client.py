@@ -10,6 +10,7 @@ import typing as _t
 
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
+from codegen.runtime.http import navigation as _nav
 from codegen.runtime import query as _q
 
 from .models.airline import Airline
@@ -17,34 +18,486 @@ from .models.airline import QAirline
 from .models.airport import Airport
 from .models.airport import QAirport
 from .models.airport_location import AirportLocation
+from .models.event import Event
+from .models.event import QEvent
+from .models.flight import Flight
+from .models.flight import QFlight
 from .models.location import Location
 from .models.person import Person
 from .models.person import QPerson
 from .models.person_gender import PersonGender
 from .models.photo import Photo
 from .models.photo import QPhoto
+from .models.plan_item import PlanItem
+from .models.plan_item import QPlanItem
+from .models.public_transportation import PublicTransportation
+from .models.public_transportation import QPublicTransportation
+from .models.trip import QTrip
 from .models.trip import Trip
 
 __all__ = [
+    "AirlineCollection",
+    "AirlineItem",
     "AirlinesEntitySet",
+    "AirportCollection",
+    "AirportItem",
     "AirportsEntitySet",
+    "AsyncAirlineCollection",
+    "AsyncAirlineItem",
     "AsyncAirlinesEntitySet",
+    "AsyncAirportCollection",
+    "AsyncAirportItem",
     "AsyncAirportsEntitySet",
+    "AsyncEventCollection",
+    "AsyncEventItem",
+    "AsyncFlightCollection",
+    "AsyncFlightItem",
+    "AsyncMeSingleton",
     "AsyncPeopleEntitySet",
+    "AsyncPersonCollection",
+    "AsyncPersonItem",
+    "AsyncPhotoCollection",
+    "AsyncPhotoItem",
     "AsyncPhotosEntitySet",
+    "AsyncPlanItemCollection",
+    "AsyncPlanItemItem",
+    "AsyncPublicTransportationCollection",
+    "AsyncPublicTransportationItem",
+    "AsyncTripCollection",
+    "AsyncTripItem",
     "AsyncTripPinClient",
+    "EventCollection",
+    "EventItem",
+    "FlightCollection",
+    "FlightItem",
+    "MeSingleton",
     "PeopleEntitySet",
+    "PersonCollection",
+    "PersonItem",
+    "PhotoCollection",
+    "PhotoItem",
     "PhotosEntitySet",
+    "PlanItemCollection",
+    "PlanItemItem",
+    "PublicTransportationCollection",
+    "PublicTransportationItem",
+    "TripCollection",
+    "TripItem",
     "TripPinClient",
 ]
 
 
-class AirlinesEntitySet(_http.EntitySet[Airline, QAirline, str | Airline]):
+class AirlineItem(_nav.EntityItem[Airline, QAirline]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Airline at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Airline
+    __query_type__ = QAirline
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airline"
+
+
+class AirlineCollection(_http.EntitySet[Airline, QAirline, str | Airline]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Airline: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Airline
+    __query_type__ = QAirline
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airline"
+
+    def navigate(
+        self,
+        key: str | Airline,
+    ) -> AirlineItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AirlineItem,
+            key,
+        )
+
+
+class AirportItem(_nav.EntityItem[Airport, QAirport]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Airport at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Airport
+    __query_type__ = QAirport
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airport"
+
+
+class AirportCollection(_http.EntitySet[Airport, QAirport, str | Airport]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Airport: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Airport
+    __query_type__ = QAirport
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airport"
+
+    def navigate(
+        self,
+        key: str | Airport,
+    ) -> AirportItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AirportItem,
+            key,
+        )
+
+
+class EventItem(_nav.EntityItem[Event, QEvent]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Event at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Event
+    __query_type__ = QEvent
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Event"
+
+
+class EventCollection(_http.EntitySet[Event, QEvent, int | Event]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Event: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Event
+    __query_type__ = QEvent
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Event"
+
+    def navigate(
+        self,
+        key: int | Event,
+    ) -> EventItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            EventItem,
+            key,
+        )
+
+
+class FlightItem(_nav.EntityItem[Flight, QFlight]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Flight at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Flight
+    __query_type__ = QFlight
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Flight"
+
+    @property
+    def from_(self) -> AirportItem:
+        """Navigation property From."""
+        return self._navigation(
+            AirportItem,
+            "From",
+        )
+
+    @property
+    def to(self) -> AirportItem:
+        """Navigation property To."""
+        return self._navigation(
+            AirportItem,
+            "To",
+        )
+
+    @property
+    def airline(self) -> AirlineItem:
+        """Navigation property Airline."""
+        return self._navigation(
+            AirlineItem,
+            "Airline",
+        )
+
+
+class FlightCollection(_http.EntitySet[Flight, QFlight, int | Flight]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Flight: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Flight
+    __query_type__ = QFlight
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Flight"
+
+    def navigate(
+        self,
+        key: int | Flight,
+    ) -> FlightItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            FlightItem,
+            key,
+        )
+
+
+class PersonItem(_nav.EntityItem[Person, QPerson]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Person at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Person
+    __query_type__ = QPerson
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Person"
+
+    @property
+    def friends(self) -> PersonCollection:
+        """Navigation property Friends (a collection)."""
+        return self._navigation(
+            PersonCollection,
+            "Friends",
+        )
+
+    @property
+    def trips(self) -> TripCollection:
+        """Navigation property Trips (a collection)."""
+        return self._navigation(
+            TripCollection,
+            "Trips",
+        )
+
+    @property
+    def photo(self) -> PhotoItem:
+        """Navigation property Photo."""
+        return self._navigation(
+            PhotoItem,
+            "Photo",
+        )
+
+    def get_favorite_airline(
+        self,
+    ) -> Airline:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline."""
+        arguments: dict[str, _t.Any] = {}
+        result = self._invoke(
+            "function",
+            "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
+            arguments,
+            returns=Airline,
+            collection=False,
+        )
+        return _t.cast(
+            "Airline",
+            result,
+        )
+
+    def get_friends_trips(
+        self,
+        *,
+        user_name: str,
+    ) -> TripCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips.
+        Returns the collection it reads: `.query()` adds options and reads pages.
+        """
+        arguments: dict[str, _t.Any] = {
+            "userName": user_name,
+        }
+        return self._function_collection(
+            TripCollection,
+            "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
+            arguments,
+        )
+
+    def share_trip(
+        self,
+        *,
+        user_name: str,
+        trip_id: int,
+    ) -> None:
+        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip."""
+        arguments: dict[str, _t.Any] = {
+            "userName": user_name,
+            "tripId": trip_id,
+        }
+        result = self._invoke(
+            "action",
+            "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
+            arguments,
+            returns=None,
+            collection=False,
+        )
+
+
+class PersonCollection(_http.EntitySet[Person, QPerson, str | Person]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Person: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Person
+    __query_type__ = QPerson
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Person"
+
+    def navigate(
+        self,
+        key: str | Person,
+    ) -> PersonItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            PersonItem,
+            key,
+        )
+
+
+class PhotoItem(_nav.EntityItem[Photo, QPhoto]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Photo at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Photo
+    __query_type__ = QPhoto
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Photo"
+
+
+class PhotoCollection(_http.EntitySet[Photo, QPhoto, int | Photo]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Photo: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Photo
+    __query_type__ = QPhoto
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Photo"
+
+    def navigate(
+        self,
+        key: int | Photo,
+    ) -> PhotoItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            PhotoItem,
+            key,
+        )
+
+
+class PlanItemItem(_nav.EntityItem[PlanItem, QPlanItem]):
+    """One Microsoft.OData.SampleService.Models.TripPin.PlanItem at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = PlanItem
+    __query_type__ = QPlanItem
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PlanItem"
+
+
+class PlanItemCollection(_http.EntitySet[PlanItem, QPlanItem, int | PlanItem]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.PlanItem: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = PlanItem
+    __query_type__ = QPlanItem
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PlanItem"
+
+    def navigate(
+        self,
+        key: int | PlanItem,
+    ) -> PlanItemItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            PlanItemItem,
+            key,
+        )
+
+
+class PublicTransportationItem(
+    _nav.EntityItem[PublicTransportation, QPublicTransportation]
+):
+    """One Microsoft.OData.SampleService.Models.TripPin.PublicTransportation at a path:
+    get, navigation properties and bound operations.
+    """
+
+    __model__ = PublicTransportation
+    __query_type__ = QPublicTransportation
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation"
+
+
+class PublicTransportationCollection(
+    _http.EntitySet[
+        PublicTransportation, QPublicTransportation, int | PublicTransportation
+    ]
+):
+    """A collection of
+    Microsoft.OData.SampleService.Models.TripPin.PublicTransportation: query, get and
+    navigate by key, bound operations.
+    """
+
+    __model__ = PublicTransportation
+    __query_type__ = QPublicTransportation
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation"
+
+    def navigate(
+        self,
+        key: int | PublicTransportation,
+    ) -> PublicTransportationItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            PublicTransportationItem,
+            key,
+        )
+
+
+class TripItem(_nav.EntityItem[Trip, QTrip]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Trip at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Trip
+    __query_type__ = QTrip
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Trip"
+
+    @property
+    def photos(self) -> PhotoCollection:
+        """Navigation property Photos (a collection)."""
+        return self._navigation(
+            PhotoCollection,
+            "Photos",
+        )
+
+    @property
+    def plan_items(self) -> PlanItemCollection:
+        """Navigation property PlanItems (a collection)."""
+        return self._navigation(
+            PlanItemCollection,
+            "PlanItems",
+        )
+
+    def get_involved_people(
+        self,
+    ) -> PersonCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople.
+        Returns the collection it reads: `.query()` adds options and reads pages.
+        """
+        arguments: dict[str, _t.Any] = {}
+        return self._function_collection(
+            PersonCollection,
+            "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
+            arguments,
+        )
+
+
+class TripCollection(_http.EntitySet[Trip, QTrip, int | Trip]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Trip: query, get and
+    navigate by key, bound operations.
+    """
+
+    __model__ = Trip
+    __query_type__ = QTrip
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Trip"
+
+    def navigate(
+        self,
+        key: int | Trip,
+    ) -> TripItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            TripItem,
+            key,
+        )
+
+
+class AirlinesEntitySet(AirlineCollection):
     """The Airlines entity set."""
 
     __entity_set__ = "Airlines"
-    __model__ = Airline
-    __query_type__ = QAirline
 
     def patch(
         self,
@@ -73,12 +526,10 @@ class AirlinesEntitySet(_http.EntitySet[Airline, QAirline, str | Airline]):
         return self._create(entity)
 
 
-class AirportsEntitySet(_http.EntitySet[Airport, QAirport, str | Airport]):
+class AirportsEntitySet(AirportCollection):
     """The Airports entity set."""
 
     __entity_set__ = "Airports"
-    __model__ = Airport
-    __query_type__ = QAirport
 
     def patch(
         self,
@@ -102,12 +553,10 @@ class AirportsEntitySet(_http.EntitySet[Airport, QAirport, str | Airport]):
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class PeopleEntitySet(_http.EntitySet[Person, QPerson, str | Person]):
+class PeopleEntitySet(PersonCollection):
     """The People entity set."""
 
     __entity_set__ = "People"
-    __model__ = Person
-    __query_type__ = QPerson
     __concurrency__ = True
 
     def patch(
@@ -148,37 +597,25 @@ class PeopleEntitySet(_http.EntitySet[Person, QPerson, str | Person]):
         self,
         key: str | Person,
     ) -> Airline:
-        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline."""
-        arguments: dict[str, _t.Any] = {}
-        result = self._invoke(
-            "function",
-            "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
-            arguments,
-            key=key,
-            returns=Airline,
-            collection=False,
-        )
-        return _t.cast("Airline", result)
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline. The
+        same as `navigate(key).get_favorite_airline(...)`.
+        """
+        item = self.navigate(key)
+        return item.get_favorite_airline()
 
     def get_friends_trips(
         self,
         key: str | Person,
         *,
         user_name: str,
-    ) -> list[Trip]:
-        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips."""
-        arguments: dict[str, _t.Any] = {
-            "userName": user_name,
-        }
-        result = self._invoke(
-            "function",
-            "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
-            arguments,
-            key=key,
-            returns=Trip,
-            collection=True,
+    ) -> TripCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips. The
+        same as `navigate(key).get_friends_trips(...)`.
+        """
+        item = self.navigate(key)
+        return item.get_friends_trips(
+            user_name=user_name,
         )
-        return _t.cast("list[Trip]", result)
 
     def share_trip(
         self,
@@ -187,27 +624,20 @@ class PeopleEntitySet(_http.EntitySet[Person, QPerson, str | Person]):
         user_name: str,
         trip_id: int,
     ) -> None:
-        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip."""
-        arguments: dict[str, _t.Any] = {
-            "userName": user_name,
-            "tripId": trip_id,
-        }
-        result = self._invoke(
-            "action",
-            "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
-            arguments,
-            key=key,
-            returns=None,
-            collection=False,
+        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip. The same as
+        `navigate(key).share_trip(...)`.
+        """
+        item = self.navigate(key)
+        return item.share_trip(
+            user_name=user_name,
+            trip_id=trip_id,
         )
 
 
-class PhotosEntitySet(_http.EntitySet[Photo, QPhoto, int | Photo]):
+class PhotosEntitySet(PhotoCollection):
     """The Photos entity set."""
 
     __entity_set__ = "Photos"
-    __model__ = Photo
-    __query_type__ = QPhoto
 
     def patch(
         self,
@@ -234,6 +664,36 @@ class PhotosEntitySet(_http.EntitySet[Photo, QPhoto, int | Photo]):
     ) -> Photo:
         """Create an entity (POST); the server's version of it, with keys and computed values, is returned."""
         return self._create(entity)
+
+
+class MeSingleton(PersonItem):
+    """The singleton Me."""
+
+    def patch(
+        self,
+        *,
+        first_name: str | _rt.Unset = _rt.UNSET,
+        last_name: str | _rt.Unset = _rt.UNSET,
+        emails: list[str | None] | _rt.Unset = _rt.UNSET,
+        address_info: list[Location | None] | _rt.Unset = _rt.UNSET,
+        gender: PersonGender | None | _rt.Unset = _rt.UNSET,
+        etag: str | None = None,
+        return_entity: bool = False,
+    ) -> Person | None:
+        """Change the given properties of the singleton; UNSET ones are not sent, `None` sends null.
+
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match.
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
+        """
+        changes = {
+            "FirstName": first_name,
+            "LastName": last_name,
+            "Emails": emails,
+            "AddressInfo": address_info,
+            "Gender": gender,
+        }
+        return self._patch(changes, etag=etag, return_entity=return_entity)
 
 
 class TripPinClient(_http.ServiceClient):
@@ -265,6 +725,14 @@ class TripPinClient(_http.ServiceClient):
         """The Photos entity set."""
         return self._entity_set(PhotosEntitySet)
 
+    @property
+    def me(self) -> MeSingleton:
+        """The singleton Me."""
+        return self._singleton(
+            MeSingleton,
+            "Me",
+        )
+
     def get_nearest_airport(
         self,
         *,
@@ -283,7 +751,10 @@ class TripPinClient(_http.ServiceClient):
             returns=Airport,
             collection=False,
         )
-        return _t.cast("Airport", result)
+        return _t.cast(
+            "Airport",
+            result,
+        )
 
     def reset_data_source(
         self,
@@ -299,12 +770,419 @@ class TripPinClient(_http.ServiceClient):
         )
 
 
-class AsyncAirlinesEntitySet(_http.AsyncEntitySet[Airline, QAirline, str | Airline]):
+class AsyncAirlineItem(_nav.AsyncEntityItem[Airline, QAirline]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Airline at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Airline
+    __query_type__ = QAirline
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airline"
+
+
+class AsyncAirlineCollection(_http.AsyncEntitySet[Airline, QAirline, str | Airline]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Airline: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Airline
+    __query_type__ = QAirline
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airline"
+
+    def navigate(
+        self,
+        key: str | Airline,
+    ) -> AsyncAirlineItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncAirlineItem,
+            key,
+        )
+
+
+class AsyncAirportItem(_nav.AsyncEntityItem[Airport, QAirport]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Airport at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Airport
+    __query_type__ = QAirport
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airport"
+
+
+class AsyncAirportCollection(_http.AsyncEntitySet[Airport, QAirport, str | Airport]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Airport: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Airport
+    __query_type__ = QAirport
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Airport"
+
+    def navigate(
+        self,
+        key: str | Airport,
+    ) -> AsyncAirportItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncAirportItem,
+            key,
+        )
+
+
+class AsyncEventItem(_nav.AsyncEntityItem[Event, QEvent]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Event at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Event
+    __query_type__ = QEvent
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Event"
+
+
+class AsyncEventCollection(_http.AsyncEntitySet[Event, QEvent, int | Event]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Event: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Event
+    __query_type__ = QEvent
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Event"
+
+    def navigate(
+        self,
+        key: int | Event,
+    ) -> AsyncEventItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncEventItem,
+            key,
+        )
+
+
+class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Flight at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Flight
+    __query_type__ = QFlight
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Flight"
+
+    @property
+    def from_(self) -> AsyncAirportItem:
+        """Navigation property From."""
+        return self._navigation(
+            AsyncAirportItem,
+            "From",
+        )
+
+    @property
+    def to(self) -> AsyncAirportItem:
+        """Navigation property To."""
+        return self._navigation(
+            AsyncAirportItem,
+            "To",
+        )
+
+    @property
+    def airline(self) -> AsyncAirlineItem:
+        """Navigation property Airline."""
+        return self._navigation(
+            AsyncAirlineItem,
+            "Airline",
+        )
+
+
+class AsyncFlightCollection(_http.AsyncEntitySet[Flight, QFlight, int | Flight]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Flight: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Flight
+    __query_type__ = QFlight
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Flight"
+
+    def navigate(
+        self,
+        key: int | Flight,
+    ) -> AsyncFlightItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncFlightItem,
+            key,
+        )
+
+
+class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Person at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = Person
+    __query_type__ = QPerson
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Person"
+
+    @property
+    def friends(self) -> AsyncPersonCollection:
+        """Navigation property Friends (a collection)."""
+        return self._navigation(
+            AsyncPersonCollection,
+            "Friends",
+        )
+
+    @property
+    def trips(self) -> AsyncTripCollection:
+        """Navigation property Trips (a collection)."""
+        return self._navigation(
+            AsyncTripCollection,
+            "Trips",
+        )
+
+    @property
+    def photo(self) -> AsyncPhotoItem:
+        """Navigation property Photo."""
+        return self._navigation(
+            AsyncPhotoItem,
+            "Photo",
+        )
+
+    async def get_favorite_airline(
+        self,
+    ) -> Airline:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline."""
+        arguments: dict[str, _t.Any] = {}
+        result = await self._invoke(
+            "function",
+            "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
+            arguments,
+            returns=Airline,
+            collection=False,
+        )
+        return _t.cast(
+            "Airline",
+            result,
+        )
+
+    def get_friends_trips(
+        self,
+        *,
+        user_name: str,
+    ) -> AsyncTripCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips.
+        Returns the collection it reads: `.query()` adds options and reads pages.
+        """
+        arguments: dict[str, _t.Any] = {
+            "userName": user_name,
+        }
+        return self._function_collection(
+            AsyncTripCollection,
+            "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
+            arguments,
+        )
+
+    async def share_trip(
+        self,
+        *,
+        user_name: str,
+        trip_id: int,
+    ) -> None:
+        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip."""
+        arguments: dict[str, _t.Any] = {
+            "userName": user_name,
+            "tripId": trip_id,
+        }
+        result = await self._invoke(
+            "action",
+            "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
+            arguments,
+            returns=None,
+            collection=False,
+        )
+
+
+class AsyncPersonCollection(_http.AsyncEntitySet[Person, QPerson, str | Person]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Person: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Person
+    __query_type__ = QPerson
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Person"
+
+    def navigate(
+        self,
+        key: str | Person,
+    ) -> AsyncPersonItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncPersonItem,
+            key,
+        )
+
+
+class AsyncPhotoItem(_nav.AsyncEntityItem[Photo, QPhoto]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Photo at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Photo
+    __query_type__ = QPhoto
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Photo"
+
+
+class AsyncPhotoCollection(_http.AsyncEntitySet[Photo, QPhoto, int | Photo]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Photo: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = Photo
+    __query_type__ = QPhoto
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Photo"
+
+    def navigate(
+        self,
+        key: int | Photo,
+    ) -> AsyncPhotoItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncPhotoItem,
+            key,
+        )
+
+
+class AsyncPlanItemItem(_nav.AsyncEntityItem[PlanItem, QPlanItem]):
+    """One Microsoft.OData.SampleService.Models.TripPin.PlanItem at a path: get,
+    navigation properties and bound operations.
+    """
+
+    __model__ = PlanItem
+    __query_type__ = QPlanItem
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PlanItem"
+
+
+class AsyncPlanItemCollection(
+    _http.AsyncEntitySet[PlanItem, QPlanItem, int | PlanItem]
+):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.PlanItem: query, get
+    and navigate by key, bound operations.
+    """
+
+    __model__ = PlanItem
+    __query_type__ = QPlanItem
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PlanItem"
+
+    def navigate(
+        self,
+        key: int | PlanItem,
+    ) -> AsyncPlanItemItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncPlanItemItem,
+            key,
+        )
+
+
+class AsyncPublicTransportationItem(
+    _nav.AsyncEntityItem[PublicTransportation, QPublicTransportation]
+):
+    """One Microsoft.OData.SampleService.Models.TripPin.PublicTransportation at a path:
+    get, navigation properties and bound operations.
+    """
+
+    __model__ = PublicTransportation
+    __query_type__ = QPublicTransportation
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation"
+
+
+class AsyncPublicTransportationCollection(
+    _http.AsyncEntitySet[
+        PublicTransportation, QPublicTransportation, int | PublicTransportation
+    ]
+):
+    """A collection of
+    Microsoft.OData.SampleService.Models.TripPin.PublicTransportation: query, get and
+    navigate by key, bound operations.
+    """
+
+    __model__ = PublicTransportation
+    __query_type__ = QPublicTransportation
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation"
+
+    def navigate(
+        self,
+        key: int | PublicTransportation,
+    ) -> AsyncPublicTransportationItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncPublicTransportationItem,
+            key,
+        )
+
+
+class AsyncTripItem(_nav.AsyncEntityItem[Trip, QTrip]):
+    """One Microsoft.OData.SampleService.Models.TripPin.Trip at a path: get, navigation
+    properties and bound operations.
+    """
+
+    __model__ = Trip
+    __query_type__ = QTrip
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Trip"
+
+    @property
+    def photos(self) -> AsyncPhotoCollection:
+        """Navigation property Photos (a collection)."""
+        return self._navigation(
+            AsyncPhotoCollection,
+            "Photos",
+        )
+
+    @property
+    def plan_items(self) -> AsyncPlanItemCollection:
+        """Navigation property PlanItems (a collection)."""
+        return self._navigation(
+            AsyncPlanItemCollection,
+            "PlanItems",
+        )
+
+    def get_involved_people(
+        self,
+    ) -> AsyncPersonCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople.
+        Returns the collection it reads: `.query()` adds options and reads pages.
+        """
+        arguments: dict[str, _t.Any] = {}
+        return self._function_collection(
+            AsyncPersonCollection,
+            "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
+            arguments,
+        )
+
+
+class AsyncTripCollection(_http.AsyncEntitySet[Trip, QTrip, int | Trip]):
+    """A collection of Microsoft.OData.SampleService.Models.TripPin.Trip: query, get and
+    navigate by key, bound operations.
+    """
+
+    __model__ = Trip
+    __query_type__ = QTrip
+    __type_name__ = "Microsoft.OData.SampleService.Models.TripPin.Trip"
+
+    def navigate(
+        self,
+        key: int | Trip,
+    ) -> AsyncTripItem:
+        """The entity with this key; nothing is sent yet."""
+        return self._navigate(
+            AsyncTripItem,
+            key,
+        )
+
+
+class AsyncAirlinesEntitySet(AsyncAirlineCollection):
     """The Airlines entity set."""
 
     __entity_set__ = "Airlines"
-    __model__ = Airline
-    __query_type__ = QAirline
 
     async def patch(
         self,
@@ -333,12 +1211,10 @@ class AsyncAirlinesEntitySet(_http.AsyncEntitySet[Airline, QAirline, str | Airli
         return await self._create(entity)
 
 
-class AsyncAirportsEntitySet(_http.AsyncEntitySet[Airport, QAirport, str | Airport]):
+class AsyncAirportsEntitySet(AsyncAirportCollection):
     """The Airports entity set."""
 
     __entity_set__ = "Airports"
-    __model__ = Airport
-    __query_type__ = QAirport
 
     async def patch(
         self,
@@ -362,12 +1238,10 @@ class AsyncAirportsEntitySet(_http.AsyncEntitySet[Airport, QAirport, str | Airpo
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
 
-class AsyncPeopleEntitySet(_http.AsyncEntitySet[Person, QPerson, str | Person]):
+class AsyncPeopleEntitySet(AsyncPersonCollection):
     """The People entity set."""
 
     __entity_set__ = "People"
-    __model__ = Person
-    __query_type__ = QPerson
     __concurrency__ = True
 
     async def patch(
@@ -408,37 +1282,25 @@ class AsyncPeopleEntitySet(_http.AsyncEntitySet[Person, QPerson, str | Person]):
         self,
         key: str | Person,
     ) -> Airline:
-        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline."""
-        arguments: dict[str, _t.Any] = {}
-        result = await self._invoke(
-            "function",
-            "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
-            arguments,
-            key=key,
-            returns=Airline,
-            collection=False,
-        )
-        return _t.cast("Airline", result)
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline. The
+        same as `navigate(key).get_favorite_airline(...)`.
+        """
+        item = self.navigate(key)
+        return await item.get_favorite_airline()
 
-    async def get_friends_trips(
+    def get_friends_trips(
         self,
         key: str | Person,
         *,
         user_name: str,
-    ) -> list[Trip]:
-        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips."""
-        arguments: dict[str, _t.Any] = {
-            "userName": user_name,
-        }
-        result = await self._invoke(
-            "function",
-            "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
-            arguments,
-            key=key,
-            returns=Trip,
-            collection=True,
+    ) -> AsyncTripCollection:
+        """Function Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips. The
+        same as `navigate(key).get_friends_trips(...)`.
+        """
+        item = self.navigate(key)
+        return item.get_friends_trips(
+            user_name=user_name,
         )
-        return _t.cast("list[Trip]", result)
 
     async def share_trip(
         self,
@@ -447,27 +1309,20 @@ class AsyncPeopleEntitySet(_http.AsyncEntitySet[Person, QPerson, str | Person]):
         user_name: str,
         trip_id: int,
     ) -> None:
-        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip."""
-        arguments: dict[str, _t.Any] = {
-            "userName": user_name,
-            "tripId": trip_id,
-        }
-        result = await self._invoke(
-            "action",
-            "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
-            arguments,
-            key=key,
-            returns=None,
-            collection=False,
+        """Action Microsoft.OData.SampleService.Models.TripPin.ShareTrip. The same as
+        `navigate(key).share_trip(...)`.
+        """
+        item = self.navigate(key)
+        return await item.share_trip(
+            user_name=user_name,
+            trip_id=trip_id,
         )
 
 
-class AsyncPhotosEntitySet(_http.AsyncEntitySet[Photo, QPhoto, int | Photo]):
+class AsyncPhotosEntitySet(AsyncPhotoCollection):
     """The Photos entity set."""
 
     __entity_set__ = "Photos"
-    __model__ = Photo
-    __query_type__ = QPhoto
 
     async def patch(
         self,
@@ -494,6 +1349,36 @@ class AsyncPhotosEntitySet(_http.AsyncEntitySet[Photo, QPhoto, int | Photo]):
     ) -> Photo:
         """Create an entity (POST); the server's version of it, with keys and computed values, is returned."""
         return await self._create(entity)
+
+
+class AsyncMeSingleton(AsyncPersonItem):
+    """The singleton Me."""
+
+    async def patch(
+        self,
+        *,
+        first_name: str | _rt.Unset = _rt.UNSET,
+        last_name: str | _rt.Unset = _rt.UNSET,
+        emails: list[str | None] | _rt.Unset = _rt.UNSET,
+        address_info: list[Location | None] | _rt.Unset = _rt.UNSET,
+        gender: PersonGender | None | _rt.Unset = _rt.UNSET,
+        etag: str | None = None,
+        return_entity: bool = False,
+    ) -> Person | None:
+        """Change the given properties of the singleton; UNSET ones are not sent, `None` sends null.
+
+        Values are checked against MaxLength and allowed values before sending. `etag` is
+        sent as If-Match.
+        With `return_entity=True` the server is asked for the changed entity, which is returned.
+        """
+        changes = {
+            "FirstName": first_name,
+            "LastName": last_name,
+            "Emails": emails,
+            "AddressInfo": address_info,
+            "Gender": gender,
+        }
+        return await self._patch(changes, etag=etag, return_entity=return_entity)
 
 
 class AsyncTripPinClient(_http.AsyncServiceClient):
@@ -525,6 +1410,14 @@ class AsyncTripPinClient(_http.AsyncServiceClient):
         """The Photos entity set."""
         return self._entity_set(AsyncPhotosEntitySet)
 
+    @property
+    def me(self) -> AsyncMeSingleton:
+        """The singleton Me."""
+        return self._singleton(
+            AsyncMeSingleton,
+            "Me",
+        )
+
     async def get_nearest_airport(
         self,
         *,
@@ -543,7 +1436,10 @@ class AsyncTripPinClient(_http.AsyncServiceClient):
             returns=Airport,
             collection=False,
         )
-        return _t.cast("Airport", result)
+        return _t.cast(
+            "Airport",
+            result,
+        )
 
     async def reset_data_source(
         self,
