@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import httpx
 
 from ..conversion import structure, unstructure
 from ..errors import DeserializationError
-from ..identifiers import IDENTIFIER
 from ..model import ODataModel
 from ..query import Query, QueryType, key_predicate
 from ..query.keys import Key
@@ -24,8 +23,6 @@ from ..unset import UNSET
 from .errors import ClientValidationError, MalformedResponseError, Scrubber, clip, redact_url
 from .exchange import read_json
 from .paths import OperationCall as OperationCall, operation_call as operation_call  # built there; re-exported
-
-_IDENTIFIER: Final = IDENTIFIER
 
 
 class ResponseDeserializationError(MalformedResponseError, DeserializationError):
