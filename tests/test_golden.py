@@ -127,3 +127,12 @@ def test_a_typed_query_is_built_for_every_entity_set(generated_root: Path, packa
     result = _python(code, generated_root / package, ROOT)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 0
+
+
+@pytest.mark.parametrize("package", sorted(DOCUMENTS))
+def test_the_package_init_needs_no_black_pass(generated_root: Path, package: str) -> None:
+    """The templates lay the package's __init__ out themselves: one long line there sent Graph's whole
+    3,000-line module through black on every run (0.5 s)."""
+    from codegen.render import _has_long_line
+
+    assert not _has_long_line((generated_root / package / package / "__init__.py").read_text(encoding="utf-8"))

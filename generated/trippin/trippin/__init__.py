@@ -9,15 +9,17 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _t
 
-# The codegen that wrote this package; importing it on a runtime that cannot run that code fails here, clearly.
+# The codegen that wrote this package: on a runtime that cannot run its code, the
+# import fails here, with a message saying what to install.
 __generator_version__ = "0.2.0"
 try:
     from codegen.runtime.version import require as _require_runtime
 except ImportError:  # no runtime, or one from before the check existed
     _needs = "odata-codegen-runtime>=0.2.0,<0.3"
     raise ImportError(
-        f"{__name__} needs {_needs}, which is not installed (codegen.runtime.version is missing); install "
-        "it from the odata-codegen repository: pip install path/to/odata-codegen/codegen/runtime"
+        f"{__name__} needs {_needs}, which is not installed (there is no "
+        "codegen.runtime.version); install it from the odata-codegen repository: "
+        "pip install path/to/odata-codegen/codegen/runtime"
     ) from None
 _require_runtime(__name__, __generator_version__)
 
@@ -211,8 +213,8 @@ __all__ = [
     "TripPinClient",
 ]
 
-# Public name -> its module: of this package (relative), or of the runtime, whose user-facing names are
-# re-exported so that a script imports everything from here.
+# Public name -> its module: of this package (relative), or of the runtime, whose
+# user-facing names are re-exported so that a script imports everything from here.
 _EXPORTS: dict[str, str] = {
     "Airline": ".models.airline",
     "AirlineCollection": ".client",
