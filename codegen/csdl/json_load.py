@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import MetadataError
 from .identifiers import shown
 from .limits import MAX_DOCUMENT_BYTES, MAX_ELEMENT_DEPTH, MAX_ELEMENTS
+from .xml import read_bounded
 
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"
@@ -48,7 +49,7 @@ def looks_like_json(path: Path) -> bool:
 
 def load_json(path: Path) -> dict[str, Any]:
     """The document's top-level object, or MetadataError naming the file (and the line where JSON knows it)."""
-    text = _decode(_read_bounded(path), path)
+    text = _decode(read_bounded(path), path)
     _check_shape(text, path)
     try:
         value = json.loads(
@@ -88,19 +89,6 @@ def kind_of(value: Any) -> str:
 
 class _Refused(ValueError):
     """Raised from inside json.loads by the hooks below; reported without a line (json does not pass one)."""
-
-
-def _read_bounded(path: Path) -> bytes:
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        raise MetadataError(f"cannot read metadata: {exc.strerror}", path=str(path)) from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise MetadataError(
-            f"document is larger than the limit of {MAX_DOCUMENT_BYTES} bytes (MAX_DOCUMENT_BYTES)", path=str(path)
-        )
-    return data
 
 
 def _decode(data: bytes, path: Path) -> str:

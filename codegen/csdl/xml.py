@@ -39,7 +39,7 @@ def _line_of(data: bytes, needle: bytes) -> int | None:
 
 def read_xml(path: Path, log: WarningLog | None = None) -> etree._Element:
     """Parse `path` and return its root element, or raise MetadataError; deviations go to `log`."""
-    data = _read_bounded(path)
+    data = read_bounded(path)
     if log is not None and data.startswith(_UTF8_BOM):
         # libxml2 reads it correctly; OData's own $metadata responses carry none, and some tools choke on it.
         log.add("document starts with a UTF-8 byte order mark (BOM)", str(path), 1)
@@ -64,7 +64,7 @@ def read_xml(path: Path, log: WarningLog | None = None) -> etree._Element:
     return root
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_bounded(path: Path) -> bytes:
     """The file's bytes, refusing one larger than MAX_DOCUMENT_BYTES before reading all of it."""
     try:
         with path.open("rb") as file:
