@@ -148,6 +148,8 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     print(
         f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s"
     )
+    if result.notice:
+        print(f"codegen: note: {result.notice}", file=sys.stderr)
     _print_warnings(result.document.warnings)
     return EXIT_OK
 

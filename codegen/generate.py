@@ -6,7 +6,7 @@ import attrs
 
 from .csdl import Document, parse_metadata
 from .errors import MetadataError, SpecError
-from .output import Difference, compare_package, with_manifest, write_package
+from .output import Difference, compare_package, layout_change, with_manifest, write_package
 from .plan import PackagePlan, build_plan
 from .plan_project import plan_project
 from .plan_select import Selection, select_for_spec
@@ -20,6 +20,7 @@ class Generated:
     plan: PackagePlan
     files: dict[str, str]
     selection: Selection | None = None  # what [select] kept; None without one
+    notice: str | None = None  # set by write() when the output changed between package and project
 
 
 def generate(spec: Spec, *, strict: bool = False) -> Generated:
@@ -40,8 +41,9 @@ def generate(spec: Spec, *, strict: bool = False) -> Generated:
 
 def write(spec: Spec, *, strict: bool = False) -> Generated:
     result = generate(spec, strict=strict)
+    notice = layout_change(result.files, spec.target_dir)
     write_package(result.files, spec.target_dir)
-    return result
+    return attrs.evolve(result, notice=notice)
 
 
 def check(spec: Spec) -> list[Difference]:

@@ -199,6 +199,20 @@ def _remove_leftovers(target: Path, files: set[str]) -> None:
             shutil.rmtree(candidate)
 
 
+def layout_change(files: dict[str, str], target: Path) -> str | None:
+    """What to tell the user when `files` turn the output codegen wrote at `target` from a package into a
+    project (pyproject.toml with the package below it), or back: imports of it change place."""
+    listed = _manifest_files(target) if target.is_dir() else None
+    if listed is None or ("pyproject.toml" in listed) == ("pyproject.toml" in files):
+        return None
+    if "pyproject.toml" in files:
+        return (
+            f"{target} is now a project: the package moved into {target.name}/ inside it; "
+            "pip install it, or put the project folder (not its parent) on your path"
+        )
+    return f"{target} is now the package alone: its pyproject.toml and README.md are gone"
+
+
 def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
     """How the package on disk differs from `files`; empty when identical byte for byte."""
     on_disk = {

@@ -338,3 +338,23 @@ def test_a_leftover_holding_build_output_is_kept(tmp_path: Path) -> None:
     (retired / "dist" / "p-1.0-py3-none-any.whl").write_bytes(b"wheel")
     assert generate(tmp_path, out, "Beta", project=True).returncode == 0
     assert (retired / "dist" / "p-1.0-py3-none-any.whl").read_bytes() == b"wheel"
+
+
+def test_switching_between_package_and_project_is_announced(tmp_path: Path) -> None:
+    """Output that was the package alone (as before 0.2) becoming a project moves the package one level down:
+    imports through the old folder break, so the run says so (once), and says nothing when nothing moved."""
+    out = tmp_path / "out"
+    assert generate(tmp_path, out).returncode == 0  # the package alone
+    switched = generate(tmp_path, out, project=True)
+    assert switched.returncode == 0, switched.stderr
+    assert switched.stderr == (
+        f"codegen: note: {out / 'p'} is now a project: the package moved into p/ inside it; "
+        "pip install it, or put the project folder (not its parent) on your path\n"
+    )
+    assert (out / "p" / "p" / "__init__.py").is_file()
+    assert generate(tmp_path, out, project=True).stderr == ""
+    back = generate(tmp_path, out)
+    assert (
+        back.stderr
+        == f"codegen: note: {out / 'p'} is now the package alone: its pyproject.toml and README.md are gone\n"
+    )
