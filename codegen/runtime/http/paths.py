@@ -13,9 +13,7 @@ values can be sent as JSON, which OData allows in an alias but not inline.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -26,6 +24,7 @@ from ..model import ODataModel
 from ..query import format_literal, key_predicate, percent_encode
 from ..query.keys import Key
 from .errors import ClientValidationError, clip
+from .jsonio import dumps
 from .urls import path_segment
 
 
@@ -102,8 +101,9 @@ def alias_value(value: Any) -> str:
     """A parameter alias's value, percent-encoded: a typed literal (`'x'`, `2024-01-01`, `NS.Color'Red'`),
     or JSON for a structured value or a collection (`{"City":"Oslo"}`, `[1,2]`), as OData allows in aliases."""
     if isinstance(value, (ODataModel, list, tuple, dict, frozenset, set)):
-        text = json.dumps(unstructure(list(value) if isinstance(value, (tuple, set, frozenset)) else value))
-        return percent_encode(text)
+        # The runtime's JSON writer: Decimal and Int64 values stay exact, as in request bodies.
+        text = dumps(unstructure(list(value) if isinstance(value, (tuple, set, frozenset)) else value))
+        return percent_encode(text.decode("utf-8"))
     try:
         return percent_encode(format_literal(value))
     except (TypeError, ValueError) as error:
