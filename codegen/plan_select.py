@@ -35,53 +35,13 @@ import fnmatch
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 
 from .csdl.model import Document, EntityContainer, EntitySet, StructuredType
 from .errors import SpecError
-
-if TYPE_CHECKING:  # spec.py builds patterns from here, so Spec is imported only for types
-    from .spec import Spec
-
-# Patterns are user input: each glob is tried against every name of its kinds (Graph: about 5,000), so the
-# number of globs bounds the matching time; literal names are looked up in a dict and may be many more.
-MAX_PATTERNS = 2_000
-MAX_GLOB_PATTERNS = 100
-MAX_PATTERN_LENGTH = 600  # a 511-character namespace, a dot and a 64-character name fit, with a kind prefix
-KINDS = ("set", "singleton", "import", "type", "operation")
-_KIND_NAMES = {
-    "set": "entity set",
-    "singleton": "singleton",
-    "import": "import",
-    "type": "type",
-    "operation": "operation",
-}
-_GLOB_CHARACTERS = frozenset("*?[")
-_SHOWN = 80
-
-
-@attrs.frozen
-class Pattern:
-    """One include or exclude pattern, with where it was written for error messages."""
-
-    text: str  # as written, with any `kind:` prefix
-    option: str  # `[select] include`, `--exclude`, ...
-    line: int | None = None
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        kind, colon, _ = self.text.partition(":")
-        return (kind,) if colon else KINDS
-
-    @property
-    def glob(self) -> str:
-        return self.text.partition(":")[2] if ":" in self.text else self.text
-
-    @property
-    def is_literal(self) -> bool:
-        return not _GLOB_CHARACTERS & set(self.glob)
+from .selectors import KIND_NAMES, SHOWN, Pattern
+from .spec import Spec
 
 
 @attrs.frozen
@@ -108,42 +68,6 @@ class Selection:
         ]
         left_out = f"; {self.navigation_left_out:,} navigation properties to types left out are not generated"
         return "kept " + ", ".join(parts) + (left_out if self.navigation_left_out else "")
-
-
-def patterns(
-    values: Sequence[object], option: str, *, path: str | None, line_of: dict[str, int]
-) -> tuple[Pattern, ...]:
-    """Checked patterns from a spec list or repeated CLI option; `line_of` maps a pattern text to its line."""
-
-    def fail(message: str, line: int | None) -> SpecError:
-        return SpecError(f"{option} {message}", path=path, line=line)
-
-    if len(values) > MAX_PATTERNS:
-        raise fail(f"has {len(values):,} patterns; at most {MAX_PATTERNS:,} are allowed", line_of.get(""))
-    found = []
-    for value in values:
-        if not isinstance(value, str):
-            raise fail("must be a list of strings", line_of.get(""))
-        problem = _pattern_problem(value)
-        if problem:
-            raise fail(f"pattern {value[:_SHOWN]!r} {problem}", line_of.get(value, line_of.get("")))
-        found.append(Pattern(value, option, line_of.get(value, line_of.get(""))))
-    if sum(not p.is_literal for p in found) > MAX_GLOB_PATTERNS:
-        raise fail(f"has more than {MAX_GLOB_PATTERNS} patterns with * ? or [; name things literally", line_of.get(""))
-    return tuple(found)
-
-
-def _pattern_problem(text: str) -> str | None:
-    if len(text) > MAX_PATTERN_LENGTH:
-        return f"is longer than {MAX_PATTERN_LENGTH} characters"
-    if any(c.isspace() or not c.isprintable() for c in text):
-        return "must not contain spaces or control characters"
-    kind, colon, glob = text.partition(":")
-    if colon and kind not in KINDS:
-        return f"has an unknown kind {kind[:_SHOWN]!r}; expected one of {', '.join(KINDS)}"
-    if (glob if colon else text) == "":
-        return "is empty"
-    return None
 
 
 def select_for_spec(document: Document, spec: Spec) -> tuple[Document, Selection | None]:
@@ -221,9 +145,9 @@ class _Index:
         for pattern in found_in:
             items = self._matching(pattern, where)
             if not items:
-                *others, last = [_KIND_NAMES[kind] for kind in pattern.kinds]
+                *others, last = [KIND_NAMES[kind] for kind in pattern.kinds]
                 what = f"{', '.join(others)} or {last}" if others else last
-                message = f"{pattern.option} pattern {pattern.text[:_SHOWN]!r} matches no {what} of the metadata"
+                message = f"{pattern.option} pattern {pattern.text[:SHOWN]!r} matches no {what} of the metadata"
                 raise SpecError(message, path=where, line=pattern.line)
             for item in items:
                 matched.setdefault(item, pattern)
@@ -235,7 +159,7 @@ class _Index:
         try:  # fnmatch escapes everything but its wildcards, and its regex does not backtrack exponentially
             regex = re.compile(fnmatch.translate(pattern.glob))
         except re.error as exc:
-            message = f"{pattern.option} pattern {pattern.text[:_SHOWN]!r} is not a valid glob ({exc})"
+            message = f"{pattern.option} pattern {pattern.text[:SHOWN]!r} is not a valid glob ({exc})"
             raise SpecError(message, path=where, line=pattern.line) from None
         return [(kind, name) for kind in pattern.kinds for name in self.names[kind] if regex.match(name)]
 
@@ -295,8 +219,8 @@ class _Closure:
             return True
         if needed_by is None:
             return False
-        message = f"{pattern.option} pattern {pattern.text[:_SHOWN]!r} leaves out {item[1][:_SHOWN]}, which "
-        raise SpecError(f"{message}{needed_by[:_SHOWN]} needs", path=self.where, line=pattern.line)
+        message = f"{pattern.option} pattern {pattern.text[:SHOWN]!r} leaves out {item[1][:SHOWN]}, which "
+        raise SpecError(f"{message}{needed_by[:SHOWN]} needs", path=self.where, line=pattern.line)
 
     def _visit_type(self, name: str, used: bool, needed_by: str | None) -> None:
         structured = self.index.structured.get(name)

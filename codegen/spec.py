@@ -22,7 +22,7 @@ from packaging.version import InvalidVersion, Version
 from .csdl.limits import MAX_DOCUMENT_BYTES
 from .errors import SpecError
 from .naming import BUILTINS, RESERVED_ATTRIBUTES
-from .plan_select import Pattern, patterns
+from .selectors import Pattern, patterns
 
 AUTH_SCHEMES = ("avala-api", "bearer", "none")
 
@@ -83,7 +83,7 @@ class Spec:
     version: str | None = None  # None: derived from the schema's hash
     description: str | None = None
     references: dict[str, Path] = attrs.field(factory=dict)  # [metadata] references: edmx:Reference Uri -> file
-    # [select]: what to generate (codegen/plan_select.py); both empty: the whole document.
+    # [select]: what to generate (codegen/selectors.py, codegen/plan_select.py); both empty: the whole document.
     include: tuple[Pattern, ...] = ()
     exclude: tuple[Pattern, ...] = ()
 

@@ -16,7 +16,8 @@ import pytest
 from codegen import generate
 from codegen.csdl import Document, parse_metadata
 from codegen.errors import SpecError
-from codegen.plan_select import MAX_GLOB_PATTERNS, MAX_PATTERN_LENGTH, MAX_PATTERNS, Pattern, patterns, select
+from codegen.plan_select import select
+from codegen.selectors import MAX_GLOB_PATTERNS, MAX_PATTERN_LENGTH, MAX_PATTERNS, Pattern, patterns
 from codegen.spec import load_spec, spec_from_arguments
 
 REPO = Path(__file__).resolve().parents[1]
