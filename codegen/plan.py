@@ -6,7 +6,6 @@ logic and every naming rule is tested in one place.
 
 from __future__ import annotations
 
-from collections import defaultdict
 
 import attrs
 

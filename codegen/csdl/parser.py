@@ -18,7 +18,6 @@ from ..errors import MetadataError
 from . import annotations as vocab
 from . import lenient
 from .annotation_checks import AnnotationChecker
-from .edm import PRIMITIVE_TYPES
 from .limits import MAX_FACET_VALUE
 from .model import (
     Document,

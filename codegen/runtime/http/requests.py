@@ -6,7 +6,6 @@ and client classes only add the I/O, so both flavours behave identically.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
