@@ -1127,3 +1127,22 @@ def test_property_annotations_are_written_just_before_their_property():
     wire = {"Score@odata.type": "#Int32", **wire}
     keys = list(unstructure(structure(wire, Lead)))
     assert keys.index("Score@odata.type") == keys.index("Score") - 1
+
+
+@pytest.mark.parametrize(
+    "clone", [copy.copy, copy.deepcopy, lambda obj: pickle.loads(pickle.dumps(obj))], ids=["copy", "deepcopy", "pickle"]
+)
+def test_a_partial_object_copies_and_pickles_as_it_is(clone: Any) -> None:
+    """attrs' own __getstate__ read every slot, and a property the server did not send raised on reading."""
+    lead = structure({"Id": 5, "Score": 3, "NewServerField": True, "@odata.etag": 'W/"1"'}, Lead)
+    copied = clone(lead)
+    assert copied == lead and repr(copied) == repr(lead)
+    assert (
+        unstructure(copied)
+        == unstructure(lead)
+        == {"Id": 5, "Score": 3, "NewServerField": True, "@odata.etag": 'W/"1"'}
+    )
+    with pytest.raises(AttributeError, match="was not in the server's response"):
+        copied.lead_date
+    full = structure(load(LEAD_82540), Lead)
+    assert clone(full) == full and unstructure(clone(full)) == unstructure(full)

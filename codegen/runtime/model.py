@@ -14,7 +14,7 @@ import reprlib
 import sys
 import typing
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
 
 import attrs
 
@@ -85,8 +85,27 @@ class ODataModel:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like attrs classes
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # For pickle and copy: attrs' own __getstate__ reads every slot, and an empty one (a property the
+        # server did not send) raises. The state is what is set, `_odata_present` included; empty stays empty.
+        state = {
+            f.name: value
+            for f in attrs.fields(type(self))
+            if (value := getattr(self, f.name, _MISSING)) is not _MISSING
+        }
+        return (_restore, (type(self), state))
+
 
 _MISSING = object()
+
+
+def _restore(cls: type[ODataModel], state: dict[str, Any]) -> ODataModel:
+    obj = cls.__new__(cls)
+    for name, value in state.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
 # Shown in a repr only when they hold something.
 _EXTRAS = ("dynamic_properties", "instance_annotations")
 # How many not-received properties a repr names before it only counts the rest.
