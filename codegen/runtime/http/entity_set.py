@@ -20,19 +20,17 @@ from ..query.options import Expandable, OrderItem, Selectable
 import httpx
 
 from . import paging
-from .errors import Scrubber
-from .exchange import SessionCore, read_json
-from .paths import OperationCall, ResourcePath, cast_path, operation_call
+from .exchange import read_json
+from .paths import ResourcePath, cast_path
 from .requests import (
     Constraint,
     check_key,
     create_body,
     entity_options,
-    operation_result,
     patch_body,
     patch_headers,
-    structure_response,
 )
+from .resource import AsyncAtPath, AtPath, SyncAtPath
 from .session import AsyncSession, Session
 
 M = TypeVar("M", bound=ODataModel)
@@ -59,7 +57,7 @@ def _model_name(entity_set: _EntitySetBase[Any, Any, Any]) -> str:
     return "?" if model is None else model.__name__
 
 
-class _EntitySetBase(Generic[M, Q, K]):
+class _EntitySetBase(AtPath[M], Generic[M, Q, K]):
     """What both flavours share: the class-level description a generated subclass fills in.
 
     An instance reads the collection at `_path`: the entity set `__entity_set__`, or (for the collection
@@ -68,13 +66,10 @@ class _EntitySetBase(Generic[M, Q, K]):
 
     __entity_set__: ClassVar[str] = ""
     __type_name__: ClassVar[str] = ""  # the qualified name of the entity type, the segment of a cast to it
-    __model__: ClassVar[type[Any]]
     __query_type__: ClassVar[type[Any]]
     __constraints__: ClassVar[Mapping[str, Constraint]] = {}
     # True when the set declares Core.OptimisticConcurrency: an entity's @odata.etag is then sent as If-Match.
     __concurrency__: ClassVar[bool] = False
-
-    _path: ResourcePath
 
     def __repr__(self) -> str:
         """`LeadsEntitySet('Leads' -> Lead)`: the collection's path and the type its entities are read as."""
@@ -82,14 +77,6 @@ class _EntitySetBase(Generic[M, Q, K]):
 
     def _at(self, path: ResourcePath | None) -> ResourcePath:
         return path if path is not None else ResourcePath.named(self.__entity_set__)
-
-    def _entity(self, data: Any, response: httpx.Response | None = None) -> M:
-        entity: M = structure_response(data, self.__model__, self._scrubber(), response)
-        return entity
-
-    def _scrubber(self) -> Scrubber:
-        session: SessionCore = getattr(self, "_session")  # each flavour sets its own session type
-        return session.scrubber()
 
     def _response_entity(self, response: httpx.Response) -> M | None:
         """The entity in a response body, or None when it is empty."""
@@ -129,16 +116,12 @@ class _EntitySetBase(Generic[M, Q, K]):
             "headers": patch_headers(key, etag, return_entity, self.__concurrency__),
         }
 
-    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any]) -> OperationCall:
-        """Bound to this collection (`People/NS.Op`); operations bound to one entity go through `navigate`."""
-        return operation_call(kind, path, arguments, self._path)
-
 
 ES = TypeVar("ES", bound="EntitySet[Any, Any, Any]")
 AES = TypeVar("AES", bound="AsyncEntitySet[Any, Any, Any]")
 
 
-class EntitySet(_EntitySetBase[M, Q, K]):
+class EntitySet(_EntitySetBase[M, Q, K], SyncAtPath[M]):
     """A synchronous entity set: `get`, `query`; generated subclasses add `patch`, `create` and operations."""
 
     def __init__(self, session: Session, path: ResourcePath | None = None) -> None:
@@ -160,10 +143,6 @@ class EntitySet(_EntitySetBase[M, Q, K]):
     def _navigate(self, cls: type[R], key: K) -> R:
         return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
 
-    def _function_collection(self, cls: type[ES], path: str, arguments: Mapping[str, Any]) -> ES:
-        """The entities a bound function returns: their collection class at `People/NS.F(p=@p)?@p=1` (query, paging)."""
-        return cls(self._session, self._operation("function", path, arguments).target)
-
     def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)
         response = self._session.request("PATCH", self._keyed(key, "patch").url(), **request)
@@ -178,13 +157,8 @@ class EntitySet(_EntitySetBase[M, Q, K]):
         found = self._response_entity(response)
         return found if found is not None else entity
 
-    def _invoke(self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool) -> Any:
-        call = self._operation(kind, path, arguments)
-        response = self._session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection, self._scrubber())
 
-
-class AsyncEntitySet(_EntitySetBase[M, Q, K]):
+class AsyncEntitySet(_EntitySetBase[M, Q, K], AsyncAtPath[M]):
     """The asynchronous twin of EntitySet."""
 
     def __init__(self, session: AsyncSession, path: ResourcePath | None = None) -> None:
@@ -204,9 +178,6 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
     def _navigate(self, cls: type[R], key: K) -> R:
         return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
 
-    def _function_collection(self, cls: type[AES], path: str, arguments: Mapping[str, Any]) -> AES:
-        return cls(self._session, self._operation("function", path, arguments).target)
-
     async def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)
         response = await self._session.request("PATCH", self._keyed(key, "patch").url(), **request)
@@ -219,13 +190,6 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K]):
         response = await self._session.request("POST", self._path.url(), json=create_body(entity))
         found = self._response_entity(response)
         return found if found is not None else entity
-
-    async def _invoke(
-        self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool
-    ) -> Any:
-        call = self._operation(kind, path, arguments)
-        response = await self._session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection, self._scrubber())
 
 
 class _QueryBuilder(Generic[Q]):

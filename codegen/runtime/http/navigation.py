@@ -13,22 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-import httpx
-
 from ..model import ODataModel
 from ..query import QueryType
 from ..query.options import Expandable, Selectable
 from .entity_set import AsyncEntitySet, EntitySet
-from .errors import Scrubber
 from .exchange import read_json
-from .paths import OperationCall, ResourcePath, cast_path, operation_call
-from .requests import Constraint, entity_options, operation_result, patch_body, patch_headers, structure_response
+from .paths import ResourcePath, cast_path
+from .requests import Constraint, entity_options, patch_body, patch_headers
+from .resource import AsyncAtPath, AtPath, SyncAtPath
 from .session import AsyncSession, Session
 
 M = TypeVar("M", bound=ODataModel)
 Q = TypeVar("Q", bound=QueryType)
-ES = TypeVar("ES", bound=EntitySet[Any, Any, Any])
-AES = TypeVar("AES", bound=AsyncEntitySet[Any, Any, Any])
 I = TypeVar("I", bound="EntityItem[Any, Any]")
 AI = TypeVar("AI", bound="AsyncEntityItem[Any, Any]")
 # What a navigation property leads to: a generated item class or a collection (entity-set) class.
@@ -36,15 +32,12 @@ N = TypeVar("N", bound="EntityItem[Any, Any] | EntitySet[Any, Any, Any]")
 AN = TypeVar("AN", bound="AsyncEntityItem[Any, Any] | AsyncEntitySet[Any, Any, Any]")
 
 
-class _ItemBase(Generic[M, Q]):
+class _ItemBase(AtPath[M], Generic[M, Q]):
     """What both flavours share: the class-level description a generated subclass fills in, and the path."""
 
-    __model__: ClassVar[type[Any]]
     __query_type__: ClassVar[type[Any]]
     __type_name__: ClassVar[str] = ""  # the qualified name of the entity type, the segment of a cast to it
     __constraints__: ClassVar[Mapping[str, Constraint]] = {}
-
-    _path: ResourcePath
 
     def __repr__(self) -> str:
         """`PersonItem("People('russellwhyte')" -> Person)`: the path and the type the entity is read as."""
@@ -55,14 +48,6 @@ class _ItemBase(Generic[M, Q]):
     def path(self) -> str:
         """The relative URL of the entity, e.g. for logging: `People('russellwhyte')/Trips(1)`."""
         return self._path.url()
-
-    def _scrubber(self) -> Scrubber:
-        scrubber: Scrubber = getattr(self, "_session").scrubber()  # each flavour sets its own session type
-        return scrubber
-
-    def _entity(self, data: Any, response: httpx.Response | None = None) -> M:
-        entity: M = structure_response(data, self.__model__, self._scrubber(), response)
-        return entity
 
     def _get_url(self, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
         return self._path.url(entity_options(self.__query_type__, expand, select))
@@ -76,11 +61,8 @@ class _ItemBase(Generic[M, Q]):
     def _cast_path(self, cls: type[Any]) -> ResourcePath:
         return cast_path(self._path, self.__model__, cls.__model__, cls.__type_name__)
 
-    def _operation(self, kind: str, path: str, arguments: Mapping[str, Any]) -> OperationCall:
-        return operation_call(kind, path, arguments, self._path)
 
-
-class EntityItem(_ItemBase[M, Q]):
+class EntityItem(_ItemBase[M, Q], SyncAtPath[M]):
     """One entity at a path (synchronous): `get`; generated subclasses add navigation and operations."""
 
     def __init__(self, session: Session, path: ResourcePath) -> None:
@@ -106,17 +88,8 @@ class EntityItem(_ItemBase[M, Q]):
         data = read_json(response, self._scrubber())
         return self._entity(data, response) if data is not None else self.get()
 
-    def _invoke(self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool) -> Any:
-        call = self._operation(kind, path, arguments)
-        response = self._session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection, self._scrubber())
 
-    def _function_collection(self, cls: type[ES], path: str, arguments: Mapping[str, Any]) -> ES:
-        """The entities a bound function returns: their collection class at `.../NS.F(p=@p)?@p=...`."""
-        return cls(self._session, self._operation("function", path, arguments).target)
-
-
-class AsyncEntityItem(_ItemBase[M, Q]):
+class AsyncEntityItem(_ItemBase[M, Q], AsyncAtPath[M]):
     """The asynchronous twin of EntityItem."""
 
     def __init__(self, session: AsyncSession, path: ResourcePath) -> None:
@@ -140,13 +113,3 @@ class AsyncEntityItem(_ItemBase[M, Q]):
             return None
         data = read_json(response, self._scrubber())
         return self._entity(data, response) if data is not None else await self.get()
-
-    async def _invoke(
-        self, kind: str, path: str, arguments: Mapping[str, Any], *, returns: Any, collection: bool
-    ) -> Any:
-        call = self._operation(kind, path, arguments)
-        response = await self._session.request(call.method, call.url, json=call.body)
-        return operation_result(response, returns, collection, self._scrubber())
-
-    def _function_collection(self, cls: type[AES], path: str, arguments: Mapping[str, Any]) -> AES:
-        return cls(self._session, self._operation("function", path, arguments).target)
