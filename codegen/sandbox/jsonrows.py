@@ -115,7 +115,8 @@ def _navigation_sql(
         source = f"{quote(navigation.link_table)} AS {quote(link)} JOIN {source} ON {on}"
         match = [f"{quote(link)}.{quote(s)} = {quote(alias)}.{quote(k)}" for s, k in zip(sources, table.key)]
     # The first match in key order, as the Python path keeps the first child it reads for a single value.
-    sql = f"SELECT {inner.sql} FROM {source} WHERE {' AND '.join(match)} AND {where} ORDER BY {order} LIMIT 1"
+    ordered = f" ORDER BY {order}" if order else ""  # a keyless singleton has one row, and no key to sort by
+    sql = f"SELECT {inner.sql} FROM {source} WHERE {' AND '.join(match)} AND {where}{ordered} LIMIT 1"
     return EntitySql(f"coalesce(({sql}), 'null')", inner.expanded)
 
 

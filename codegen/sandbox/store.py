@@ -168,13 +168,14 @@ class Store:
                 self._shapes.move_to_end(key)
                 return self._shapes[key]
         aliases = itertools.count(1)
+        translator = Translator(self.model, table, "t0", aliases)  # first: its errors are the ones `page` gives
+        where, order = where_sql(translator, shape), order_sql(translator, shape, "t0")
         entity = entity_sql(self.model, table, "t0", shape, aliases)
         built = None
         if entity is not None:
-            translator = Translator(self.model, table, "t0", aliases)
             sql = (
-                f"SELECT {entity.sql} FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND "
-                f"{where_sql(translator, shape)} ORDER BY {order_sql(translator, shape, 't0')} LIMIT ? OFFSET ?"
+                f"SELECT {entity.sql} FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?"
             )
             built = EntitySql(sql, entity.expanded)
         with self.lock:
