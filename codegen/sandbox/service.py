@@ -159,18 +159,18 @@ class ODataService:
             remaining = None if options.top is None else max(0, options.top - options.skiptoken)
             limit = size if remaining is None else min(size, remaining)
             offset = options.skip + options.skiptoken
-            values, read, more = self._page_values(table, options, offset=offset, limit=limit, scope=rows.scope)
+            values, served, more = self._page_values(table, options, offset=offset, limit=limit, scope=rows.scope)
             count = self.store.count(table, options, rows.scope) if options.count else None
-            return values, read, count, more and (remaining is None or remaining > limit)
+            return values, served, count, more and (remaining is None or remaining > limit)
 
-        values, read_count, count, more = await _threaded(read)
+        values, served, count, more = await _threaded(read)
         context = context_url(self.model, self.service_root(request), table, options, path=rows.context)
         members = [("@odata.context", dumps(context))]
         if count is not None:
             members.append(("@odata.count", dumps(count)))
         members.append(("value", values))
         if more and pageable:
-            members.append(("@odata.nextLink", dumps(_next_link(request, options.skiptoken + read_count))))
+            members.append(("@odata.nextLink", dumps(_next_link(request, options.skiptoken + served))))
         headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
         return json_bytes_response(json_object(members), headers=headers)
 
