@@ -1,8 +1,23 @@
-"""Stream leads from the sandbox through `client.leads.query().iter()`: leads/second and client-side memory.
+"""Stream leads from the sandbox through `client.leads.query().iter()`: client CPU against a raw loop, leads/second
+and client-side memory.
 
     .venv/bin/python benchmarks/bench_stream.py [--rows N [N ...]] [--quick] [--page-size N]
+                                                [--cpu-rows N] [--cpu-only] [--repeat N]
 
-For each row count a sandbox seeded with that many leads runs in a separate process (so its SQLite data and
+First, client CPU (`time.process_time` in this process, the sandbox serving from its own) for `--cpu-rows`
+expanded leads (`$expand=Prospect($expand=Company),Dealer,Product($expand=Brand,ProductCategory)`), in the
+same run and against the same sandbox, each pass repeated `--repeat` times (the minimum is shown):
+
+- raw: `httpx.Client` GETs of the same URLs, following `@odata.nextLink`, each body through `json.loads`;
+- jsonio: the same loop parsing with the runtime's `jsonio.loads` (Decimals, the nesting-depth scan);
+- paging: the runtime's session and `paging.iter_items`, dicts as parsed (`jsonio.loads`, no typed objects);
+- client: `client.leads.query().expand(...).iter()`, typed `Lead` objects.
+
+"client / raw" is the issue's figure. "jsonio - raw" is the runtime's JSON parsing beyond `json.loads`,
+"paging - jsonio" the session and paging layer (requests, limits, checks of each page), "client - paging"
+structuring the dicts into typed objects.
+
+Then the memory passes. For each row count (`--rows`) a sandbox seeded with that many leads runs in a separate process (so its SQLite data and
 JSON encoding are not part of the client's memory), serving loopback only, and is always terminated at the
 end. In this process the generated `AimbaseClient` logs in, then streams every lead with `.iter()` (server
 pages of `--page-size` leads, the sandbox default 1000), counting the leads and dropping each one:
@@ -18,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import multiprocessing
 import os
@@ -30,11 +46,17 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import attrs
 import httpx
 
 from aimbase import AimbaseClient
+from aimbase.models.lead import QLead
+from aimbase.models.product import QProduct
+from aimbase.models.prospect import QProspect
+from codegen.runtime.http import jsonio, paging
+from codegen.runtime.query import expand
 
 SPEC = Path(__file__).resolve().parent.parent / "specs" / "aimbase" / "codegen.toml"
 USERNAME = PASSWORD = "demo"
@@ -44,6 +66,8 @@ PAGE_SIZE = 1000  # the sandbox default
 READY_TIMEOUT = 600.0  # seconds for the sandbox to seed its data and bind its port
 MIB = 1024 * 1024
 MAX_PAGES_HELD = 2.5  # peak, in one-page peaks, still called flat
+CPU_ROWS = 20_000
+REPEAT = 3
 
 
 # --- the sandbox, in its own process -------------------------------------------------------------------------
@@ -64,9 +88,16 @@ def _serve_sandbox(spec_path: str, rows: int, page_size: int, conn: Connection) 
     serve(spec, port=0, rows=rows, page_size=page_size, log_level="warning", on_ready=ready)
 
 
+@attrs.frozen
+class Served:
+    url: str  # the base URL
+    seed_seconds: float  # seeding and binding the port
+    pid: int
+
+
 @contextlib.contextmanager
-def sandbox_process(rows: int, page_size: int) -> Iterator[tuple[str, float]]:
-    """A sandbox with `rows` leads in a child process; yields (base URL, seconds it took to seed and bind)."""
+def sandbox_process(rows: int, page_size: int) -> Iterator[Served]:
+    """A sandbox with `rows` leads in a child process, serving until the block ends."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
@@ -75,7 +106,9 @@ def sandbox_process(rows: int, page_size: int) -> Iterator[tuple[str, float]]:
     process.start()
     sender.close()  # the child holds its own copy; closing ours lets recv() see the child dying
     try:
-        yield _wait_ready(process, receiver)
+        url, seconds = _wait_ready(process, receiver)
+        assert process.pid is not None  # started
+        yield Served(url, seconds, process.pid)
     finally:
         receiver.close()
         _stop(process)
@@ -167,7 +200,8 @@ def run_pass(client: AimbaseClient, transport: CountingTransport, *, traced: boo
 
 def measure(rows: int, page_size: int, log: Callable[[str], None]) -> Result:
     log(f"rows={rows}: starting the sandbox (separate process) ...")
-    with sandbox_process(rows, page_size) as (url, seed_seconds):
+    with sandbox_process(rows, page_size) as served:
+        url, seed_seconds = served.url, served.seed_seconds
         log(f"rows={rows}: sandbox seeded and listening at {url} in {seed_seconds:.1f} s")
         transport = CountingTransport()
         with AimbaseClient(url, username=USERNAME, password=PASSWORD, transport=transport) as client:
@@ -186,6 +220,90 @@ def measure(rows: int, page_size: int, log: Callable[[str], None]) -> Result:
 def _maxrss_bytes() -> int:
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return maxrss if sys.platform == "darwin" else maxrss * 1024  # Linux reports KiB, macOS bytes
+
+
+# --- client CPU against a raw loop ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CpuResult:
+    rows: int
+    seconds: dict[str, float]  # pass name -> least client CPU seconds over the repeats
+
+
+def expanded_leads(client: AimbaseClient) -> Any:
+    """The issue's query: every lead with its prospect (and company), dealer and product (brand, category)."""
+    return client.leads.query().expand(
+        expand(QLead.prospect, QProspect.company),
+        QLead.dealer,
+        expand(QLead.product, QProduct.brand, QProduct.product_category),
+    )
+
+
+def raw_pass(http: httpx.Client, url: str | None, headers: dict[str, str], parse: Callable[[bytes], Any]) -> int:
+    """The floor: GET each page, parse it, follow the nextLink; no checks, no typed objects."""
+    leads = 0
+    while url is not None:
+        body = parse(http.get(url, headers=headers).content)
+        leads += len(body["value"])
+        url = body.get("@odata.nextLink")
+    return leads
+
+
+def login_headers(base_url: str) -> dict[str, str]:
+    """The Aimbase login by hand, for the raw loop: POST the credentials, send the token back."""
+    response = httpx.post(f"{base_url}/api/Security/Login", json={"Username": USERNAME, "Password": PASSWORD})
+    response.raise_for_status()
+    return {"Authenticate": f"Avala-Api {response.json()}", "Accept": "application/json"}
+
+
+def cpu_seconds(count: Callable[[], int], rows: int) -> float:
+    started = time.process_time()
+    leads = count()
+    seconds = time.process_time() - started
+    if leads != rows:
+        raise RuntimeError(f"streamed {leads} leads, expected {rows}")
+    return seconds
+
+
+def measure_cpu(rows: int, page_size: int, repeat: int, log: Callable[[str], None]) -> CpuResult:
+    log(f"cpu: starting a sandbox of {rows} leads (separate process) ...")
+    with sandbox_process(rows, page_size) as served:
+        with AimbaseClient(served.url, username=USERNAME, password=PASSWORD) as client, httpx.Client() as http:
+            query = expanded_leads(client)
+            first_url = client.session.url(query.url())
+            headers = login_headers(served.url)
+            passes: dict[str, Callable[[], int]] = {
+                "raw": lambda: raw_pass(http, first_url, headers, json.loads),
+                "jsonio": lambda: raw_pass(http, first_url, headers, jsonio.loads),
+                "paging": lambda: sum(1 for _ in paging.iter_items(client.session, query.url())),
+                "client": lambda: sum(1 for _ in query.iter()),
+            }
+            for run in passes.values():
+                run()  # warm up: log in, import and resolve the model classes, open the connections
+            best = {name: math.inf for name in passes}
+            for index in range(repeat):
+                for name, run in passes.items():  # interleaved, so a burst of load hits every pass alike
+                    best[name] = min(best[name], cpu_seconds(run, rows))
+                log(f"cpu: round {index + 1} of {repeat} done")
+    return CpuResult(rows, best)
+
+
+def print_cpu(result: CpuResult) -> None:
+    raw, parsed, paged, typed = (result.seconds[name] for name in ("raw", "jsonio", "paging", "client"))
+    print()
+    print(f"client CPU for {result.rows} expanded leads (time.process_time, least of the repeats)")
+    for name, seconds in result.seconds.items():
+        print(f"  {name:>7}: {seconds:7.3f} s  {result.rows / seconds:>9,.0f} leads/s  x{seconds / raw:.2f} raw")
+    print(f"client / raw = {typed / raw:.2f}; of the client's CPU:")
+    parts = [
+        ("the raw loop's own work (HTTP, json.loads)", raw),
+        ("jsonio.loads beyond json.loads (jsonio - raw)", parsed - raw),
+        ("session and paging layer (paging - jsonio)", paged - parsed),
+        ("structuring into typed objects (client - paging)", typed - paged),
+    ]
+    for what, seconds in parts:
+        print(f"  {seconds:7.3f} s  {100 * seconds / typed:3.0f}%  {what}")
 
 
 # --- report --------------------------------------------------------------------------------------------------
@@ -274,11 +392,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     sizes.add_argument("--quick", action="store_true", help=f"rows {' '.join(map(str, QUICK_ROWS))}")
     parser.add_argument("--page-size", type=int, default=PAGE_SIZE, help=f"sandbox page size; default {PAGE_SIZE}")
+    parser.add_argument(
+        "--cpu-rows", type=int, default=CPU_ROWS, help=f"expanded leads for the CPU figures; default {CPU_ROWS}"
+    )
+    parser.add_argument("--cpu-only", action="store_true", help="the CPU figures only, no memory passes")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help=f"rounds of the CPU passes; default {REPEAT}")
     args = parser.parse_args(argv)
     if args.rows is None:
         args.rows = list(QUICK_ROWS if args.quick else DEFAULT_ROWS)
-    if any(rows < 1 for rows in args.rows) or args.page_size < 1:
-        parser.error("--rows and --page-size must be 1 or more")
+    if any(n < 1 for n in (*args.rows, args.page_size, args.cpu_rows, args.repeat)):
+        parser.error("--rows, --page-size, --cpu-rows and --repeat must be 1 or more")
     return args
 
 
@@ -289,9 +412,14 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, flush=True)
 
-    results = [measure(rows, args.page_size, log) for rows in args.rows]
-    print_table(results, args.page_size)
-    print_verdict(results)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    cpu = measure_cpu(args.cpu_rows, args.page_size, args.repeat, log)
+    print_cpu(cpu)
+    if not args.cpu_only:
+        results = [measure(rows, args.page_size, log) for rows in args.rows]
+        print_table(results, args.page_size)
+        print_verdict(results)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

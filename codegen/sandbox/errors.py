@@ -8,7 +8,15 @@ from starlette.responses import Response
 
 from ..runtime.http.jsonio import dumps
 
-__all__ = ["ODATA_HEADERS", "ODataFailure", "error_response", "json_response", "shown"]
+__all__ = [
+    "ODATA_HEADERS",
+    "ODataFailure",
+    "error_response",
+    "json_bytes_response",
+    "json_object",
+    "json_response",
+    "shown",
+]
 
 ODATA_HEADERS: Mapping[str, str] = {"OData-Version": "4.0"}
 MAX_MESSAGE_CHARS = 500
@@ -54,7 +62,17 @@ class ODataFailure(Exception):
 
 
 def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(dumps(body), status, headers={**ODATA_HEADERS, **(headers or {})}, media_type=JSON_TYPE)
+    return json_bytes_response(dumps(body), status, headers)
+
+
+def json_bytes_response(content: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """An OData JSON response whose body is already written."""
+    return Response(content, status, headers={**ODATA_HEADERS, **(headers or {})}, media_type=JSON_TYPE)
+
+
+def json_object(members: list[tuple[str, bytes]]) -> bytes:
+    """A JSON object from its members' names and their values' JSON text, in order."""
+    return b"{" + b",".join(dumps(name) + b":" + value for name, value in members) + b"}"
 
 
 def error_response(failure: ODataFailure) -> Response:

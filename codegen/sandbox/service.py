@@ -20,7 +20,7 @@ from ..runtime.http.jsonio import dumps
 from .auth import LoginRefused, Tokens
 from .codec import ValueProblem, check_value
 from .entities import check_select, context_url, entity_json, etag
-from .errors import ODATA_HEADERS, ODataFailure, error_response, json_response, shown
+from .errors import ODATA_HEADERS, ODataFailure, error_response, json_bytes_response, json_object, json_response, shown
 from .guard import internal_error_message
 from .limits import MAX_BODY_BYTES, MAX_LOGIN_BODY_BYTES, read_json_body
 from .operations import Handler, OperationCall, Stored, echo
@@ -29,7 +29,7 @@ from .parameters import action_parameters, function_parameters
 from .paths import Call, Count, Rows, Single, resolve
 from .results import operation_context, operation_json
 from .schema import INTEGER_TYPES, Model, Table
-from .store import Record, Store
+from .store import Record, Scope, Store
 
 __all__ = ["ODataService", "preferences"]
 
@@ -155,25 +155,36 @@ class ODataService:
         check_select(self.model, table, options)
         size, applied = self._page_size(request)
 
-        def read() -> tuple[list[dict[str, Any]], int | None, bool]:
+        def read() -> tuple[bytes, int, int | None, bool]:
             remaining = None if options.top is None else max(0, options.top - options.skiptoken)
             limit = size if remaining is None else min(size, remaining)
             offset = options.skip + options.skiptoken
-            records, more = self.store.page(table, options, offset=offset, limit=limit, scope=rows.scope)
+            values, served, more = self._page_values(table, options, offset=offset, limit=limit, scope=rows.scope)
             count = self.store.count(table, options, rows.scope) if options.count else None
-            values = [entity_json(self.model, record, options) for record in records]
-            return values, count, more and (remaining is None or remaining > limit)
+            return values, served, count, more and (remaining is None or remaining > limit)
 
-        values, count, more = await _threaded(read)
+        values, served, count, more = await _threaded(read)
         context = context_url(self.model, self.service_root(request), table, options, path=rows.context)
-        body: dict[str, Any] = {"@odata.context": context}
+        members = [("@odata.context", dumps(context))]
         if count is not None:
-            body["@odata.count"] = count
-        body["value"] = values
+            members.append(("@odata.count", dumps(count)))
+        members.append(("value", values))
         if more and pageable:
-            body["@odata.nextLink"] = _next_link(request, options.skiptoken + len(values))
+            members.append(("@odata.nextLink", dumps(_next_link(request, options.skiptoken + served))))
         headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
-        return json_response(body, headers=headers)
+        return json_bytes_response(json_object(members), headers=headers)
+
+    def _page_values(
+        self, table: Table, options: QueryOptions, *, offset: int, limit: int, scope: Scope
+    ) -> tuple[bytes, int, bool]:
+        """A page's `value` array as JSON text, its length, and whether more entities follow. SQLite writes the
+        JSON where it can (`Store.page_json`); other shapes go through `Record`s and `entity_json`."""
+        written = self.store.page_json(table, options, offset=offset, limit=limit, scope=scope)
+        if written is not None:
+            texts, more = written
+            return ("[" + ",".join(texts) + "]").encode("utf-8"), len(texts), more
+        records, more = self.store.page(table, options, offset=offset, limit=limit, scope=scope)
+        return dumps([entity_json(self.model, record, options) for record in records]), len(records), more
 
     async def count(self, request: Request, rows: Rows) -> Response:
         options = parse_options(request.query_params.multi_items())

@@ -4,6 +4,7 @@ SQLite's `LOWER`/`UPPER` only know ASCII, `LIKE` ignores ASCII case, `strftime` 
 to UTC before taking its year, and `ROUND` rounds half to even on some builds: these functions follow the
 OData URL conventions instead (Unicode case mapping, case-sensitive matching, date parts in the value's own
 offset, rounding half away from zero). Each returns NULL for a NULL argument, as OData functions do.
+`odata_double_json` is not an OData function: it writes a stored double as `jsonrows` needs it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import sqlite3
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from ..runtime.edm import write_float
+from ..runtime.http.jsonio import dumps
 
 __all__ = ["INSTANT_FORMAT", "instant", "register"]
 
@@ -95,6 +99,13 @@ def _has(needle: Any, *values: Any) -> int:
     return int(any(wanted in _text(v).casefold() for v in values if v is not None))
 
 
+def _double_json(value: Any) -> str:
+    """A stored `Edm.Double` as the JSON text the Python path writes: the shortest repr, or "NaN"/"INF"."""
+    if value is None:
+        return "null"
+    return dumps(write_float(float(value))).decode("ascii")
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add the `odata_*` functions to `connection`."""
     functions: dict[str, tuple[int, Callable[..., Any]]] = {
@@ -112,6 +123,7 @@ def register(connection: sqlite3.Connection) -> None:
         "odata_ceiling": (1, _null_safe(lambda v: v if isinstance(v, int) else float(math.ceil(v)))),
         "odata_matches": (2, _null_safe(_matches)),
         "odata_has": (-1, _has),
+        "odata_double_json": (1, _double_json),
     }
     for name, (arity, function) in functions.items():
         connection.create_function(name, arity, function, deterministic=True)

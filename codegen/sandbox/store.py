@@ -4,6 +4,8 @@ Reads build one SELECT per entity set touched: the page itself (filter, search, 
 with the key as the last sort column so that paging is stable), then one batched query per expanded
 navigation, with the expand's own options, for all parents of the page at once. A `Scope` narrows a read
 to the rows a resource path reaches (`People('x')/Trips`: the trips whose host is that person).
+`page_json` reads a page whose shape allows it as JSON text SQLite writes (see `jsonrows`), with one SELECT
+built once per query shape.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import attrs
 from .codec import to_sql
 from .errors import ODataFailure
 from .filters import Translator
+from .jsonrows import EntitySql, entity_sql, order_sql, where_sql
 from .limits import MAX_EXPANDED_RECORDS
 from .options import ExpandItem, QueryOptions
 from .schema import TYPE_COLUMN, Model, Navigation, Table, create_tables, link_columns, quote
@@ -29,6 +33,7 @@ from .sqlfuncs import register
 __all__ = ["EVERYTHING", "NOTHING", "Record", "Scope", "Store", "key_scope", "navigation_scope", "type_scope"]
 
 _CHUNK = 500
+_MAX_SHAPES = 256  # query shapes whose SQL is kept
 
 
 class _Budget:
@@ -86,6 +91,7 @@ class Store:
         self.connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self.connection.row_factory = sqlite3.Row
         register(self.connection)
+        self._shapes: OrderedDict[tuple[str, ...], EntitySql | None] = OrderedDict()
         with self.lock:
             self.connection.execute("BEGIN")
             create_tables(self.connection, model)
@@ -121,29 +127,14 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------------------------
 
-    def _where(self, translator: Translator, options: QueryOptions) -> str:
-        parts = []
-        if options.filter is not None:
-            parts.append(translator.condition(options.filter))
-        if options.search is not None:
-            parts.append(translator.search(options.search))
-        return " AND ".join(parts) if parts else "1"
-
-    def _order(self, translator: Translator, options: QueryOptions, alias: str) -> str:
-        terms = [
-            translator.order_term(item.expression) + (" DESC" if item.descending else "") for item in options.orderby
-        ]
-        terms += [f"{quote(alias)}.{quote(k)}" for k in translator.root.table.key]
-        return ", ".join(terms)
-
     def page(
         self, table: Table, options: QueryOptions, *, offset: int, limit: int, scope: Scope = EVERYTHING
     ) -> tuple[list[Record], bool]:
         """Up to `limit` entities (within `scope`) from `offset` on, and whether more follow."""
         aliases = itertools.count(1)
         translator = Translator(self.model, table, "t0", aliases)
-        where = self._where(translator, options)
-        order = self._order(translator, options, "t0")
+        where = where_sql(translator, options)
+        order = order_sql(translator, options, "t0")
         sql = (
             f"SELECT {quote('t0')}.* FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
@@ -154,9 +145,48 @@ class Store:
             self.expand(table, records, options.expand, _Budget())
         return records, len(rows) > limit
 
+    def page_json(
+        self, table: Table, options: QueryOptions, *, offset: int, limit: int, scope: Scope = EVERYTHING
+    ) -> tuple[list[str], bool] | None:
+        """`page`, each entity as its finished OData JSON text written by SQLite (see `jsonrows`); None when
+        the shape is one only `page` and `entities.entity_json` serve."""
+        built = self._page_sql(table, options, scope)
+        if built is None or limit * built.expanded > MAX_EXPANDED_RECORDS:
+            return None  # the Python path counts what is really expanded, and refuses past the limit
+        with self.lock:
+            rows = self._run(built.sql, (*scope.parameters, limit + 1, offset), plain=True)
+        return [row[0] for row in rows[:limit]], len(rows) > limit
+
+    def _page_sql(self, table: Table, options: QueryOptions, scope: Scope) -> EntitySql | None:
+        """The page's SELECT, built once per query shape: what changes from page to page (the top-level
+        `$top`, `$skip`, `$skiptoken`; `$count` is a query of its own) is left out of the key, and the
+        offset and limit are parameters. The cache is bounded: a client making up filters cannot fill it."""
+        shape = attrs.evolve(options, top=None, skip=0, count=False, skiptoken=0)
+        key = (table.name, table.type_name, scope.sql, repr(shape))
+        with self.lock:
+            if key in self._shapes:
+                self._shapes.move_to_end(key)
+                return self._shapes[key]
+        aliases = itertools.count(1)
+        translator = Translator(self.model, table, "t0", aliases)  # first: its errors are the ones `page` gives
+        where, order = where_sql(translator, shape), order_sql(translator, shape, "t0")
+        entity = entity_sql(self.model, table, "t0", shape, aliases)
+        built = None
+        if entity is not None:
+            sql = (
+                f"SELECT {entity.sql} FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?"
+            )
+            built = EntitySql(sql, entity.expanded)
+        with self.lock:
+            self._shapes[key] = built
+            if len(self._shapes) > _MAX_SHAPES:
+                self._shapes.popitem(last=False)
+        return built
+
     def count(self, table: Table, options: QueryOptions, scope: Scope = EVERYTHING) -> int:
         translator = Translator(self.model, table, "t0")
-        where = self._where(translator, options)
+        where = where_sql(translator, options)
         sql = f"SELECT COUNT(*) AS n FROM {quote(table.name)} AS {quote('t0')} WHERE ({scope.sql}) AND {where}"
         with self.lock:
             rows = self._run(sql, scope.parameters)
@@ -196,9 +226,14 @@ class Store:
             )
             return cursor.rowcount > 0
 
-    def _run(self, sql: str, parameters: Sequence[Any]) -> list[dict[str, Any]]:
+    def _run(self, sql: str, parameters: Sequence[Any], *, plain: bool = False) -> list[Any]:
+        """The rows as dicts of stored values; with `plain`, as the tuples SQLite gives."""
         try:
-            return [dict(row) for row in self.connection.execute(sql, parameters)]
+            cursor = self.connection.cursor()
+            if plain:
+                cursor.row_factory = None
+                return cursor.execute(sql, parameters).fetchall()
+            return [dict(row) for row in cursor.execute(sql, parameters)]
         except sqlite3.OperationalError as error:
             raise ODataFailure(400, f"The query cannot be evaluated: {error}.") from None
         except sqlite3.Error as error:  # a user function raising, for example
@@ -269,8 +304,8 @@ class Store:
     ) -> Iterator[dict[str, Any]]:
         aliases = itertools.count(1)
         translator = Translator(self.model, target, "c0", aliases)
-        where = self._where(translator, options)
-        order = self._order(translator, options, "c0")
+        where = where_sql(translator, options)
+        order = order_sql(translator, options, "c0")
         if navigation.link_table is None:
             columns = navigation.target_columns
             match = _in(["c0." + quote(c) for c in columns], keys)

@@ -410,7 +410,7 @@ def test_an_unexpected_failure_is_an_odata_500_without_internals() -> None:
     def broken(*_: object, **__: object) -> None:
         raise OSError(2, "No such file", "/very/secret/internal/path.db")
 
-    sandbox.store.page = broken
+    sandbox.store.page = sandbox.store.page_json = broken  # both ways a page is read
     sandbox.tokens.scheme = "none"
     with SandboxServer(app) as running, httpx.Client(base_url=running.url, timeout=TIMEOUT) as client:
         response = client.get(f"{SERVICE}/Things")
