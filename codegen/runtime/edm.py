@@ -282,6 +282,8 @@ def read_datetime(value: Any) -> dt.datetime:
     if result.tzinfo is None:
         # Edm.DateTimeOffset always carries "Z" or an offset; a naive value could not be written back.
         raise ValueError(f"expected a date and time with a UTC offset or 'Z', got {value!r}")
+    if _is_standard_datetime(text):
+        return result
     match = _DATETIME.fullmatch(text)
     if match is not None and (not _is_standard_clock(match) or match["offset"] in _ZERO_OFFSETS):
         return _with_wire_text(WireDateTime, result, text)  # type: ignore[no-any-return]
@@ -289,6 +291,23 @@ def read_datetime(value: Any) -> dt.datetime:
 
 
 _ZERO_OFFSETS: Final = ("+00:00", "-00:00")
+
+
+def _is_standard_datetime(text: str) -> bool:
+    """Whether `text`, which `fromisoformat` read as an aware datetime, is the form `write_datetime` gives
+    (`2025-06-04T10:37:00.293-05:00`, `...Z`): the common case, told by position without the pattern."""
+    if not text.isascii() or len(text) < 20:
+        return False
+    if text[-1] == "Z":
+        clock_end = len(text) - 1
+    elif text[-6] in "+-" and text[-3] == ":" and text[-5:] != "00:00":
+        clock_end = len(text) - 6
+    else:
+        return False
+    if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
+        return False
+    # Seconds always; a fraction of 1 to 6 digits without trailing zeros.
+    return clock_end == 19 or (text[19] == "." and 21 <= clock_end <= 26 and text[clock_end - 1] != "0")
 
 
 def _is_standard_clock(match: re.Match[str]) -> bool:
@@ -308,7 +327,13 @@ def write_datetime(value: dt.datetime) -> str:
             f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset: attach a tzinfo, "
             "e.g. value.replace(tzinfo=datetime.timezone.utc) or value.astimezone()"
         )
-    return f"{value.date().isoformat()}T{_clock(value)}{_offset(offset)}"
+    if offset.seconds % 60 or offset.microseconds:
+        _offset(offset)  # raises: an offset with seconds
+    # isoformat() writes `YYYY-MM-DDThh:mm:ss[.ffffff]+hh:mm`: only the fraction's zeros and a zero offset differ.
+    text = value.isoformat()
+    clock_end = 26 if value.microsecond else 19
+    clock = text[:clock_end].rstrip("0") if value.microsecond else text[:19]
+    return clock + (text[clock_end:] if offset else "Z")
 
 
 def _offset(offset: dt.timedelta) -> str:
