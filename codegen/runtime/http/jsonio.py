@@ -164,7 +164,7 @@ def _encodable_value(value: Any) -> bool:
         return True
     if kind is float:
         low, high = _FLOAT_PLAIN
-        return low <= abs(value) < high or value == 0
+        return bool(low <= abs(value) < high or value == 0)
     if kind is Decimal:
         return value.is_finite() and "E" not in str(value)
     return False
