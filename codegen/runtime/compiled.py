@@ -267,7 +267,7 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
         "def read(data):",
         "    if type(data) is not dict and not isinstance(data, _Mapping):",
         "        raise _not_object(_cls, data)",
-        "    present = _wires.intersection(data)",
+        "    present = frozenset(data.keys() & _wires)",
     ]
     # An annotation is never a declared property (property names have no "@"), so only objects with keys
     # beyond the declared ones can carry @odata.type.
@@ -310,11 +310,14 @@ def _read_field(specialiser: Specialiser, field: WireField, i: int, namespace: d
     else:
         namespace[f"_d{i}"] = _Deferred(specialiser, field)
         call, holds_enums, fast = f"_d{i}.read(v)", False, ""
-    lines = [f"    v = get(_w{i}, _M)", "    if v is _M:"]
-    lines.append(f"        {assign.format('None')}" if field.default_none else "        pass")
-    lines += ["    elif v is None:", f"        {assign.format('None')}"]
+    # Most likely first: a value of the field's own type, then null or absent, then the reader.
+    lines = [f"    v = get(_w{i}, _M)"]
     if fast:
-        lines += [f"    elif {fast}:", f"        {assign.format('v')}"]
+        lines += [f"    if {fast}:", f"        {assign.format('v')}", "    elif v is None:"]
+    else:
+        lines += ["    if v is None:"]
+    lines.append(f"        {assign.format('None')}")
+    lines += ["    elif v is _M:", f"        {assign.format('None')}" if field.default_none else "        pass"]
     lines += [
         "    else:",
         "        try:",
@@ -381,7 +384,10 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         "    ann = o.instance_annotations",
         # OData JSON puts an object's own annotations first and a property's just before it.
         "    out = _own(ann) if ann else {}",
+        # Built in Python, or sent whole: one set comparison instead of a lookup per field.
+        "    every = p is None or p == _wires",
     ]
+    namespace["_wires"] = frozenset(field.wire_name for field in wire_fields(cls))
     if _is_derived(cls):  # built in Python: a server can only tell a derived type by its annotation
         lines += ['    if p is None and "@odata.type" not in out:', "        out['@odata.type'] = _type_annotation"]
     for index, field in enumerate(wire_fields(cls)):
@@ -405,7 +411,7 @@ def _write_field(converter: cattrs.Converter, field: WireField, i: int, namespac
     known, hint = _known_hint(field)
     base, is_list, _ = _unwrap(hint) if known else (None, False, False)
     lines = [
-        f"    if p is None or _w{i} in p:",
+        f"    if every or _w{i} in p:",
         "        try:",
         f"            v = {get}",
         "        except AttributeError:",
@@ -413,21 +419,26 @@ def _write_field(converter: cattrs.Converter, field: WireField, i: int, namespac
         "        else:",
         "            if ann:",
         f"                _property(out, ann, _p{i})",
-        "            if v is None:",
-        f"                out[_w{i}] = None",
     ]
-    if not known or is_list or (isinstance(base, type) and issubclass(base, enum.Enum)):
-        # May hold enum members read in a form of their own.
-        lines += [
-            f"            elif forms and _w{i} in forms:",
-            f"                out[_w{i}] = _written(v, forms[_w{i}], _u)",
-        ]
-    if known and not is_list and isinstance(base, type):
+    may_hold_forms = not known or is_list or (isinstance(base, type) and issubclass(base, enum.Enum))
+    if known and not is_list and isinstance(base, type) and not may_hold_forms:
         hook = converter.get_unstructure_hook(base)
         namespace[f"_b{i}"] = base
         namespace[f"_h{i}"] = hook
         value = "v" if hook is identity or (base is Decimal and hook is edm.write_decimal) else f"_h{i}(v)"
-        lines += [f"            elif type(v) is _b{i}:", f"                out[_w{i}] = {value}"]
+        lines += [
+            f"            if type(v) is _b{i}:",
+            f"                out[_w{i}] = {value}",
+            "            elif v is None:",
+        ]
+    else:
+        lines.append("            if v is None:")
+    lines.append(f"                out[_w{i}] = None")
+    if may_hold_forms:  # enum members read in a form of their own go back in that form
+        lines += [
+            f"            elif forms and _w{i} in forms:",
+            f"                out[_w{i}] = _written(v, forms[_w{i}], _u)",
+        ]
     lines += ["            else:", f"                out[_w{i}] = _u(v)"]
     return lines
 
