@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.fns import identity
 
@@ -263,27 +264,39 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
         "_sent_form": sent_form,
         "_Received": Received,
     }
+    at_in_wires = any("@" in wire for wire in wires)  # never for CSDL names; then every object is checked
     lines = [
         "def read(data):",
         "    if type(data) is not dict and not isinstance(data, _Mapping):",
         "        raise _not_object(_cls, data)",
-        "    present = frozenset(data.keys() & _wires)",
+        # Sent whole and nothing else (the common case): the declared names are the set of those sent.
+        f"    if len(data) == {len(fields)} and _wires.issuperset(data):",
+        "        present = _wires",
+        f"        extra = {at_in_wires}",
+        "        whole = True",
+        "    else:",
+        "        present = frozenset(data.keys() & _wires)",
+        # An annotation is never a declared property (property names have no "@"), so only objects with keys
+        # beyond the declared ones can carry @odata.type.
+        f"        extra = {at_in_wires} or len(present) != len(data)",
+        f"        whole = len(present) == {len(fields)}",
     ]
-    # An annotation is never a declared property (property names have no "@"), so only objects with keys
-    # beyond the declared ones can carry @odata.type.
-    extra_test = "True" if any("@" in wire for wire in wires) else "len(present) != len(data)"
     lines += [
-        f"    extra = {extra_test}",
         "    if extra:",
         "        target = _target(_cls, data)",
         "        if target is not _cls:",
         "            return _reader_of(target)(data)",
         "    o = _new(_cls)",
-        "    get = data.get",
         "    forms = None",
     ]
-    for index, field in enumerate(fields):
-        lines += _read_field(specialiser, field, index, namespace)
+    plans = [_field_code(specialiser, field, index, namespace) for index, field in enumerate(fields)]
+    # Sent whole (the common case): every declared name is there to index; otherwise each is looked up.
+    lines += ["    if whole:", "        pass"]
+    for index, plan in enumerate(plans):
+        lines += _indented(_read_field(plan, index, whole=True))
+    lines += ["    else:", "        get = data.get"]  # also a statement for a class without properties
+    for index, plan in enumerate(plans):
+        lines += _indented(_read_field(plan, index, whole=False))
     lines += [
         "    if extra:",
         "        o.dynamic_properties, o.instance_annotations = _split(data, _wires)",
@@ -297,39 +310,55 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
     return reader
 
 
-def _read_field(specialiser: Specialiser, field: WireField, i: int, namespace: dict[str, Any]) -> list[str]:
+@attrs.frozen
+class _FieldCode:
+    """The source pieces of one field's reading; its constants are in the function's namespace already."""
+
+    assign: str  # source assigning `{}` to the attribute
+    call: str  # source reading a value `v` off the fast path
+    fast: str  # a condition under which `v` is stored as it is, or ""
+    holds_enums: str  # source of a condition under which the value's enum forms are remembered, or ""
+    default_none: bool
+
+
+def _field_code(specialiser: Specialiser, field: WireField, i: int, namespace: dict[str, Any]) -> _FieldCode:
     namespace[f"_w{i}"] = field.wire_name
     _get, assign = _attribute_code(field.attribute, i, namespace)
     known, hint = _known_hint(field)
-    if known:
-        plan = specialiser.field(field, hint)
-        for name, value in plan.constants.items():
-            namespace[f"_{name}{i}"] = value
-        namespace[f"_r{i}"] = plan.reader or _identity_reader
-        call, holds_enums, fast = f"_r{i}(v)", plan.holds_enums, plan.fast.format(i=i)
-    else:
+    if not known:
         namespace[f"_d{i}"] = _Deferred(specialiser, field)
-        call, holds_enums, fast = f"_d{i}.read(v)", False, ""
+        return _FieldCode(assign, f"_d{i}.read(v)", "", f"_d{i}.holds_enums", field.default_none)
+    plan = specialiser.field(field, hint)
+    for name, value in plan.constants.items():
+        namespace[f"_{name}{i}"] = value
+    namespace[f"_r{i}"] = plan.reader or _identity_reader
+    return _FieldCode(
+        assign, f"_r{i}(v)", plan.fast.format(i=i), "True" if plan.holds_enums else "", field.default_none
+    )
+
+
+def _read_field(code: _FieldCode, i: int, *, whole: bool) -> list[str]:
+    assign = code.assign
     # Most likely first: a value of the field's own type, then null or absent, then the reader.
-    lines = [f"    v = get(_w{i}, _M)"]
-    if fast:
-        lines += [f"    if {fast}:", f"        {assign.format('v')}", "    elif v is None:"]
+    lines = [f"    v = data[_w{i}]" if whole else f"    v = get(_w{i}, _M)"]
+    if code.fast:
+        lines += [f"    if {code.fast}:", f"        {assign.format('v')}", "    elif v is None:"]
     else:
         lines += ["    if v is None:"]
     lines.append(f"        {assign.format('None')}")
-    lines += ["    elif v is _M:", f"        {assign.format('None')}" if field.default_none else "        pass"]
+    if not whole:
+        lines += ["    elif v is _M:", f"        {assign.format('None')}" if code.default_none else "        pass"]
     lines += [
         "    else:",
         "        try:",
-        f"            r = {call}",
+        f"            r = {code.call}",
         "        except Exception as e:",
         f"            raise _at(_cls, _w{i}, e) from None",
         f"        {assign.format('r')}",
     ]
-    if holds_enums or not known:
-        guard = "        if True:" if holds_enums else f"        if _d{i}.holds_enums:"
+    if code.holds_enums:
         lines += [
-            guard,
+            f"        if {code.holds_enums}:",
             "            f = _sent_form(v, r)",
             "            if f is not None:",
             "                if forms is None:",
@@ -337,6 +366,10 @@ def _read_field(specialiser: Specialiser, field: WireField, i: int, namespace: d
             f"                forms[_w{i}] = f",
         ]
     return lines
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
 
 
 def _not_object(cls: type, data: Any) -> DeserializationError:
