@@ -19,6 +19,7 @@ so reading an object imports only the modules of the types its data holds.
 from __future__ import annotations
 
 import enum
+import functools
 import keyword
 import math
 import types
@@ -256,6 +257,7 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
         "_Decimal": Decimal,
         "_Mapping": Mapping,
         "_wires": wires,
+        "_names": tuple(field.wire_name for field in fields),
         "_at": DeserializationError.at,
         "_not_object": _not_object,
         "_target": _target,
@@ -264,6 +266,15 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
         "_sent_form": sent_form,
         "_Received": Received,
     }
+    codes = [_field_code(specialiser, field, index, namespace) for index, field in enumerate(fields)]
+    # The two ways of filling an object are compiled on first use: a class is mostly read one way only, and
+    # compiling costs about as much as reading a few hundred objects.
+    namespace["_fill_whole"] = _compile_on_first_call(
+        "_fill_whole", "fill", functools.partial(_fill_source, codes, True), namespace, cls
+    )
+    namespace["_fill_partial"] = _compile_on_first_call(
+        "_fill_partial", "fill", functools.partial(_fill_source, codes, False), namespace, cls
+    )
     at_in_wires = any("@" in wire for wire in wires)  # never for CSDL names; then every object is checked
     lines = [
         "def read(data):",
@@ -280,24 +291,12 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
         # beyond the declared ones can carry @odata.type.
         f"        extra = {at_in_wires} or len(present) != len(data)",
         f"        whole = len(present) == {len(fields)}",
-    ]
-    lines += [
         "    if extra:",
         "        target = _target(_cls, data)",
         "        if target is not _cls:",
         "            return _reader_of(target)(data)",
         "    o = _new(_cls)",
-        "    forms = None",
-    ]
-    plans = [_field_code(specialiser, field, index, namespace) for index, field in enumerate(fields)]
-    # Sent whole (the common case): every declared name is there to index; otherwise each is looked up.
-    lines += ["    if whole:", "        pass"]
-    for index, plan in enumerate(plans):
-        lines += _indented(_read_field(plan, index, whole=True))
-    lines += ["    else:", "        get = data.get"]  # also a statement for a class without properties
-    for index, plan in enumerate(plans):
-        lines += _indented(_read_field(plan, index, whole=False))
-    lines += [
+        "    forms = _fill_whole(o, data) if whole else _fill_partial(o, data)",
         "    if extra:",
         "        o.dynamic_properties, o.instance_annotations = _split(data, _wires)",
         "    else:",
@@ -308,6 +307,37 @@ def _compile_reader(specialiser: Specialiser, cls: type[ODataModel]) -> Reader:
     ]
     reader: Reader = _define("read", lines, namespace, cls)
     return reader
+
+
+def _fill_source(codes: list[_FieldCode], whole: bool) -> list[str]:
+    """`fill(o, data)`: set the attributes of `o` from `data`, whole (every declared name present, indexed) or
+    not (each looked up); returns the enum forms to remember, or None."""
+    lines = ["def fill(o, data):", "    forms = None", "    n = 0"]
+    if not whole:
+        lines.append("    get = data.get")
+    lines.append("    try:")
+    for index, code in enumerate(codes):
+        lines += ["    " + line for line in _read_field(code, index, whole=whole)]
+    lines += [
+        "        pass",  # a class without properties
+        "    except Exception as e:",
+        "        raise _at(_cls, _names[n], e) from None",  # n: the field whose reader raised
+        "    return forms",
+    ]
+    return lines
+
+
+def _compile_on_first_call(
+    name: str, defines: str, source: Callable[[], list[str]], namespace: dict[str, Any], cls: type
+) -> Callable[..., Any]:
+    """A stand-in for function `name` of `namespace`: on its first call, compiles `source` (which defines the
+    function `defines`) and puts the result in its place."""
+
+    def first_call(*args: Any) -> Any:
+        function = namespace[name] = _define(defines, source(), namespace, cls)
+        return function(*args)
+
+    return first_call
 
 
 @attrs.frozen
@@ -348,14 +378,7 @@ def _read_field(code: _FieldCode, i: int, *, whole: bool) -> list[str]:
     lines.append(f"        {assign.format('None')}")
     if not whole:
         lines += ["    elif v is _M:", f"        {assign.format('None')}" if code.default_none else "        pass"]
-    lines += [
-        "    else:",
-        "        try:",
-        f"            r = {code.call}",
-        "        except Exception as e:",
-        f"            raise _at(_cls, _w{i}, e) from None",
-        f"        {assign.format('r')}",
-    ]
+    lines += ["    else:", f"        n = {i}", f"        r = {code.call}", f"        {assign.format('r')}"]
     if code.holds_enums:
         lines += [
             f"        if {code.holds_enums}:",
@@ -366,10 +389,6 @@ def _read_field(code: _FieldCode, i: int, *, whole: bool) -> list[str]:
             f"                forms[_w{i}] = f",
         ]
     return lines
-
-
-def _indented(lines: list[str]) -> list[str]:
-    return ["    " + line for line in lines]
 
 
 def _not_object(cls: type, data: Any) -> DeserializationError:
@@ -400,6 +419,7 @@ def _split_extras(data: Mapping[str, Any], wires: frozenset[str]) -> tuple[dict[
 
 def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
     converter = specialiser.converter
+    fields = wire_fields(cls)
     namespace: dict[str, Any] = {
         "_Received": Received,
         "_EMPTY": _EMPTY,
@@ -409,7 +429,12 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         "_property": _property_annotations,
         "_rest": _other_annotations,
         "_type_annotation": f"#{cls.__odata_type__}",
+        "_wires": frozenset(field.wire_name for field in fields),
     }
+    values = [_write_value(converter, field, index, namespace) for index, field in enumerate(fields)]
+    for name, plain in (("_put_plain", True), ("_put_general", False)):
+        source = functools.partial(_put_source, fields, values, namespace, plain)
+        namespace[name] = _compile_on_first_call(name, "put", source, namespace, cls)
     lines = [
         "def write(o):",
         "    p = o._odata_present",
@@ -417,15 +442,15 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         "    ann = o.instance_annotations",
         # OData JSON puts an object's own annotations first and a property's just before it.
         "    out = _own(ann) if ann else {}",
-        # Built in Python, or sent whole: one set comparison instead of a lookup per field.
-        "    every = p is None or p == _wires",
     ]
-    namespace["_wires"] = frozenset(field.wire_name for field in wire_fields(cls))
     if _is_derived(cls):  # built in Python: a server can only tell a derived type by its annotation
         lines += ['    if p is None and "@odata.type" not in out:', "        out['@odata.type'] = _type_annotation"]
-    for index, field in enumerate(wire_fields(cls)):
-        lines += _write_field(converter, field, index, namespace)
     lines += [
+        # Every property set (built in Python, or sent whole) and no annotation to place: the common case.
+        "    if (p is None or p == _wires) and not ann:",
+        "        _put_plain(o, out, forms)",
+        "    else:",
+        "        _put_general(o, out, forms, p, ann)",
         "    if ann:",
         "        _rest(out, ann)",
         "    dynamic = o.dynamic_properties",
@@ -437,42 +462,44 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
     return writer
 
 
-def _write_field(converter: cattrs.Converter, field: WireField, i: int, namespace: dict[str, Any]) -> list[str]:
+def _put_source(
+    fields: tuple[WireField, ...], values: list[list[str]], namespace: dict[str, Any], plain: bool
+) -> list[str]:
+    """`put(o, out, forms[, p, ann])`: the properties of `o` into `out`: every one set, or (not `plain`) those
+    sent, each after its own annotations."""
+    lines = ["def put(o, out, forms):" if plain else "def put(o, out, forms, p, ann):"]
+    for index, field in enumerate(fields):
+        get, _assign = _attribute_code(field.attribute, index, namespace)
+        head = ["try:", f"    v = {get}", "except AttributeError:", "    pass", "else:"]
+        body = ["    " + line for line in values[index]]
+        if not plain:
+            head = [f"if p is None or _w{index} in p:", *("    " + line for line in head)]
+            body = ["    " + line for line in [f"    if ann:", f"        _property(out, ann, _p{index})", *body]]
+        lines += ["    " + line for line in head + body]
+    lines.append("    pass")  # a class without properties
+    return lines
+
+
+def _write_value(converter: cattrs.Converter, field: WireField, i: int, namespace: dict[str, Any]) -> list[str]:
+    """Source writing `v`, the value of field `i`, into `out`, unindented."""
     namespace[f"_w{i}"] = field.wire_name
     namespace[f"_p{i}"] = f"{field.wire_name}@"
-    get, _assign = _attribute_code(field.attribute, i, namespace)
     known, hint = _known_hint(field)
     base, is_list, _ = _unwrap(hint) if known else (None, False, False)
-    lines = [
-        f"    if every or _w{i} in p:",
-        "        try:",
-        f"            v = {get}",
-        "        except AttributeError:",
-        "            pass",
-        "        else:",
-        "            if ann:",
-        f"                _property(out, ann, _p{i})",
-    ]
     may_hold_forms = not known or is_list or (isinstance(base, type) and issubclass(base, enum.Enum))
+    lines = []
     if known and not is_list and isinstance(base, type) and not may_hold_forms:
         hook = converter.get_unstructure_hook(base)
         namespace[f"_b{i}"] = base
         namespace[f"_h{i}"] = hook
         value = "v" if hook is identity or (base is Decimal and hook is edm.write_decimal) else f"_h{i}(v)"
-        lines += [
-            f"            if type(v) is _b{i}:",
-            f"                out[_w{i}] = {value}",
-            "            elif v is None:",
-        ]
+        lines += [f"if type(v) is _b{i}:", f"    out[_w{i}] = {value}", "elif v is None:"]
     else:
-        lines.append("            if v is None:")
-    lines.append(f"                out[_w{i}] = None")
+        lines.append("if v is None:")
+    lines.append(f"    out[_w{i}] = None")
     if may_hold_forms:  # enum members read in a form of their own go back in that form
-        lines += [
-            f"            elif forms and _w{i} in forms:",
-            f"                out[_w{i}] = _written(v, forms[_w{i}], _u)",
-        ]
-    lines += ["            else:", f"                out[_w{i}] = _u(v)"]
+        lines += [f"elif forms and _w{i} in forms:", f"    out[_w{i}] = _written(v, forms[_w{i}], _u)"]
+    lines += ["else:", f"    out[_w{i}] = _u(v)"]
     return lines
 
 
