@@ -45,6 +45,11 @@ _TIME: Final = re.compile(_CLOCK)
 _DATETIME: Final = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})T" + _CLOCK + r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})"
 )
+# The form write_datetime gives (seconds, a fraction of up to 6 digits without trailing zeros, Z for a zero
+# offset): a text in it is written back unchanged, with no wire text to keep.
+_STANDARD_DATETIME: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{0,5}[1-9])?(?:Z|[+-](?!00:00)[0-9]{2}:[0-9]{2})"
+)
 _INT64_TEXT: Final = re.compile(r"[+-]?[0-9]{1,19}")  # int64Value; ASCII digits only, as the ABNF says
 _DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|-?INF")  # decimalValue
 _SPECIAL_DECIMALS: Final = {"INF": "Infinity", "-INF": "-Infinity", "NaN": "NaN"}
@@ -277,12 +282,12 @@ def read_uuid(value: Any) -> uuid.UUID:
 
 def read_datetime(value: Any) -> dt.datetime:
     # Python 3.11 reads any ISO 8601 form, "Z" and 7- to 12-digit fractions included (cut to microseconds).
-    text = read_str(value)
+    text = value if type(value) is str else read_str(value)
     result = dt.datetime.fromisoformat(text)
     if result.tzinfo is None:
         # Edm.DateTimeOffset always carries "Z" or an offset; a naive value could not be written back.
         raise ValueError(f"expected a date and time with a UTC offset or 'Z', got {value!r}")
-    if _is_standard_datetime(text):
+    if _STANDARD_DATETIME.fullmatch(text):  # the common case, told by one simpler pattern
         return result
     match = _DATETIME.fullmatch(text)
     if match is not None and (not _is_standard_clock(match) or match["offset"] in _ZERO_OFFSETS):
@@ -291,23 +296,6 @@ def read_datetime(value: Any) -> dt.datetime:
 
 
 _ZERO_OFFSETS: Final = ("+00:00", "-00:00")
-
-
-def _is_standard_datetime(text: str) -> bool:
-    """Whether `text`, which `fromisoformat` read as an aware datetime, is the form `write_datetime` gives
-    (`2025-06-04T10:37:00.293-05:00`, `...Z`): the common case, told by position without the pattern."""
-    if not text.isascii() or len(text) < 20:
-        return False
-    if text[-1] == "Z":
-        clock_end = len(text) - 1
-    elif text[-6] in "+-" and text[-3] == ":" and text[-5:] != "00:00":
-        clock_end = len(text) - 6
-    else:
-        return False
-    if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
-        return False
-    # Seconds always; a fraction of 1 to 6 digits without trailing zeros.
-    return clock_end == 19 or (text[19] == "." and 21 <= clock_end <= 26 and text[clock_end - 1] != "0")
 
 
 def _is_standard_clock(match: re.Match[str]) -> bool:
