@@ -38,6 +38,19 @@ class Odd(ODataModel):
     amounts: list[Decimal | None] = attrs.field(factory=list, metadata=wire("Amounts"))
 
 
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Accented(ODataModel):
+    # Not a plain ASCII identifier: set and read through setattr/getattr with a bound name, not source text.
+    ñame: str | None = attrs.field(default=None, metadata=wire("Name"))
+
+
+def test_an_attribute_that_is_not_an_ascii_identifier_is_set_by_name():
+    accented = structure({"Name": "Åsa"}, Accented)
+    assert accented.ñame == "Åsa"
+    assert unstructure(accented) == {"Name": "Åsa"}
+    assert structure({}, Accented).ñame is None
+
+
 def test_a_hook_registered_for_a_type_applies_to_its_fields():
     own = make_converter()
     own.register_structure_hook(dt.datetime, lambda value, _cls: dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))

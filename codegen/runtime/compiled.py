@@ -1,10 +1,11 @@
 """Per-class OData JSON readers and writers, compiled once per class and converter on first use.
 
 A generic reader asks, for every value, which hook its field's type needs (cattrs dispatch, an Optional
-wrapper, a lambda per primitive): that dispatch costs more than parsing the JSON. Here each class gets one
-function with a straight line per field, so a value that already has its field's type (a `str` for a string,
+wrapper, a lambda per primitive): that dispatch costs more than parsing the JSON. Here each class gets
+functions with a straight line per field, so a value that already has its field's type (a `str` for a string,
 an in-range `int`) is stored without a call, and everything else goes to the reader chosen for that field
-when the class was compiled.
+when the class was first used. Objects sent whole and objects sent in part ($select) are filled by two
+functions, each compiled when first needed; writers likewise.
 
 What goes into the generated source is fixed text of this module, field indexes, and attribute names that are
 plain ASCII Python identifiers (checked); wire names, readers and everything else from the class are bound as
@@ -45,9 +46,9 @@ _EMPTY: Mapping[str, Any] = types.MappingProxyType({})
 
 
 class _Field:
-    """How one field is read and written: a fast-path test (fixed source text) and its bound constants."""
+    """How one field is read: its reader, a fast-path test (fixed source text) and the test's constants."""
 
-    def __init__(self, reader: Reader | None = None, *, fast: str = "", holds_enums: bool = False):
+    def __init__(self, reader: Reader, *, fast: str = "", holds_enums: bool = False):
         self.reader = reader
         self.fast = fast  # a condition over `v`, from the templates below; "" for none
         self.constants: dict[str, Any] = {}
@@ -116,8 +117,7 @@ class Specialiser:
             return _Field(_list_reader(reader, True)) if is_list else fast
         if is_list:
             item = self._value(base, base)
-            reader = item.reader or _identity_reader
-            return _Field(_list_reader(reader, nullable_items), holds_enums=item.holds_enums)
+            return _Field(_list_reader(item.reader, nullable_items), holds_enums=item.holds_enums)
         return self._value(base, hint)
 
     def _value(self, base: Any, hint: Any) -> _Field:
@@ -135,10 +135,6 @@ class Specialiser:
             return _Field(_hook_reader(hook, base), holds_enums=issubclass(base, enum.Enum))
         hook = converter.get_structure_hook(hint)
         return _Field(_hook_reader(hook, hint))
-
-
-def _identity_reader(value: Any) -> Any:
-    return value
 
 
 def _hook_reader(hook: Callable[[Any, Any], Any], hint: Any) -> Reader:
@@ -223,7 +219,7 @@ class _Deferred:
     def read(self, value: Any) -> Any:
         chosen = self._specialiser.field(self._field, field_hint(self._field, load=True))
         self.holds_enums = chosen.holds_enums
-        reader = chosen.reader or _identity_reader
+        reader = chosen.reader
         self.read = reader  # type: ignore[method-assign, assignment]
         return reader(value)
 
@@ -361,7 +357,7 @@ def _field_code(specialiser: Specialiser, field: WireField, i: int, namespace: d
     plan = specialiser.field(field, hint)
     for name, value in plan.constants.items():
         namespace[f"_{name}{i}"] = value
-    namespace[f"_r{i}"] = plan.reader or _identity_reader
+    namespace[f"_r{i}"] = plan.reader
     return _FieldCode(
         assign, f"_r{i}(v)", plan.fast.format(i=i), "True" if plan.holds_enums else "", field.default_none
     )
