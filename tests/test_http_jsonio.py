@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen.runtime.http.jsonio import decimal_text, dumps, loads
+from codegen.runtime.http.jsonio import JSONDepthError, decimal_text, dumps, loads
 
 NESTED: dict[str, Any] = {
     "@odata.context": "https://acme.example.com/odata/V2/$metadata#Leads",
@@ -229,3 +229,48 @@ def test_every_finite_decimal_is_written_exactly(value: Decimal) -> None:
     assert Decimal(text) == value
     if -100 <= int(value.as_tuple().exponent) and value.adjusted() <= 100:
         assert "E" not in text and "e" not in text
+
+
+def _written_by_the_python_writer(value: Any) -> bytes:
+    from codegen.runtime.http import jsonio
+
+    pieces: list[str] = []
+    jsonio._write(value, pieces, set())
+    return "".join(pieces).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json)
+def test_the_fast_writer_gives_the_same_bytes_as_the_python_writer(value: Any) -> None:
+    # `dumps` hands most data to msgspec; whatever it takes, the bytes must be those of our own writer.
+    try:
+        expected = _written_by_the_python_writer(value)
+    except ValueError:  # a lone surrogate from st.text()
+        with pytest.raises(ValueError):
+            dumps(value)
+        return
+    assert dumps(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b'"\xed\xa0\x80"', b'"\\ud800"', b"1" * 5000, "[1".encode("utf-16-le")[:-1]],
+    ids=["surrogate-bytes", "lone-surrogate-escape", "huge-integer", "truncated-utf16"],
+)
+def test_loads_refuses_surrogates_huge_integers_and_broken_encodings(text: bytes) -> None:
+    with pytest.raises(ValueError):
+        loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": "' + "[" * 300 + '"}', '["", "", "[[[", "]]]", ""]', '{"k": "\\"[[[[", "j": [""]}'],
+)
+def test_brackets_inside_strings_do_not_count_as_depth(text: str) -> None:
+    loads(text.encode(), max_depth=3)
+
+
+@pytest.mark.parametrize("text", ['[""' * 5 + "]" * 5, '[["",' * 5 + '""' + "]]" * 5, '[ "]" ,' * 5 + "1" + "]" * 5])
+def test_depth_is_found_between_strings(text: str) -> None:
+    with pytest.raises(JSONDepthError):
+        loads(text.encode(), max_depth=4)

@@ -165,7 +165,7 @@ def test_generator_and_runtime_share_one_version() -> None:
 def test_the_runtime_distribution_needs_nothing_of_the_generator() -> None:
     runtime = tomllib.loads((ROOT / "codegen" / "runtime" / "pyproject.toml").read_text(encoding="utf-8"))
     names = {re.split(r"[<>=!~\[ ]", requirement)[0].lower() for requirement in runtime["project"]["dependencies"]}
-    assert names == {"attrs", "cattrs", "httpx", "anyio", "typing_extensions"}
+    assert names == {"attrs", "cattrs", "httpx", "anyio", "typing_extensions", "msgspec"}
 
 
 def test_importing_a_generated_package_loads_no_dependency_yet() -> None:

@@ -577,3 +577,47 @@ def test_received_names_keep_their_forms_through_copies_and_pickles():
     for again in (copy.copy(received), copy.deepcopy(received), pickle.loads(pickle.dumps(received))):
         assert type(again) is enums.Received and again == received
         assert again.forms == {"A": enums.Sent(Access.READ_WRITE, "3")}
+
+
+# --- the positional fast path of DateTimeOffset agrees with the pattern it skips ---------------------------
+
+
+def _wire_text_by_pattern(text: str) -> str | None:
+    """The wire text read_datetime keeps, decided by the ABNF pattern alone (the rule before the fast path)."""
+    match = edm._DATETIME.fullmatch(text)
+    if match is not None and (not edm._is_standard_clock(match) or match["offset"] in edm._ZERO_OFFSETS):
+        return text
+    return None
+
+
+_CLOCKS = ["10:37", "10:37:00", "10:37:00.2", "10:37:00.20", "10:37:00.293", "10:37:00.123456", "10:37:00.1234567"]
+_OFFSETS = ["Z", "+00:00", "-00:00", "-05:00", "+05:30", "+14:00", "-00:30"]
+
+
+@pytest.mark.parametrize("clock", _CLOCKS)
+@pytest.mark.parametrize("offset", _OFFSETS)
+@pytest.mark.parametrize("separator", ["T", " ", "t"])
+def test_datetime_wire_text_is_kept_exactly_when_the_pattern_says(clock: str, offset: str, separator: str) -> None:
+    text = f"2025-06-04{separator}{clock}{offset}"
+    value = edm.read_datetime(text)
+    assert getattr(value, "wire_text", None) == _wire_text_by_pattern(text)
+    if _wire_text_by_pattern(text) is None and separator == "T":
+        assert edm.write_datetime(value) == text
+
+
+def _write_by_parts(value: dt.datetime) -> str:
+    """write_datetime as it was written before it used isoformat()."""
+    offset = value.utcoffset()
+    assert offset is not None
+    return f"{value.date().isoformat()}T{edm._clock(value)}{edm._offset(offset)}"
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)),
+    st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+def test_datetime_writer_gives_the_same_text_as_before(value: dt.datetime, minutes: int) -> None:
+    aware = value.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
+    text = edm.write_datetime(aware)
+    assert text == _write_by_parts(aware)
+    assert edm.read_datetime(text) == aware and getattr(edm.read_datetime(text), "wire_text", None) is None

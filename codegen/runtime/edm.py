@@ -45,6 +45,11 @@ _TIME: Final = re.compile(_CLOCK)
 _DATETIME: Final = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})T" + _CLOCK + r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})"
 )
+# The form write_datetime gives (seconds, a fraction of up to 6 digits without trailing zeros, Z for a zero
+# offset): a text in it is written back unchanged, with no wire text to keep.
+_STANDARD_DATETIME: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{0,5}[1-9])?(?:Z|[+-](?!00:00)[0-9]{2}:[0-9]{2})"
+)
 _INT64_TEXT: Final = re.compile(r"[+-]?[0-9]{1,19}")  # int64Value; ASCII digits only, as the ABNF says
 _DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|-?INF")  # decimalValue
 _SPECIAL_DECIMALS: Final = {"INF": "Infinity", "-INF": "-Infinity", "NaN": "NaN"}
@@ -277,11 +282,13 @@ def read_uuid(value: Any) -> uuid.UUID:
 
 def read_datetime(value: Any) -> dt.datetime:
     # Python 3.11 reads any ISO 8601 form, "Z" and 7- to 12-digit fractions included (cut to microseconds).
-    text = read_str(value)
+    text = value if type(value) is str else read_str(value)
     result = dt.datetime.fromisoformat(text)
     if result.tzinfo is None:
         # Edm.DateTimeOffset always carries "Z" or an offset; a naive value could not be written back.
         raise ValueError(f"expected a date and time with a UTC offset or 'Z', got {value!r}")
+    if _STANDARD_DATETIME.fullmatch(text):  # the common case, told by one simpler pattern
+        return result
     match = _DATETIME.fullmatch(text)
     if match is not None and (not _is_standard_clock(match) or match["offset"] in _ZERO_OFFSETS):
         return _with_wire_text(WireDateTime, result, text)  # type: ignore[no-any-return]
@@ -308,7 +315,13 @@ def write_datetime(value: dt.datetime) -> str:
             f"naive datetime {value.isoformat()} cannot be sent as Edm.DateTimeOffset: attach a tzinfo, "
             "e.g. value.replace(tzinfo=datetime.timezone.utc) or value.astimezone()"
         )
-    return f"{value.date().isoformat()}T{_clock(value)}{_offset(offset)}"
+    if offset.seconds % 60 or offset.microseconds:
+        _offset(offset)  # raises: an offset with seconds
+    # isoformat() writes `YYYY-MM-DDThh:mm:ss[.ffffff]+hh:mm`: only the fraction's zeros and a zero offset differ.
+    text = value.isoformat()
+    clock_end = 26 if value.microsecond else 19
+    clock = text[:clock_end].rstrip("0") if value.microsecond else text[:19]
+    return clock + (text[clock_end:] if offset else "Z")
 
 
 def _offset(offset: dt.timedelta) -> str:

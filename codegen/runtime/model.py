@@ -190,6 +190,62 @@ def _build_plan(cls: type[ODataModel]) -> ClassPlan:
     return ClassPlan(cls=cls, fields=plans, by_wire={p.wire_name: p for p in plans})
 
 
+@attrs.frozen
+class WireField:
+    """One wire property of a class, known without resolving its type hint (which may import modules)."""
+
+    attribute: str
+    wire_name: str
+    default_none: bool
+    edm_type: str | None
+    # The class whose annotations declare the field (a base class for an inherited one), and the annotation.
+    owner: type
+    annotation: Any
+
+
+_WIRE_FIELDS: dict[type, tuple[WireField, ...]] = {}
+
+
+def wire_fields(cls: type[ODataModel]) -> tuple[WireField, ...]:
+    """The wire properties of `cls` in declaration order; no module is imported to list them."""
+    found = _WIRE_FIELDS.get(cls)
+    if found is None:
+        found = _WIRE_FIELDS[cls] = tuple(
+            WireField(
+                attribute=f.name,
+                wire_name=f.metadata[_WIRE],
+                default_none=f.default is None,
+                edm_type=f.metadata.get(_EDM),
+                owner=(owner := _declaring_class(cls, f.name)),
+                annotation=owner.__dict__["__annotations__"][f.name],
+            )
+            for f in attrs.fields(cls)
+            if _WIRE in f.metadata
+        )
+    return found
+
+
+def _declaring_class(cls: type, name: str) -> type:
+    for klass in cls.__mro__:
+        if name in klass.__dict__.get("__annotations__", {}):
+            return klass
+    raise TypeError(f"{cls.__name__}.{name} has no annotation")  # attrs fields always have one
+
+
+def field_hint(field: WireField, *, load: bool) -> Any:
+    """The type hint of `field`. With `load=False` only names its module already has are used, and a hint
+    naming a generated type its module imports for type checkers only raises NameError; `load=True` imports
+    that type from the package, as `typing.get_type_hints` would."""
+    annotation = field.annotation
+    if not isinstance(annotation, str):
+        return annotation
+    module_globals = vars(sys.modules[field.owner.__module__])
+    # The annotation is source the generator wrote (or a user's own class), evaluated as get_type_hints does.
+    if not load:
+        return eval(annotation, module_globals)  # noqa: S307
+    return eval(annotation, module_globals, _PackageNamespace(package_of(field.owner)))  # noqa: S307
+
+
 def package_of(cls: type) -> str:
     """The generated package a class belongs to (`aimbase.models.lead` -> `aimbase`)."""
     module = cls.__module__

@@ -1,0 +1,125 @@
+"""The per-class compiled readers and writers (codegen/runtime/compiled.py): hooks, hostile names, laziness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from aimbase import Lead
+from codegen.runtime import DeserializationError, ODataModel, make_converter, structure, unstructure, wire
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LEAD_82540 = REPO_ROOT / "specs" / "aimbase" / "examples" / "lead-82540-expand-all.json"
+
+
+def load_lead() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(LEAD_82540.read_text(encoding="utf-8"), parse_float=Decimal)
+    return loaded
+
+
+# Wire names that are not Python: they must reach the compiled function as constants, never as source text.
+HOSTILE_WIRE = 'a"b\\\n); import os #'
+
+
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Odd(ODataModel):
+    __odata_type__ = "Lab.Odd"
+
+    text: str | None = attrs.field(default=None, metadata=wire(HOSTILE_WIRE))
+    small: int = attrs.field(metadata=wire("Small", "Edm.Byte"))
+    amounts: list[Decimal | None] = attrs.field(factory=list, metadata=wire("Amounts"))
+
+
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Accented(ODataModel):
+    # Not a plain ASCII identifier: set and read through setattr/getattr with a bound name, not source text.
+    ñame: str | None = attrs.field(default=None, metadata=wire("Name"))
+
+
+def test_an_attribute_that_is_not_an_ascii_identifier_is_set_by_name():
+    accented = structure({"Name": "Åsa"}, Accented)
+    assert accented.ñame == "Åsa"
+    assert unstructure(accented) == {"Name": "Åsa"}
+    assert structure({}, Accented).ñame is None
+
+
+def test_a_hook_registered_for_a_type_applies_to_its_fields():
+    own = make_converter()
+    own.register_structure_hook(dt.datetime, lambda value, _cls: dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    own.register_structure_hook(str, lambda value, _cls: value.upper())
+    lead = own.structure(load_lead(), Lead)
+    assert lead.lead_date == dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    assert lead.prospect.first_name == "JOHN"  # nested objects use the same converter
+    # The default converter is unaffected.
+    assert structure(load_lead(), Lead).prospect.first_name == "John"
+
+
+def test_a_hook_registered_for_writing_a_type_applies():
+    own = make_converter()
+    own.register_unstructure_hook(str, lambda value: value.lower())
+    written = own.unstructure(own.structure(load_lead(), Lead))
+    assert written["Prospect"]["FirstName"] == "john"
+    assert written["ScoreText"] == "25"
+
+
+def test_hostile_wire_names_are_read_and_written_as_data():
+    odd = structure({HOSTILE_WIRE: "x", "Small": 7, "Amounts": [Decimal("1.50"), None]}, Odd)
+    assert (odd.text, odd.small, odd.amounts) == ("x", 7, [Decimal("1.50"), None])
+    assert odd._odata_present == {HOSTILE_WIRE, "Small", "Amounts"}
+    assert unstructure(odd) == {HOSTILE_WIRE: "x", "Small": 7, "Amounts": [Decimal("1.50"), None]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"Small": 256}, "Odd.Small: 256 is out of range for Edm.Byte (0 to 255)"),
+        ({"Small": True}, "Odd.Small: expected an integer, got bool True"),
+        ({"Small": 1, HOSTILE_WIRE: 5}, f"Odd.{HOSTILE_WIRE}: expected a string, got int 5"),
+        ({"Small": 1, "Amounts": {"a": 1}}, "Odd.Amounts: expected a JSON array, got dict"),
+        ({"Small": 1, "Amounts": [Decimal("NaN")]}, "Odd.Amounts: Decimal('NaN') is not an Edm.Decimal number"),
+    ],
+)
+def test_values_off_the_fast_path_are_refused_as_before(data, message):
+    with pytest.raises(DeserializationError) as caught:
+        structure(data, Odd)
+    assert str(caught.value).startswith(message)
+
+
+def test_extra_keys_split_into_dynamic_properties_and_annotations_in_order():
+    odd = structure({"Small": 1, "b": 2, "@odata.etag": "W/1", "Small@x": 3, "a": 4}, Odd)
+    assert list(odd.dynamic_properties) == ["b", "a"]
+    assert list(odd.instance_annotations) == ["@odata.etag", "Small@x"]
+    assert list(unstructure(odd)) == ["@odata.etag", "Small@x", "Small", "b", "a"]
+
+
+GRAPHLESS_PROBE = """
+import sys
+from codegen.runtime import structure
+import aimbase
+before = set(sys.modules)
+lead = structure({payload!r}, aimbase.Lead)
+loaded = sorted(name for name in set(sys.modules) - before if name.startswith("aimbase"))
+print(" ".join(loaded))
+"""
+
+
+def test_structuring_imports_only_the_modules_of_types_in_the_data():
+    payload = {"Id": 1, "LeadUid": "257a56e7-02a3-47f4-80c5-6dd5681e4f7a", "Dealer": {"Id": 48, "Name": "A"}}
+    result = subprocess.run(
+        [sys.executable, "-c", GRAPHLESS_PROBE.format(payload=payload)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO_ROOT,
+    )
+    loaded = set(result.stdout.split())
+    assert {"aimbase.models.lead", "aimbase.models.dealer"} <= loaded
+    assert not loaded & {"aimbase.models.prospect", "aimbase.models.product", "aimbase.models.customs"}
