@@ -93,7 +93,7 @@ def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> 
     """
     log = WarningLog()
     reader, root, main = _read_file(path, log)
-    library = Library(lambda file: _read_file(file, log)[2], references or {}, log)
+    library = Library(lambda file: read_document(file, log), references or {}, log)
     own = frozenset(s.namespace for s in main.schemas)
     library.resolve(main.references, own)
 
@@ -116,6 +116,11 @@ def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> 
     check_references(document)
     check_identifiers(document)
     return document
+
+
+def read_document(path: Path, log: WarningLog) -> LoadedFile:
+    """What a referenced CSDL XML document contributes (the CSDL JSON reader's references use it too)."""
+    return _read_file(path, log)[2]
 
 
 def _read_file(path: Path, log: WarningLog) -> tuple[_Reader, etree._Element, LoadedFile]:
