@@ -105,25 +105,34 @@ def is_name_keyword(key: str) -> bool:
 
 def annotation_places(root: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """("term", term, JSONPath) for every annotation in the document, ("target", target, JSONPath) for every
-    `$Annotations` target. Iterative: the document's depth is bounded, but a check must not recurse."""
+    `$Annotations` target. Iterative: the document's depth is bounded, but a check must not recurse. A path is
+    only written for a place that is yielded or descended into (most values are strings and booleans)."""
     pending: list[tuple[Any, str]] = [(value, child("$", key)) for key, value in root.items() if key != "$Reference"]
     while pending:
         value, at = pending.pop()
         if isinstance(value, list):
-            pending.extend((item, child(at, index)) for index, item in enumerate(value))
+            pending.extend((item, child(at, index)) for index, item in enumerate(value) if _nested(item))
             continue
         if not isinstance(value, dict):
             continue
         for key, item in value.items():
+            terms = _terms(key)
+            if not terms and not _nested(item):
+                continue
             key_at = child(at, key)
             if key == "$Annotations" and isinstance(item, dict):
                 for target, annotations in item.items():
                     yield "target", target, child(key_at, target)
                     pending.append((annotations, child(key_at, target)))
                 continue
-            for term in _terms(key):
+            for term in terms:
                 yield "term", term, key_at
-            pending.append((item, key_at))
+            if _nested(item):
+                pending.append((item, key_at))
+
+
+def _nested(value: Any) -> bool:
+    return isinstance(value, (dict, list))
 
 
 def _terms(key: str) -> list[str]:
