@@ -13,6 +13,7 @@ from lxml import etree
 
 from .identifiers import shown
 from .model import EntitySet, OperationImport, Schema, Singleton, StructuredType
+from .references import Library, LoadedFile
 from .warning_log import WarningLog
 from .xml import EDM_V4
 
@@ -20,6 +21,23 @@ _ANNOTATION = f"{{{EDM_V4}}}Annotation"
 _ANNOTATIONS = f"{{{EDM_V4}}}Annotations"
 _OVERLOAD = re.compile(r"\(.*\)$")
 _MAX_BASE_LEVELS = 64  # inheritance was not checked yet; a cycle must not loop here
+
+
+def checker_for(
+    path: str, qualify: Callable[[str], str], main: LoadedFile, library: Library, log: WarningLog
+) -> AnnotationChecker:
+    """The checker of a document's annotations (XML or JSON): its own terms and those it references or
+    codegen bundles, its own elements and those of the documents its references brought in."""
+    own = frozenset(s.namespace for s in main.schemas)
+
+    def terms_in(namespace: str) -> frozenset[str] | None:
+        return main.terms if namespace in own else library.terms_in(namespace)
+
+    checker = AnnotationChecker(
+        path, qualify, terms_in, [*main.schemas, *library.loaded_schemas()], library.unresolved, log
+    )
+    checker.add_terms(main.terms)
+    return checker
 
 
 class AnnotationChecker:

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from ..errors import MetadataError
 from . import annotations as vocab
-from .annotation_checks import AnnotationChecker
+from .annotation_checks import checker_for
 from .identifiers import check_identifiers, shown
 from .json_lenient import JsonLeniency, annotation_places, child, is_name_keyword
 from .json_load import kind_of, load_json, looks_like_json
@@ -47,7 +47,7 @@ from .model import (
     TypeRef,
 )
 from .parser import read_document
-from .references import Library, LoadedFile, Reference, used_schemas
+from .references import LoadedFile, Reference, resolve_references, used_schemas
 from .validate import check_references
 from .warning_log import WarningLog
 
@@ -72,17 +72,8 @@ def parse_json_metadata(path: Path, references: Mapping[str, Path] | None = None
     """
     log = WarningLog()
     reader, main, root = read_json_file(path, log)
-    library = Library(lambda file: _referenced(file, log), references or {}, log)
-    own = frozenset(s.namespace for s in main.schemas)
-    library.resolve(main.references, own)
-
-    def terms_in(namespace: str) -> frozenset[str] | None:
-        return main.terms if namespace in own else library.terms_in(namespace)
-
-    checker = AnnotationChecker(
-        str(path), reader.qualify, terms_in, [*main.schemas, *library.loaded_schemas()], library.unresolved, log
-    )
-    checker.add_terms(main.terms)
+    library = resolve_references(main, lambda file: _referenced(file, log), references or {}, log)
+    checker = checker_for(str(path), reader.qualify, main, library, log)
     for kind, text, at in annotation_places(root):
         check = checker.check_term if kind == "term" else checker.check_target
         check(text, reader.lenient.where(at), None)
