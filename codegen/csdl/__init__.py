@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import MetadataError
 from .json_load import looks_like_json
 from .json_reader import parse_json_metadata
 from .model import Document
@@ -15,12 +14,8 @@ __all__ = ["Document", "parse_metadata"]
 def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> Document:
     """Parse a $metadata file, told apart by its content, not its name: CSDL JSON starts with `{`, XML with `<`.
 
-    `references` maps edmx:Reference Uris to local files, for CSDL XML (see parser.parse_metadata).
+    `references` maps edmx:Reference Uris (CSDL JSON: `$Reference` keys) to local files (see parser.parse_metadata).
     """
     if not looks_like_json(path):
         return parse_xml_metadata(path, references)
-    if references:
-        raise MetadataError(
-            "[metadata] references are read only for CSDL XML; this document is CSDL JSON", path=str(path)
-        )
-    return parse_json_metadata(path)
+    return parse_json_metadata(path, references)

@@ -13,6 +13,7 @@ from lxml import etree
 
 from .identifiers import shown
 from .model import EntitySet, OperationImport, Schema, Singleton, StructuredType
+from .references import Library, LoadedFile
 from .warning_log import WarningLog
 from .xml import EDM_V4
 
@@ -20,6 +21,23 @@ _ANNOTATION = f"{{{EDM_V4}}}Annotation"
 _ANNOTATIONS = f"{{{EDM_V4}}}Annotations"
 _OVERLOAD = re.compile(r"\(.*\)$")
 _MAX_BASE_LEVELS = 64  # inheritance was not checked yet; a cycle must not loop here
+
+
+def checker_for(
+    path: str, qualify: Callable[[str], str], main: LoadedFile, library: Library, log: WarningLog
+) -> AnnotationChecker:
+    """The checker of a document's annotations (XML or JSON): its own terms and those it references or
+    codegen bundles, its own elements and those of the documents its references brought in."""
+    own = frozenset(s.namespace for s in main.schemas)
+
+    def terms_in(namespace: str) -> frozenset[str] | None:
+        return main.terms if namespace in own else library.terms_in(namespace)
+
+    checker = AnnotationChecker(
+        path, qualify, terms_in, [*main.schemas, *library.loaded_schemas()], library.unresolved, log
+    )
+    checker.add_terms(main.terms)
+    return checker
 
 
 class AnnotationChecker:
@@ -46,12 +64,13 @@ class AnnotationChecker:
 
     def check(self, root: etree._Element) -> None:
         for element in root.iter(_ANNOTATION):
-            self._check_term(element)
+            self.check_term(element.get("Term", ""), self.path, element.sourceline)
         for element in root.iter(_ANNOTATIONS):
-            self._check_target(element)
+            self.check_target(element.get("Target", ""), self.path, element.sourceline)
 
-    def _check_term(self, element: etree._Element) -> None:
-        term = self.qualify(element.get("Term", ""))
+    def check_term(self, text: str, path: str, line: int | None) -> None:
+        """An annotation's term (as written, alias or namespace) at `path`, `line` (CSDL JSON: a JSONPath, None)."""
+        term = self.qualify(text)
         namespace = term.rpartition(".")[0]
         if namespace in self.unresolved:
             return
@@ -60,23 +79,22 @@ class AnnotationChecker:
             self.log.add(
                 f"annotation term {shown(term)} is unknown: its namespace {shown(namespace)} is neither in the "
                 "document, referenced, nor bundled; annotations with its terms are ignored",
-                self.path,
-                element.sourceline,
+                path,
+                line,
                 key=f"term-namespace:{namespace}",
             )
         elif term not in terms:
             self.log.add(
                 f"annotation term {shown(term)} is unknown: vocabulary {shown(namespace)} does not define it; "
                 "the annotation is ignored",
-                self.path,
-                element.sourceline,
+                path,
+                line,
                 key=f"term:{term}",
             )
 
-    def _check_target(self, element: etree._Element) -> None:
-        target = element.get("Target", "")
+    def check_target(self, target: str, path: str, line: int | None) -> None:
         head, _, rest = target.partition("/")
-        head = _OVERLOAD.sub("", self.qualify(head))
+        head = self.qualify(_OVERLOAD.sub("", head))  # an overload's parameter types hold dots too
         member = rest.partition("/")[0]
         namespace = head.rpartition(".")[0]
         if head in self.namespaces or namespace in self.unresolved:
@@ -90,8 +108,8 @@ class AnnotationChecker:
             problem = "the document defines no such element"
         self.log.add(
             f"annotations target {shown(target)} is unknown ({problem}); its annotations are ignored",
-            self.path,
-            element.sourceline,
+            path,
+            line,
             key=f"target:{target}",
         )
 

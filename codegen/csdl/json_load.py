@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import MetadataError
 from .identifiers import shown
 from .limits import MAX_DOCUMENT_BYTES, MAX_ELEMENT_DEPTH, MAX_ELEMENTS
+from .warning_log import WarningLog
 from .xml import read_bounded
 
 _BOM = b"\xef\xbb\xbf"
@@ -47,9 +48,14 @@ def looks_like_json(path: Path) -> bool:
     return head.lstrip(_WHITESPACE).startswith(b"{")
 
 
-def load_json(path: Path) -> dict[str, Any]:
-    """The document's top-level object, or MetadataError naming the file (and the line where JSON knows it)."""
-    text = _decode(read_bounded(path), path)
+def load_json(path: Path, log: WarningLog | None = None) -> dict[str, Any]:
+    """The document's top-level object, or MetadataError naming the file (and the line where JSON knows it).
+    A UTF-8 BOM is read past, with a warning in `log` (RFC 8259 forbids writing one)."""
+    data = read_bounded(path)
+    if log is not None and data.startswith(_BOM):
+        log.add("document starts with a UTF-8 byte order mark (BOM)", str(path), 1)
+    text = _decode(data, path)
+    del data
     _check_shape(text, path)
     try:
         value = json.loads(

@@ -2,8 +2,12 @@
 
 The same service in either form gives the same generated code. Each JSON member is checked for the kind
 of value CSDL JSON gives it, and the finished model goes through the checks the XML reader runs
-(references, identifiers). JSON has no line numbers worth quoting, so errors name a JSONPath to the
-element instead: `service.json:$.Ns.Person.Emails: ...`, `$['Dotted.Ns']` for a name with dots.
+(references, identifiers). JSON has no line numbers worth quoting, so errors and warnings name a JSONPath to
+the element instead: `service.json:$.Ns.Person.Emails: ...`, `$['Dotted.Ns']` for a name with dots.
+
+`$Reference` is resolved as the XML reader resolves edmx:Reference (references.py: the bundled vocabularies,
+or files the spec names, CSDL XML or JSON), and deviations are warnings as in XML (json_lenient.py, and the
+annotation term and target checks), which `--strict` makes errors.
 
 Defaults are CSDL JSON's own, which differ from XML's: an absent `$Nullable` means false, an absent
 `$Type` Edm.String.
@@ -12,13 +16,16 @@ Defaults are CSDL JSON's own, which differ from XML's: an absent `$Nullable` mea
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import MetadataError
 from . import annotations as vocab
+from .annotation_checks import checker_for
 from .identifiers import check_identifiers, shown
-from .json_load import kind_of, load_json
+from .json_lenient import JsonLeniency, annotation_places, child, is_name_keyword
+from .json_load import kind_of, load_json, looks_like_json
 from .limits import MAX_ANNOTATION_ITEMS, MAX_FACET_VALUE
 from .model import (
     Document,
@@ -39,7 +46,10 @@ from .model import (
     TypeDefinition,
     TypeRef,
 )
+from .parser import read_document
+from .references import LoadedFile, Reference, resolve_references, used_schemas
 from .validate import check_references
+from .warning_log import WarningLog
 
 # The rules parser.py applies to XML, for the same document in JSON.
 _RESERVED_NAMESPACES = frozenset({"Edm", "odata", "System", "Transient"})
@@ -51,14 +61,38 @@ _ENUM_RANGES = {
     "Edm.Int64": (-(2**63), 2**63 - 1),
 }
 _DIGITS = re.compile(r"[0-9]{1,10}")
-_PLAIN_KEY = re.compile(r"[$@]?[A-Za-z_][A-Za-z0-9_]*")
 _VERSIONS = ("4.0", "4.01")
 _SCHEMA_KINDS = ("EntityType", "ComplexType", "EnumType", "TypeDefinition", "EntityContainer", "Term")
 
 
-def parse_json_metadata(path: Path) -> Document:
-    """Parse a CSDL JSON $metadata file; raises MetadataError on anything we cannot trust."""
-    root = load_json(path)
+def parse_json_metadata(path: Path, references: Mapping[str, Path] | None = None) -> Document:
+    """Parse a CSDL JSON $metadata file; raises MetadataError on anything we cannot trust.
+
+    `references` maps `$Reference` URIs to local files, as for XML; tolerated deviations become warnings.
+    """
+    log = WarningLog()
+    reader, main, root = read_json_file(path, log)
+    library = resolve_references(main, lambda file: _referenced(file, log), references or {}, log)
+    checker = checker_for(str(path), reader.qualify, main, library, log)
+    for kind, text, at in annotation_places(root):
+        check = checker.check_term if kind == "term" else checker.check_target
+        check(text, reader.lenient.where(at), None)
+    document = Document(
+        path=str(path),
+        version=reader.version,
+        schemas=main.schemas + used_schemas(main.schemas, library),
+        referenced_namespaces=frozenset(reader.referenced_namespaces),
+        warnings=log.warnings(),
+        unresolved_references=tuple(sorted(library.unresolved.items())),
+    )
+    check_references(document)
+    check_identifiers(document)
+    return document
+
+
+def read_json_file(path: Path, log: WarningLog) -> tuple[_Reader, LoadedFile, dict[str, Any]]:
+    """One CSDL JSON document, the main one or a referenced one: its reader, what it holds, its JSON."""
+    root = load_json(path, log)
     version = root.get("$Version")
     if version not in _VERSIONS:
         shown_version = shown(version) if isinstance(version, str) else kind_of(version)
@@ -66,28 +100,14 @@ def parse_json_metadata(path: Path) -> Document:
     schemas = {key: value for key, value in root.items() if not key.startswith("$")}
     if not schemas:
         raise MetadataError("CSDL JSON document declares no schema", path=str(path))
-    reader = _Reader(path, root, schemas)
-    document = Document(
-        path=str(path),
-        version=version,
-        schemas=tuple(reader.schema(namespace, body) for namespace, body in schemas.items()),
-        referenced_namespaces=frozenset(reader.referenced_namespaces),
-    )
-    check_references(document)
-    check_identifiers(document)
-    return document
+    reader = _Reader(path, root, schemas, log, version)
+    built = tuple(reader.schema(namespace, body) for namespace, body in schemas.items())
+    return reader, LoadedFile(str(path), built, frozenset(reader.terms), tuple(reader.references)), root
 
 
-def child(at: str, key: str | int) -> str:
-    """The JSONPath of a member or item below `at`: `$.Ns.Type`, `$['Dotted.Ns']`, `$.Ns.Op[0]`."""
-    if isinstance(key, int):
-        return f"{at}[{key}]"
-    return f"{at}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{at}[{shown(key)}]"
-
-
-def _members(body: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The named children of an element: not `$` keywords, not annotations (`@Term`, `Name@Term`)."""
-    return [(key, value) for key, value in body.items() if not key.startswith("$") and "@" not in key]
+def _referenced(path: Path, log: WarningLog) -> LoadedFile:
+    """A referenced document, told apart by content as the main one is: the bundled vocabularies are XML."""
+    return read_json_file(path, log)[1] if looks_like_json(path) else read_document(path, log)
 
 
 def _term(key: str) -> str | None:
@@ -97,9 +117,14 @@ def _term(key: str) -> str | None:
 
 
 class _Reader:
-    def __init__(self, path: Path, root: dict[str, Any], schemas: dict[str, Any]):
+    def __init__(self, path: Path, root: dict[str, Any], schemas: dict[str, Any], log: WarningLog, version: str):
         self.path = str(path)
+        self.version = version
+        self.lenient = JsonLeniency(self.path, log)
+        self.terms: set[str] = set()
+        self.references: list[Reference] = []
         self.aliases: dict[str, str] = {}
+        self.lenient.keywords(root, "Document", "$")
         includes = self._includes(root)
         self.referenced_namespaces = {namespace for namespace, _, _ in includes}
         self._read_aliases(includes, schemas)
@@ -150,7 +175,22 @@ class _Reader:
         value = body.get(key, default)
         if value is not None and not isinstance(value, str):
             self.fail(child(at, key), f"expected a string, found {kind_of(value)}")
+        if value is not None and is_name_keyword(key):
+            return self.lenient.name(value, key, child(at, key))
         return value
+
+    def members(self, body: dict[str, Any], at: str) -> list[tuple[str, Any]]:
+        """The named children of an element: not `$` keywords, not annotations (`@Term`, `Name@Term`); names
+        with surrounding spaces are trimmed, with a warning, as XML's Name attributes are."""
+        found: dict[str, Any] = {}
+        for key, value in body.items():
+            if key.startswith("$") or "@" in key:
+                continue
+            name = self.lenient.name(key, "name", child(at, key))
+            if name in found:
+                self.fail(child(at, key), f"{shown(name)} is declared twice (once with surrounding spaces)")
+            found[name] = value
+        return list(found.items())
 
     def _required_string(self, body: dict[str, Any], key: str, at: str) -> str:
         value = self._string(body, key, at)
@@ -173,6 +213,7 @@ class _Reader:
             return value
         if isinstance(value, str):
             if value.lower() in keywords:
+                self.lenient.keyword_value(key, value, keywords, child(at, key))
                 return value.lower()
             if _DIGITS.fullmatch(value) and int(value) <= MAX_FACET_VALUE:
                 return int(value)
@@ -202,13 +243,18 @@ class _Reader:
         for uri, reference in self._object(root.get("$Reference", {}), at, "an object of references").items():
             reference_at = child(at, uri)
             body = self._object(reference, reference_at, "a reference object")
+            self.lenient.keywords(body, "Reference", reference_at)
             include_at = child(reference_at, "$Include")
+            namespaces = []
             for index, include in enumerate(self._array(body.get("$Include", []), include_at, "an array of includes")):
                 item_at = child(include_at, index)
                 item = self._object(include, item_at, "an include object")
+                self.lenient.keywords(item, "Include", item_at)
                 namespace = self._required_string(item, "$Namespace", item_at)
                 self._check_namespace(namespace, item_at)
+                namespaces.append(namespace)
                 found.append((namespace, self._string(item, "$Alias", item_at), item_at))
+            self.references.append(Reference(uri, tuple(namespaces), self.lenient.where(reference_at), None))
         return found
 
     def _check_namespace(self, namespace: str, at: str) -> None:
@@ -299,7 +345,8 @@ class _Reader:
         at = child("$", namespace)
         parts: dict[str, list[Any]] = {kind: [] for kind in _SCHEMA_KINDS}
         operations: list[Operation] = []
-        for name, element in _members(body):
+        self.lenient.keywords(body, "Schema", at)
+        for name, element in self.members(body, at):
             element_at = child(at, name)
             if isinstance(element, list):
                 operations.extend(self.operations(element, namespace, name, element_at))
@@ -310,7 +357,8 @@ class _Reader:
             if kind not in _SCHEMA_KINDS:
                 self.fail(element_at, f"unknown $Kind {shown(kind)}; expected one of {', '.join(_SCHEMA_KINDS)}")
             if kind == "Term":
-                continue  # terms define vocabularies; the generator reads only the annotations it knows
+                self.terms.add(f"{namespace}.{name}")  # for the annotation checks; nothing is generated from it
+                continue
             parts[kind].append(self._schema_element(kind, element, namespace, name, element_at))
         return Schema(
             namespace=namespace,
@@ -338,11 +386,14 @@ class _Reader:
         qualified = f"{namespace}.{name}"
         key, key_aliases = self.key(body, at)
         base = self._string(body, "$BaseType", at)
+        self.lenient.keywords(body, "EntityType" if kind == "entity" else "ComplexType", at)
         properties, navigation = [], []
-        for member, element in _members(body):
+        for member, element in self.members(body, at):
             member_at = child(at, member)
             member_body = self._object(element, member_at, "a property object")
             member_kind = self._string(member_body, "$Kind", member_at, "Property")
+            if member_kind in ("Property", "NavigationProperty"):
+                self.lenient.keywords(member_body, member_kind, member_at)
             if member_kind == "Property":
                 properties.append(self.property(member_body, member, qualified, member_at))
             elif member_kind == "NavigationProperty":
@@ -415,7 +466,7 @@ class _Reader:
         constraints_at = child(at, "$ReferentialConstraint")
         constraints = self._object(body.get("$ReferentialConstraint", {}), constraints_at, "an object of constraints")
         pairs = []
-        for dependent, principal in _members(constraints):
+        for dependent, principal in self.members(constraints, constraints_at):
             if not isinstance(principal, str):
                 self.fail(child(constraints_at, dependent), f"expected a property path, found {kind_of(principal)}")
             pairs.append(ReferentialConstraint(dependent, principal))
@@ -439,8 +490,9 @@ class _Reader:
             member, _, term = key.partition("@")
             if member and not member.startswith("$") and term and "#" not in term and "@" not in term:
                 member_annotations.setdefault(member, {})[self.qualify(term)] = self.value(value, child(at, key))
+        self.lenient.keywords(body, "EnumType", at)
         members = []
-        for member, value in _members(body):
+        for member, value in self.members(body, at):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 found = (
                     f"the value {value}" if isinstance(value, int) and not isinstance(value, bool) else kind_of(value)
@@ -450,6 +502,12 @@ class _Reader:
                     f"enum member {shown(member)} has {found}; expected a whole number from {low} to {high} ({underlying})",
                 )
             members.append(EnumMember(member, value, vocab.documentation(member_annotations.get(member, {}))))
+        if not members:
+            self.lenient.log.add(
+                f"enum type {shown(f'{namespace}.{name}')} has no members; the CSDL schema requires at least one",
+                self.lenient.where(at),
+                None,
+            )
         return EnumType(
             namespace=namespace,
             name=name,
@@ -461,6 +519,7 @@ class _Reader:
         )
 
     def type_definition(self, body: dict[str, Any], namespace: str, name: str, at: str) -> TypeDefinition:
+        self.lenient.keywords(body, "TypeDefinition", at)
         return TypeDefinition(
             namespace=namespace,
             name=name,
@@ -481,6 +540,7 @@ class _Reader:
                 self.fail(
                     overload_at, f"unknown $Kind {shown(kind)} in an operation array; expected Action or Function"
                 )
+            self.lenient.keywords(body, kind, overload_at)
             found.append(self.operation(body, kind.lower(), namespace, name, overload_at))
         return found
 
@@ -490,6 +550,7 @@ class _Reader:
         for index, item in enumerate(self._array(body.get("$Parameter", []), parameters_at, "an array of parameters")):
             item_at = child(parameters_at, index)
             parameter = self._object(item, item_at, "a parameter object")
+            self.lenient.keywords(parameter, "Parameter", item_at)
             parameters.append(
                 Parameter(
                     self._required_string(parameter, "$Name", item_at),
@@ -500,7 +561,7 @@ class _Reader:
         returns = body.get("$ReturnType")
         returns_at = child(at, "$ReturnType")
         if returns is not None:
-            self._object(returns, returns_at, "a return type object")
+            self.lenient.keywords(self._object(returns, returns_at, "a return type object"), "ReturnType", returns_at)
         return Operation(
             kind=kind,
             namespace=namespace,
@@ -517,9 +578,11 @@ class _Reader:
     def container(self, body: dict[str, Any], namespace: str, name: str, at: str) -> EntityContainer:
         qualified = f"{namespace}.{name}"
         sets, singletons, imports = [], [], []
-        for member, element in _members(body):
+        self.lenient.keywords(body, "EntityContainer", at)
+        for member, element in self.members(body, at):
             member_at = child(at, member)
             item = self._object(element, member_at, "an entity set, singleton or import object")
+            self.lenient.keywords(item, _container_kind(item), member_at)
             if "$Collection" in item:
                 if item["$Collection"] is not True:
                     self.fail(child(member_at, "$Collection"), "expected true, which only entity sets have")
@@ -559,3 +622,12 @@ class _Reader:
             concurrency_properties=vocab.concurrency_properties(found),
             doc=vocab.documentation(found),
         )
+
+
+def _container_kind(item: dict[str, Any]) -> str:
+    """What a container member is, by the keyword that tells (as `container` tells them apart)."""
+    if "$Collection" in item:
+        return "EntitySet"
+    if "$Action" in item:
+        return "ActionImport"
+    return "FunctionImport" if "$Function" in item else "Singleton"

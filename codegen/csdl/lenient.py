@@ -14,7 +14,7 @@ from .xml import EDM_V4, EDMX_V4
 from .xsd_attributes import ALLOWED_ATTRIBUTES, NO_ATTRIBUTES
 
 # Attributes that hold names or paths: `Term="Org.OData.Publication.V1.ImageUrl "` is read without the space.
-_NAME_ATTRIBUTES = frozenset(
+NAME_ATTRIBUTES = frozenset(
     (
         "Action Alias BaseType EntitySet EntityType Function Name Namespace Partner Path Property Qualifier "
         "ReferencedProperty Target Term Type UnderlyingType"
@@ -57,7 +57,7 @@ def _check_attribute(element: etree._Element, local: str, name: str, value: str,
             line,
             key=f"attribute:{local}:{name}",
         )
-    if name in _NAME_ATTRIBUTES and value != value.strip():
+    if name in NAME_ATTRIBUTES and value != value.strip():
         element.set(name, value.strip())
         log.add(f"<{local}> {name}={shown(value)} has surrounding spaces; read as {shown(value.strip())}", path, line)
     keywords = _KEYWORDS.get(name, ())

@@ -17,7 +17,7 @@ from lxml import etree
 from ..errors import MetadataError
 from . import annotations as vocab
 from . import lenient
-from .annotation_checks import AnnotationChecker
+from .annotation_checks import checker_for
 from .limits import MAX_FACET_VALUE
 from .model import (
     Document,
@@ -39,7 +39,7 @@ from .model import (
     TypeRef,
 )
 from .identifiers import check_identifiers
-from .references import Library, LoadedFile, references_of, used_schemas
+from .references import LoadedFile, references_of, resolve_references, used_schemas
 from .validate import check_references
 from .warning_log import WarningLog
 from .xml import EDM_V4, EDMX_V4, check_edmx_root, read_xml
@@ -93,18 +93,8 @@ def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> 
     """
     log = WarningLog()
     reader, root, main = _read_file(path, log)
-    library = Library(lambda file: _read_file(file, log)[2], references or {}, log)
-    own = frozenset(s.namespace for s in main.schemas)
-    library.resolve(main.references, own)
-
-    def terms_in(namespace: str) -> frozenset[str] | None:
-        return main.terms if namespace in own else library.terms_in(namespace)
-
-    checker = AnnotationChecker(
-        str(path), reader.qualify, terms_in, [*main.schemas, *library.loaded_schemas()], library.unresolved, log
-    )
-    checker.add_terms(main.terms)
-    checker.check(root)
+    library = resolve_references(main, lambda file: read_document(file, log), references or {}, log)
+    checker_for(str(path), reader.qualify, main, library, log).check(root)
     document = Document(
         path=str(path),
         version=reader.version,
@@ -116,6 +106,11 @@ def parse_metadata(path: Path, references: Mapping[str, Path] | None = None) -> 
     check_references(document)
     check_identifiers(document)
     return document
+
+
+def read_document(path: Path, log: WarningLog) -> LoadedFile:
+    """What a referenced CSDL XML document contributes (the CSDL JSON reader's references use it too)."""
+    return _read_file(path, log)[2]
 
 
 def _read_file(path: Path, log: WarningLog) -> tuple[_Reader, etree._Element, LoadedFile]:

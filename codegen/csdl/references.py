@@ -58,6 +58,15 @@ def bundled_vocabularies() -> dict[str, Path]:
     return {file.stem: file for file in sorted(VOCABULARY_DIR.glob("Org.OData.*.V1.xml"))}
 
 
+def resolve_references(
+    main: LoadedFile, load: Callable[[Path], LoadedFile], spec_files: Mapping[str, Path], log: WarningLog
+) -> Library:
+    """The library of what `main`'s references bring in, loaded (`load` reads one referenced document)."""
+    library = Library(load, spec_files, log)
+    library.resolve(main.references, frozenset(s.namespace for s in main.schemas))
+    return library
+
+
 class Library:
     """The schemas that references bring in, by namespace, loaded on demand and each document once."""
 

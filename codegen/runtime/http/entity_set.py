@@ -110,6 +110,10 @@ class _EntitySetBase(AtPath[M], Generic[M, Q, K]):
     def _cast_path(self, cls: type[Any]) -> ResourcePath:
         return cast_path(self._path, self.__model__, cls.__model__, cls.__type_name__)
 
+    def _etag_of(self, key: Key) -> str | None:
+        """The If-Match a patch of `key` sends without an explicit etag; an item navigated to by `key` keeps it."""
+        return patch_headers(key, None, False, self.__concurrency__).get("If-Match")
+
     def _patch_request(
         self, key: Key, changes: Mapping[str, Any], etag: str | None, return_entity: bool
     ) -> dict[str, Any]:
@@ -145,7 +149,7 @@ class EntitySet(_EntitySetBase[M, Q, K], SyncAtPath[M]):
         return cls(self._session, self._cast_path(cls))
 
     def _navigate(self, cls: type[R], key: K) -> R:
-        return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
+        return cls(self._session, self._keyed(key, "navigate"), self._etag_of(key))  # type: ignore[call-arg]
 
     def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)
@@ -180,7 +184,7 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K], AsyncAtPath[M]):
         return cls(self._session, self._cast_path(cls))
 
     def _navigate(self, cls: type[R], key: K) -> R:
-        return cls(self._session, self._keyed(key, "navigate"))  # type: ignore[call-arg]  # generated item classes
+        return cls(self._session, self._keyed(key, "navigate"), self._etag_of(key))  # type: ignore[call-arg]
 
     async def _patch(self, key: K, changes: Mapping[str, Any], *, etag: str | None, return_entity: bool) -> M | None:
         request = self._patch_request(key, changes, etag, return_entity)

@@ -6,6 +6,11 @@ type's navigation properties (collections are the type's generated `EntitySet` s
 path, single entities its item class), the operations bound to it and its base types, and, for a singleton,
 `patch`. Nothing is sent until a reading method (`get`, an operation) is called; every path is built and
 checked in `paths.py`, every request and answer in `requests.py`, so both flavours behave alike.
+
+`_patch` changes the entity at any path (a singleton, `People('x')/Trips(1)`, `Trips(1)/Airline`), with the
+headers an entity set's `patch` sends: If-Match with the given `etag`, else the `@odata.etag` of the entity it
+was reached from (`people.navigate(person)`, where the set declares optimistic concurrency), which a cast keeps
+and a navigation does not (that is another entity).
 """
 
 from __future__ import annotations
@@ -52,10 +57,12 @@ class _ItemBase(AtPath[M], Generic[M, Q]):
     def _get_url(self, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
         return self._path.url(entity_options(self.__query_type__, expand, select))
 
+    _etag: str | None
+
     def _patch_request(self, changes: Mapping[str, Any], etag: str | None, return_entity: bool) -> dict[str, Any]:
         return {
             "json": patch_body(self.__model__.__name__, changes, self.__constraints__),
-            "headers": patch_headers(None, etag, return_entity, False),
+            "headers": patch_headers(None, etag if etag is not None else self._etag, return_entity, False),
         }
 
     def _cast_path(self, cls: type[Any]) -> ResourcePath:
@@ -65,9 +72,10 @@ class _ItemBase(AtPath[M], Generic[M, Q]):
 class EntityItem(_ItemBase[M, Q], SyncAtPath[M]):
     """One entity at a path (synchronous): `get`; generated subclasses add navigation and operations."""
 
-    def __init__(self, session: Session, path: ResourcePath) -> None:
+    def __init__(self, session: Session, path: ResourcePath, etag: str | None = None) -> None:
         self._session = session
         self._path = path
+        self._etag = etag
 
     def get(self, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """The entity; NotFoundError when there is none (a single-valued navigation with no target, too)."""
@@ -75,7 +83,7 @@ class EntityItem(_ItemBase[M, Q], SyncAtPath[M]):
 
     def cast(self, cls: type[I]) -> I:
         """The entity as a derived type (`People('x')/NS.Employee`), to reach what that type adds."""
-        return cls(self._session, self._cast_path(cls))
+        return cls(self._session, self._cast_path(cls), self._etag)
 
     def _navigation(self, cls: type[N], name: str) -> N:
         return cls(self._session, self._path.child(name))
@@ -92,16 +100,17 @@ class EntityItem(_ItemBase[M, Q], SyncAtPath[M]):
 class AsyncEntityItem(_ItemBase[M, Q], AsyncAtPath[M]):
     """The asynchronous twin of EntityItem."""
 
-    def __init__(self, session: AsyncSession, path: ResourcePath) -> None:
+    def __init__(self, session: AsyncSession, path: ResourcePath, etag: str | None = None) -> None:
         self._session = session
         self._path = path
+        self._etag = etag
 
     async def get(self, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """The entity; NotFoundError when there is none (a single-valued navigation with no target, too)."""
         return self._entity(await self._session.get_json(self._get_url(expand, select)))
 
     def cast(self, cls: type[AI]) -> AI:
-        return cls(self._session, self._cast_path(cls))
+        return cls(self._session, self._cast_path(cls), self._etag)
 
     def _navigation(self, cls: type[AN], name: str) -> AN:
         return cls(self._session, self._path.child(name))

@@ -205,14 +205,19 @@ def _read_page(session: Session | AsyncSession, url: str, body: Any) -> Page:
 # --- sync --------------------------------------------------------------------------------------------------
 
 
-def iter_pages(session: Session, path: str, *, max_page_size: int | None = None) -> Iterator[Page]:
-    """The pages of a collection, following nextLinks (see the module text)."""
+def iter_pages(
+    session: Session, path: str, *, max_page_size: int | None = None, first_body: Any = None
+) -> Iterator[Page]:
+    """The pages of a collection, following nextLinks (see the module text). `first_body`: the answer already
+    read from `path` (an action's POST, which cannot be sent again as a GET), its first page."""
     headers = page_headers(max_page_size)
     first = session.url(path)
     links = _Links(session.service_root, first)
     url: str | None = first
+    body, first_body = first_body, None  # held until read, as every later page is
     while url is not None:
-        page = _read_page(session, url, session.get_json(url, headers=headers))
+        page = _read_page(session, url, body if body is not None else session.get_json(url, headers=headers))
+        body = None
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched
@@ -236,14 +241,18 @@ def count(session: Session, path: str) -> int:
 # --- async -------------------------------------------------------------------------------------------------
 
 
-async def aiter_pages(session: AsyncSession, path: str, *, max_page_size: int | None = None) -> AsyncIterator[Page]:
-    """The pages of a collection, following nextLinks (see the module text)."""
+async def aiter_pages(
+    session: AsyncSession, path: str, *, max_page_size: int | None = None, first_body: Any = None
+) -> AsyncIterator[Page]:
+    """The pages of a collection, following nextLinks (see the module text and `iter_pages`)."""
     headers = page_headers(max_page_size)
     first = session.url(path)
     links = _Links(session.service_root, first)
     url: str | None = first
+    body, first_body = first_body, None
     while url is not None:
-        page = _read_page(session, url, await session.get_json(url, headers=headers))
+        page = _read_page(session, url, body if body is not None else await session.get_json(url, headers=headers))
+        body = None
         link = page.next_link
         yield page
         del page  # hold nothing of this page while the next one is fetched
