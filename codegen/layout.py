@@ -165,7 +165,8 @@ def _split_call(prefix: str, call: Call, tail: str, indent: int) -> str:
     joined = ", ".join(map(str, call.arguments))
     if indent + 4 + len(joined) <= LINE_LENGTH:
         return f"{prefix}{call.callee}(\n{inner}{joined}\n{pad}){tail}"
-    lines = "".join(f"\n{inner}{_element(a, ',', indent + 4)}" for a in call.arguments)
+    comma = "," if len(call.arguments) > 1 else ""  # black adds the comma when it splits at commas only
+    lines = "".join(f"\n{inner}{_element(a, comma, indent + 4)}" for a in call.arguments)
     return f"{prefix}{call.callee}({lines}\n{pad}){tail}"
 
 
