@@ -76,6 +76,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
+        # Compiling client.py.jinja alone took 0.3 s of every run. jinja's default cache directory is the
+        # user's own (created 0700, refused if another user owns it), keyed by each template's source hash.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     # The only ways document-derived text may reach the output, one per context it lands in.
     env.filters["pyrepr"] = python_literal
