@@ -107,8 +107,12 @@ def call_statement(name: str, annotation: str | None, value: Call, indent: int =
         if annotation is None and not _fits(wrapped, indent):
             return _split_call(f"{target} = ", value, "", indent)
         return wrapped
-    # An annotated target splits at its annotation instead: inside the subscript of `list[X]` or
-    # `_q.Nested[QX]`, else inside parentheses black adds around it.
+    return _split_at_annotation(name, annotation, value, indent)
+
+
+def _split_at_annotation(name: str, annotation: str, value: Call, indent: int) -> str:
+    """A statement too long even with its value in parentheses: black splits the annotation, inside the
+    subscript of `list[X]` or `_q.Nested[QX]`, else inside parentheses it adds around it."""
     pad, inner = " " * indent, " " * (indent + 4)
     head, bracket, rest = annotation.partition("[")
     subscript = bool(bracket) and annotation.endswith("]") and not _top_level_union(annotation)[1:]
