@@ -1,13 +1,15 @@
-"""Lines laid out exactly as black lays them out, so most generated code needs no black run.
+"""Lines laid out exactly as black lays them out: generation runs no formatter.
 
-Each function covers one statement shape the templates emit. Where a shape still cannot fit,
-the renderer notices the long line and runs black on that module; `tests/test_layout.py`
-and the golden tests check the output against black itself.
+Each function covers one statement shape the templates emit, with black's splits for it when it is too long,
+as far as the names a real service has go (Graph's longest are 85 characters). `tests/test_layout.py` checks
+each shape against black over random lengths, and the golden tests check whole generated packages.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
+
+import attrs
 
 if TYPE_CHECKING:
     from .plan import FieldPlan, QueryPathPlan
@@ -27,6 +29,8 @@ def escape_unprintable(text: str) -> str:
     Covers NUL, `\\r`, form feeds, line and paragraph separators, lone surrogates (which cannot even be
     encoded as UTF-8) and invisible format characters. Callers escape backslashes first.
     """
+    if text.isprintable():  # nearly always: one C call instead of one Python step per character
+        return text
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
@@ -74,33 +78,119 @@ def tuple_literal(items: tuple[str, ...], indent: int = 4, prefix_length: int = 
     return "(" + "".join(f"\n{inner}{item}," for item in literals) + f"\n{' ' * indent})"
 
 
+@attrs.frozen
+class Call:
+    """A call inside a generated statement, kept whole so that a split can break it where black would."""
+
+    callee: str
+    arguments: tuple[Argument, ...]
+
+    def __str__(self) -> str:
+        return f"{self.callee}({', '.join(map(str, self.arguments))})"
+
+
+Argument = Union[str, Call]
+
+
+def call_statement(name: str, annotation: str | None, value: Call, indent: int = 4) -> str:
+    """`name[: annotation] = callee(arguments)`, split the way black splits it when it is too long."""
+    target = f"{name}: {annotation}" if annotation else name
+    line = f"{target} = {value}"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    if indent + len(target) + 3 + len(value.callee) + 1 <= LINE_LENGTH:
+        return _split_call(f"{target} = ", value, "", indent)
+    if annotation is None or indent + len(target) + 4 <= LINE_LENGTH:
+        # black moves the whole call into parentheses when even its first line is too long; a plain name
+        # only if that makes every line fit
+        wrapped = f"{target} = (\n{' ' * (indent + 4)}{_element(value, '', indent + 4)}\n{' ' * indent})"
+        if annotation is None and not _fits(wrapped, indent):
+            return _split_call(f"{target} = ", value, "", indent)
+        return wrapped
+    return _split_at_annotation(name, annotation, value, indent)
+
+
+def _split_at_annotation(name: str, annotation: str, value: Call, indent: int) -> str:
+    """A statement too long even with its value in parentheses: black splits the annotation, inside the
+    subscript of `list[X]` or `_q.Nested[QX]`, else inside parentheses it adds around it."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    head, bracket, rest = annotation.partition("[")
+    subscript = bool(bracket) and annotation.endswith("]") and not _top_level_union(annotation)[1:]
+    opened = f"{name}: {head}["
+    # When even `name: X[` is too long, black gives up on the short first line it looks for and splits at the
+    # call, then at the annotation: the call is split even where it would fit.
+    forced = subscript and indent + len(opened) > LINE_LENGTH
+    if subscript and (not forced or indent + len(name) + 3 > LINE_LENGTH):
+        closing, body = "]", rest[:-1]
+    else:
+        opened, closing, body = f"{name}: (", ")", annotation
+    if indent + 4 + len(body) > LINE_LENGTH:  # black splits a union that does not fit before each top-level `|`
+        body = f"\n{inner}| ".join(_subscript(p, indent + 4) for p in _top_level_union(body))
+    tail = _split_call(f"{closing} = ", value, "", indent) if forced else _element(value, "", indent, f"{closing} = ")
+    return f"{opened}\n{inner}{body}\n{pad}{tail}"
+
+
+def _subscript(annotation: str, indent: int) -> str:
+    """`list[X]`, split inside its brackets when too long at `indent`, as black splits a union's member."""
+    head, bracket, rest = annotation.partition("[")
+    if not bracket or indent + len(annotation) + 2 <= LINE_LENGTH:
+        return annotation
+    return f"{head}[\n{' ' * (indent + 4)}{rest[:-1]}\n{' ' * indent}]"
+
+
+def _top_level_union(annotation: str) -> list[str]:
+    """The members of `A | list[B | C] | None` outside brackets: `A`, `list[B | C]`, `None`."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and annotation.startswith(" | ", index):
+            parts.append(annotation[start:index])
+            start = index + 3
+    return parts + [annotation[start:]]
+
+
+def _fits(text: str, indent: int) -> bool:
+    """Whether every line fits; the first is indented by the caller, the others carry their indentation."""
+    first, *others = text.split("\n")
+    return indent + len(first) <= LINE_LENGTH and all(len(line) <= LINE_LENGTH for line in others)
+
+
+def _element(value: Argument, tail: str, indent: int, prefix: str = "") -> str:
+    """`prefix + value + tail` at `indent`, with a call split as black splits one that does not fit."""
+    text = f"{prefix}{value}{tail}"
+    if indent + len(text) <= LINE_LENGTH or isinstance(value, str):
+        return text
+    return _split_call(prefix, value, tail, indent)
+
+
+def _split_call(prefix: str, call: Call, tail: str, indent: int) -> str:
+    """`prefix + callee(` / the arguments, on one line if they fit, else one a line / `)` + `tail`."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    joined = ", ".join(map(str, call.arguments))
+    if indent + 4 + len(joined) <= LINE_LENGTH:
+        return f"{prefix}{call.callee}(\n{inner}{joined}\n{pad}){tail}"
+    comma = "," if len(call.arguments) > 1 else ""  # black adds the comma when it splits at commas only
+    lines = "".join(f"\n{inner}{_element(a, comma, indent + 4)}" for a in call.arguments)
+    return f"{prefix}{call.callee}({lines}\n{pad}){tail}"
+
+
+def return_call(callee: str, argument: str, indent: int = 8) -> str:
+    """`return callee(argument)`, split inside the call as black splits it when too long."""
+    return _element(Call(callee, (argument,)), "", indent, prefix="return ")
+
+
 def field_statement(field: FieldPlan, indent: int = 4) -> str:
     """An attrs field: `name: annotation = _attrs.field(default=..., metadata=_rt.wire("Wire", "Edm.Int32"))`."""
-    arguments = {"None": ["default=None"], "list": ["factory=list"]}.get(field.default or "", [])
+    default = {"None": "default=None", "list": "factory=list"}.get(field.default or "")
+    arguments: list[Argument] = [default] if default else []
     wire = [python_literal(field.wire_name)] + ([python_literal(field.edm_type)] if field.edm_type else [])
-    arguments.append(f"metadata=_rt.wire({', '.join(wire)})")
-    return call_statement(f"{field.attribute}: {field.annotation}", "_attrs.field", arguments, indent)
+    arguments.append(Call("metadata=_rt.wire", tuple(wire)))
+    return call_statement(field.attribute, field.annotation, Call("_attrs.field", tuple(arguments)), indent)
 
 
 def query_statement(attribute: str, query: QueryPathPlan, indent: int = 4) -> str:
     """A query type's descriptor: `score = _q.Property("Score", _q.IntExpr, "Edm.Int32")`."""
-    target = f"{attribute}: {query.annotation}" if query.annotation else attribute
-    return call_statement(target, query.callee, list(query.arguments), indent)
-
-
-def call_statement(target: str, callee: str, arguments: list[str], indent: int = 4) -> str:
-    """`target = callee(arguments)`, split the way black splits it when it is too long."""
-    joined = ", ".join(arguments)
-    head = f"{target} = "
-    pad, inner = " " * indent, " " * (indent + 4)
-    if indent + len(head) + len(callee) + len(joined) + 2 <= LINE_LENGTH:
-        return f"{head}{callee}({joined})"
-    if indent + len(head) + len(callee) + 1 <= LINE_LENGTH:
-        if indent + 4 + len(joined) <= LINE_LENGTH:
-            return f"{head}{callee}(\n{inner}{joined}\n{pad})"
-        return f"{head}{callee}(" + "".join(f"\n{inner}{a}," for a in arguments) + f"\n{pad})"
-    # black moves the whole call into parentheses when even its first line is too long
-    return f"{head}(\n{inner}{callee}({joined})\n{pad})"
+    return call_statement(attribute, query.annotation, Call(query.callee, query.arguments), indent)
 
 
 def class_statement(name: str, base: str) -> str:

@@ -12,7 +12,7 @@ import attrs
 from . import naming
 from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
 from .errors import SpecError
-from .layout import python_literal
+from .layout import Argument, Call, python_literal
 from .plan_project import ProjectPlan
 from .plan_service import ServicePlan, build_service_plan
 from .runtime.public import REEXPORTS
@@ -96,7 +96,7 @@ class QueryPathPlan:
     """The descriptor of a field on the query type: `annotation = callee(arguments)` in Python source."""
 
     callee: str
-    arguments: tuple[str, ...]
+    arguments: tuple[Argument, ...]
     annotation: str | None = None
 
 
@@ -392,14 +392,15 @@ class _Planner:
             kind = "NestedCollection" if ref.collection else "Nested"
             target = self.query_names[name]
             return QueryPathPlan(f"_q.{kind}", (wire, python_literal(target)), f"_q.{kind}[{target}]")
+        make: Argument
         if name in self.enums:
-            make, edm = f"_q.enum_of({self.class_names[name]})", python_literal(name)
+            make, edm = Call("_q.enum_of", (self.class_names[name],)), python_literal(name)
         elif name in _QUERY_EXPRESSIONS:
             make, edm = f"_q.{_QUERY_EXPRESSIONS[name]}", python_literal(name)
         else:
             make, edm = "_q.UntypedExpr", "None"
         if ref.collection:
-            return QueryPathPlan("_q.Property", (wire, f"_q.collection_of({make}, {edm})"))
+            return QueryPathPlan("_q.Property", (wire, Call("_q.collection_of", (make, edm))))
         return QueryPathPlan("_q.Property", (wire, make, edm))
 
     def _underlying(self, name: str) -> str:
