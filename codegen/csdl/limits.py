@@ -8,7 +8,7 @@ raise. They are module constants on purpose: one place to read, one place to cha
 from __future__ import annotations
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-# Generation costs about 45 us per property (a field and a patch parameter, both black-formatted) and 0.2-0.4 ms
+# Generation costs about 45 us per property (a field and a patch parameter; measured when black still ran, so now an upper bound) and 0.2-0.4 ms
 # per type, so the worst case these limits allow (67 entity types of 1,990 properties, each with an entity set,
 # plus 14,900 empty types) took about 12 s on a 2-core machine, and so did 1,000 entity types of 200 properties
 # with their sets (200,000 elements, 11 MB, 550 MB of memory). At this limit, about ten times Graph, expect
