@@ -1,17 +1,25 @@
-"""The untyped syntax tree of an OData expression, and the one visitor that renders it as `$filter` text.
+"""The untyped syntax tree of an OData expression, and the one visitor that writes it as `$filter` text.
 
 Nodes are small immutable values. Typed expressions (`expressions.py`) build them; nothing else does. The
 renderer adds parentheses only where operator precedence (OData URL Conventions 5.1.1.15) or the ABNF needs
-them, plus the few groupings the comments in `render` explain (`not (A in (1))`, `-(-A)`, `A add (B add C)`).
+them, plus the few groupings the comments in `_binary` and `_not` explain (`not (A in (1))`, `-(-A)`,
+`A add (B add C)`).
+
+The visitor writes a tree as plain text (`render`) or directly in URL form (`render_encoded`), appending
+pieces to one list. In URL form each literal, path and `raw()` text is percent-encoded on its own, and the
+structure between them (operators, parentheses, commas) is written already encoded: the same text that
+`encode_expression(render(node))` gives, without scanning and encoding the whole text a second time.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from .literals import format_literal
+from .literals import encode_expression, format_literal
 
 
 @attrs.frozen
@@ -19,10 +27,17 @@ class Node:
     """Base of all nodes."""
 
 
+def _formatted(literal: Literal) -> str:
+    return format_literal(literal.value, literal.edm_type)
+
+
 @attrs.frozen
 class Literal(Node):
+    """A value and its Edm type. Formatted when made, so a value with no literal fails where it is written."""
+
     value: Any
     edm_type: str | None = None
+    text: str = attrs.field(default=attrs.Factory(_formatted, takes_self=True), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -113,51 +128,161 @@ _PRIMARY = 9
 _LEFT_ASSOCIATIVE = frozenset(_PRECEDENCE) - {"and", "or"}
 
 
+_FIXED_LEVELS: dict[type[Node], int] = {Not: _UNARY, Negate: _UNARY, Raw: 0}  # Raw: unknown content, grouped
+
+
 def precedence(node: Node) -> int:
     if isinstance(node, (Binary, Junction)):
         return _PRECEDENCE[node.operator]
-    if isinstance(node, (Not, Negate)):
-        return _UNARY
-    if isinstance(node, Raw):
-        return 0  # unknown content: always grouped when it is an operand
-    return _PRIMARY
+    return _FIXED_LEVELS.get(type(node), _PRIMARY)
 
 
 def render(node: Node) -> str:
     """The `$filter` (or `$orderby` item) text of `node`, before percent-encoding."""
-    if isinstance(node, Literal):
-        return format_literal(node.value, node.edm_type)
-    if isinstance(node, PathRef):
-        return "/".join(node.segments)
-    if isinstance(node, Binary):
-        level = _PRECEDENCE[node.operator]
-        right_level = level + 1 if node.operator in _LEFT_ASSOCIATIVE else level
-        # The ABNF's inExpr and hasExpr end with their list or enum literal, so `A in (1,2) eq false` and
-        # `Style has X eq true` do not parse: an `in` or `has` on the left of an operator is grouped.
-        left_level = _PRIMARY if isinstance(node.left, Binary) and node.left.operator in ("in", "has") else level
-        return f"{_operand(node.left, left_level)} {node.operator} {_operand(node.right, right_level)}"
-    if isinstance(node, Junction):
-        level = _PRECEDENCE[node.operator]
-        return f" {node.operator} ".join(_operand(operand, level) for operand in node.operands)
-    if isinstance(node, Not):
-        # `not (Style has X)` keeps its parentheses although `has` binds tighter than `not`: a parser that gives
-        # `has` and `in` the precedence of a comparison would read `not Style has X` as `(not Style) has X`.
-        return f"not {_operand(node.operand, _PRIMARY)}"
-    if isinstance(node, Negate):
-        # `-(-A)`, never `--A`; `-(A add 1)` needs the parentheses anyway.
-        return f"-{_operand(node.operand, _PRIMARY)}"
-    if isinstance(node, Call):
-        return f"{node.function}({','.join(render(argument) for argument in node.arguments)})"
-    if isinstance(node, ListOf):
-        return f"({','.join(render(item) for item in node.items)})"
-    if isinstance(node, Lambda):
-        body = f"{node.variable}:{render(node.predicate)}" if node.predicate is not None else ""
-        return f"{render(node.collection)}/{node.operator}({body})"
-    if isinstance(node, Raw):
-        return node.text
-    raise TypeError(f"cannot render {type(node).__name__}")
+    out: list[str] = []
+    _write(node, out, False)
+    return "".join(out)
 
 
-def _operand(node: Node, level: int) -> str:
-    text = render(node)
-    return f"({text})" if precedence(node) < level else text
+def render_encoded(node: Node) -> str:
+    """`encode_expression(render(node))`: the text of `node` percent-encoded for a query option, in one pass."""
+    out: list[str] = []
+    try:
+        _write(node, out, True)
+    except _OpenQuote:
+        # A `raw()` text with an unpaired quote changes how everything after it is read: encode the whole.
+        return encode_expression(render(node))
+    return "".join(out)
+
+
+class _OpenQuote(Exception):
+    """A leaf whose quotes do not pair up, so the text after it cannot be encoded on its own."""
+
+
+def _write(node: Node, out: list[str], encoded: bool) -> None:
+    try:
+        writer = _WRITERS[type(node)]
+    except KeyError:
+        raise TypeError(f"cannot render {type(node).__name__}") from None
+    writer(node, out, encoded)
+
+
+def _operand(node: Node, level: int, out: list[str], encoded: bool) -> None:
+    """`node` as an operand of an operator of `level`: in parentheses if it binds less tightly."""
+    if isinstance(node, (Binary, Junction)):
+        grouped = _PRECEDENCE[node.operator] < level
+    else:
+        grouped = _FIXED_LEVELS.get(type(node), _PRIMARY) < level
+    if grouped:
+        out.append("(")
+        _write(node, out, encoded)
+        out.append(")")
+    else:
+        _write(node, out, encoded)
+
+
+# `eq` between spaces, as written and as percent-encoded; `not` and its space likewise.
+_SPACED = {False: {op: f" {op} " for op in _PRECEDENCE}, True: {op: f"%20{op}%20" for op in _PRECEDENCE}}
+_NOT = {False: "not ", True: "not%20"}
+
+
+def _leaf(text: str) -> str:
+    """A literal, path or `raw()` text in URL form. Quotes that pair up leave the text after it unquoted, so
+    this piece can be encoded apart from the rest (literals always pair their quotes)."""
+    if text.count("'") % 2:
+        raise _OpenQuote
+    return encode_expression(text)
+
+
+# Paths repeat (the same properties in every query) and are short; bounded, since a path can be built at run
+# time from any text (`Property(name, ...)`).
+_path_leaf = functools.lru_cache(maxsize=4096)(_leaf)
+
+
+def _literal(node: Literal, out: list[str], encoded: bool) -> None:
+    out.append(encode_expression(node.text) if encoded else node.text)  # its quotes always pair up
+
+
+def _path(node: PathRef, out: list[str], encoded: bool) -> None:
+    text = "/".join(node.segments)
+    out.append(_path_leaf(text) if encoded else text)
+
+
+def _binary(node: Binary, out: list[str], encoded: bool) -> None:
+    operator = node.operator
+    level = _PRECEDENCE[operator]
+    left = node.left
+    # The ABNF's inExpr and hasExpr end with their list or enum literal, so `A in (1,2) eq false` and
+    # `Style has X eq true` do not parse: an `in` or `has` on the left of an operator is grouped.
+    left_in_or_has = type(left) is Binary and left.operator in ("in", "has")
+    _operand(left, _PRIMARY if left_in_or_has else level, out, encoded)
+    out.append(_SPACED[encoded][operator])
+    _operand(node.right, level + 1 if operator in _LEFT_ASSOCIATIVE else level, out, encoded)
+
+
+def _junction(node: Junction, out: list[str], encoded: bool) -> None:
+    level = _PRECEDENCE[node.operator]
+    separator = _SPACED[encoded][node.operator]
+    for index, operand in enumerate(node.operands):
+        if index:
+            out.append(separator)
+        _operand(operand, level, out, encoded)
+
+
+def _not(node: Not, out: list[str], encoded: bool) -> None:
+    # `not (Style has X)` keeps its parentheses although `has` binds tighter than `not`: a parser that gives
+    # `has` and `in` the precedence of a comparison would read `not Style has X` as `(not Style) has X`.
+    out.append(_NOT[encoded])
+    _operand(node.operand, _PRIMARY, out, encoded)
+
+
+def _negate(node: Negate, out: list[str], encoded: bool) -> None:
+    # `-(-A)`, never `--A`; `-(A add 1)` needs the parentheses anyway.
+    out.append("-")
+    _operand(node.operand, _PRIMARY, out, encoded)
+
+
+def _items(items: tuple[Node, ...], out: list[str], encoded: bool) -> None:
+    """`(a,b,c)`: call arguments or an `in` list."""
+    out.append("(")
+    for index, item in enumerate(items):
+        if index:
+            out.append(",")
+        _write(item, out, encoded)
+    out.append(")")
+
+
+def _call(node: Call, out: list[str], encoded: bool) -> None:
+    out.append(node.function)  # one of the fixed names expressions.py calls, letters only
+    _items(node.arguments, out, encoded)
+
+
+def _list(node: ListOf, out: list[str], encoded: bool) -> None:
+    _items(node.items, out, encoded)
+
+
+def _lambda(node: Lambda, out: list[str], encoded: bool) -> None:
+    _write(node.collection, out, encoded)
+    out.append(f"/{node.operator}(")  # `any` or `all`
+    if node.predicate is not None:
+        out.append(f"{node.variable}:")  # x, y, z, w, x4, ...: letters and digits
+        _write(node.predicate, out, encoded)
+    out.append(")")
+
+
+def _raw(node: Raw, out: list[str], encoded: bool) -> None:
+    out.append(_leaf(node.text) if encoded else node.text)
+
+
+_WRITERS: dict[type[Node], Callable[[Any, list[str], bool], None]] = {
+    Literal: _literal,
+    PathRef: _path,
+    Binary: _binary,
+    Junction: _junction,
+    Not: _not,
+    Negate: _negate,
+    Call: _call,
+    ListOf: _list,
+    Lambda: _lambda,
+    Raw: _raw,
+}
