@@ -5,6 +5,11 @@ renderer adds parentheses only where operator precedence (OData URL Conventions 
 them, plus the few groupings the comments in `_binary` and `_not` explain (`not (A in (1))`, `-(-A)`,
 `A add (B add C)`).
 
+Immutable by convention, as typed expressions are: nothing assigns to a node once it is made, so nodes are
+shared between expressions and hashed by value (`unsafe_hash`). They are not attrs-frozen because a frozen
+class sets each field through `object.__setattr__`, which made building a typed filter about a quarter
+slower (benchmarks/bench_query.py).
+
 The visitor writes a tree as plain text (`render`) or directly in URL form (`render_encoded`), appending
 pieces to one list. In URL form each literal, path and `raw()` text is percent-encoded on its own, and the
 structure between them (operators, parentheses, commas) is written already encoded: the same text that
@@ -22,7 +27,7 @@ import attrs
 from .literals import encode_expression, format_literal
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Node:
     """Base of all nodes."""
 
@@ -31,7 +36,7 @@ def _formatted(literal: Literal) -> str:
     return format_literal(literal.value, literal.edm_type)
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Literal(Node):
     """A value and its Edm type. Formatted when made, so a value with no literal fails where it is written."""
 
@@ -40,21 +45,21 @@ class Literal(Node):
     text: str = attrs.field(default=attrs.Factory(_formatted, takes_self=True), eq=False, repr=False)
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class PathRef(Node):
     """A property path such as `Prospect/State`, or a lambda variable (`x`) and the path below it."""
 
     segments: tuple[str, ...]
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Binary(Node):
     operator: str  # eq ne gt ge lt le has in add sub mul div divby mod
     left: Node
     right: Node
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Junction(Node):
     """`and` / `or` over two or more operands, kept flat: (a & b) & c is one `and` of three."""
 
@@ -62,30 +67,30 @@ class Junction(Node):
     operands: tuple[Node, ...]
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Not(Node):
     operand: Node
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Negate(Node):
     operand: Node
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Call(Node):
     function: str
     arguments: tuple[Node, ...] = ()
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class ListOf(Node):
     """The right side of `in`: `(1,2,3)`."""
 
     items: tuple[Node, ...]
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Lambda(Node):
     collection: Node
     operator: str  # any / all
@@ -93,7 +98,7 @@ class Lambda(Node):
     predicate: Node | None = None
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Raw(Node):
     """Filter text written by hand: the escape hatch. Always parenthesised when combined."""
 
