@@ -133,19 +133,13 @@ _PRIMARY = 9
 _LEFT_ASSOCIATIVE = frozenset(_PRECEDENCE) - {"and", "or"}
 
 
-_FIXED_LEVELS: dict[type[Node], int] = {Not: _UNARY, Negate: _UNARY, Raw: 0}  # Raw: unknown content, grouped
-
-
-def precedence(node: Node) -> int:
-    if isinstance(node, (Binary, Junction)):
-        return _PRECEDENCE[node.operator]
-    return _FIXED_LEVELS.get(type(node), _PRIMARY)
+_RAW = 0  # unknown content: always grouped when it is an operand
 
 
 def render(node: Node) -> str:
     """The `$filter` (or `$orderby` item) text of `node`, before percent-encoding."""
     out: list[str] = []
-    _write(node, out, False)
+    _write(node, out, False, 0)
     return "".join(out)
 
 
@@ -153,7 +147,7 @@ def render_encoded(node: Node) -> str:
     """`encode_expression(render(node))`: the text of `node` percent-encoded for a query option, in one pass."""
     out: list[str] = []
     try:
-        _write(node, out, True)
+        _write(node, out, True, 0)
     except _OpenQuote:
         # A `raw()` text with an unpaired quote changes how everything after it is read: encode the whole.
         return encode_expression(render(node))
@@ -164,26 +158,13 @@ class _OpenQuote(Exception):
     """A leaf whose quotes do not pair up, so the text after it cannot be encoded on its own."""
 
 
-def _write(node: Node, out: list[str], encoded: bool) -> None:
+def _write(node: Node, out: list[str], encoded: bool, level: int) -> None:
+    """Append the text of `node`, in parentheses if it binds less tightly than `level` (its context)."""
     try:
         writer = _WRITERS[type(node)]
     except KeyError:
         raise TypeError(f"cannot render {type(node).__name__}") from None
-    writer(node, out, encoded)
-
-
-def _operand(node: Node, level: int, out: list[str], encoded: bool) -> None:
-    """`node` as an operand of an operator of `level`: in parentheses if it binds less tightly."""
-    if isinstance(node, (Binary, Junction)):
-        grouped = _PRECEDENCE[node.operator] < level
-    else:
-        grouped = _FIXED_LEVELS.get(type(node), _PRIMARY) < level
-    if grouped:
-        out.append("(")
-        _write(node, out, encoded)
-        out.append(")")
-    else:
-        _write(node, out, encoded)
+    writer(node, out, encoded, level)
 
 
 # `eq` between spaces, as written and as percent-encoded; `not` and its space likewise.
@@ -192,8 +173,8 @@ _NOT = {False: "not ", True: "not%20"}
 
 
 def _leaf(text: str) -> str:
-    """A literal, path or `raw()` text in URL form. Quotes that pair up leave the text after it unquoted, so
-    this piece can be encoded apart from the rest (literals always pair their quotes)."""
+    """A path or `raw()` text in URL form. Quotes that pair up leave the text after them unquoted, so this
+    piece can be encoded apart from the rest."""
     if text.count("'") % 2:
         raise _OpenQuote
     return encode_expression(text)
@@ -204,47 +185,66 @@ def _leaf(text: str) -> str:
 _path_leaf = functools.lru_cache(maxsize=4096)(_leaf)
 
 
-def _literal(node: Literal, out: list[str], encoded: bool) -> None:
-    out.append(encode_expression(node.text) if encoded else node.text)  # its quotes always pair up
+# Literals, paths, calls, `in` lists and lambdas are primaries: they never need parentheses, whatever `level`.
 
 
-def _path(node: PathRef, out: list[str], encoded: bool) -> None:
+def _literal(node: Literal, out: list[str], encoded: bool, level: int) -> None:
+    out.append(encode_expression(node.text) if encoded else node.text)  # a literal's quotes always pair up
+
+
+def _path(node: PathRef, out: list[str], encoded: bool, level: int) -> None:
     text = "/".join(node.segments)
     out.append(_path_leaf(text) if encoded else text)
 
 
-def _binary(node: Binary, out: list[str], encoded: bool) -> None:
+def _binary(node: Binary, out: list[str], encoded: bool, level: int) -> None:
     operator = node.operator
-    level = _PRECEDENCE[operator]
+    own = _PRECEDENCE[operator]
+    if own < level:
+        out.append("(")
     left = node.left
     # The ABNF's inExpr and hasExpr end with their list or enum literal, so `A in (1,2) eq false` and
     # `Style has X eq true` do not parse: an `in` or `has` on the left of an operator is grouped.
     left_in_or_has = type(left) is Binary and left.operator in ("in", "has")
-    _operand(left, _PRIMARY if left_in_or_has else level, out, encoded)
+    _write(left, out, encoded, _PRIMARY if left_in_or_has else own)
     out.append(_SPACED[encoded][operator])
-    _operand(node.right, level + 1 if operator in _LEFT_ASSOCIATIVE else level, out, encoded)
+    _write(node.right, out, encoded, own + 1 if operator in _LEFT_ASSOCIATIVE else own)
+    if own < level:
+        out.append(")")
 
 
-def _junction(node: Junction, out: list[str], encoded: bool) -> None:
-    level = _PRECEDENCE[node.operator]
+def _junction(node: Junction, out: list[str], encoded: bool, level: int) -> None:
+    own = _PRECEDENCE[node.operator]
+    if own < level:
+        out.append("(")
     separator = _SPACED[encoded][node.operator]
     for index, operand in enumerate(node.operands):
         if index:
             out.append(separator)
-        _operand(operand, level, out, encoded)
+        _write(operand, out, encoded, own)
+    if own < level:
+        out.append(")")
 
 
-def _not(node: Not, out: list[str], encoded: bool) -> None:
+def _not(node: Not, out: list[str], encoded: bool, level: int) -> None:
+    if _UNARY < level:
+        out.append("(")
     # `not (Style has X)` keeps its parentheses although `has` binds tighter than `not`: a parser that gives
     # `has` and `in` the precedence of a comparison would read `not Style has X` as `(not Style) has X`.
     out.append(_NOT[encoded])
-    _operand(node.operand, _PRIMARY, out, encoded)
+    _write(node.operand, out, encoded, _PRIMARY)
+    if _UNARY < level:
+        out.append(")")
 
 
-def _negate(node: Negate, out: list[str], encoded: bool) -> None:
+def _negate(node: Negate, out: list[str], encoded: bool, level: int) -> None:
+    if _UNARY < level:
+        out.append("(")
     # `-(-A)`, never `--A`; `-(A add 1)` needs the parentheses anyway.
     out.append("-")
-    _operand(node.operand, _PRIMARY, out, encoded)
+    _write(node.operand, out, encoded, _PRIMARY)
+    if _UNARY < level:
+        out.append(")")
 
 
 def _items(items: tuple[Node, ...], out: list[str], encoded: bool) -> None:
@@ -253,33 +253,37 @@ def _items(items: tuple[Node, ...], out: list[str], encoded: bool) -> None:
     for index, item in enumerate(items):
         if index:
             out.append(",")
-        _write(item, out, encoded)
+        _write(item, out, encoded, 0)
     out.append(")")
 
 
-def _call(node: Call, out: list[str], encoded: bool) -> None:
+def _call(node: Call, out: list[str], encoded: bool, level: int) -> None:
     out.append(node.function)  # one of the fixed names expressions.py calls, letters only
     _items(node.arguments, out, encoded)
 
 
-def _list(node: ListOf, out: list[str], encoded: bool) -> None:
+def _list(node: ListOf, out: list[str], encoded: bool, level: int) -> None:
     _items(node.items, out, encoded)
 
 
-def _lambda(node: Lambda, out: list[str], encoded: bool) -> None:
-    _write(node.collection, out, encoded)
+def _lambda(node: Lambda, out: list[str], encoded: bool, level: int) -> None:
+    _write(node.collection, out, encoded, 0)
     out.append(f"/{node.operator}(")  # `any` or `all`
     if node.predicate is not None:
         out.append(f"{node.variable}:")  # x, y, z, w, x4, ...: letters and digits
-        _write(node.predicate, out, encoded)
+        _write(node.predicate, out, encoded, 0)
     out.append(")")
 
 
-def _raw(node: Raw, out: list[str], encoded: bool) -> None:
+def _raw(node: Raw, out: list[str], encoded: bool, level: int) -> None:
+    if _RAW < level:
+        out.append("(")
     out.append(_leaf(node.text) if encoded else node.text)
+    if _RAW < level:
+        out.append(")")
 
 
-_WRITERS: dict[type[Node], Callable[[Any, list[str], bool], None]] = {
+_WRITERS: dict[type[Node], Callable[[Any, list[str], bool, int], None]] = {
     Literal: _literal,
     PathRef: _path,
     Binary: _binary,
