@@ -236,7 +236,10 @@ class _Options:
     def but(self, **changes: Any) -> _Options:
         """A copy with `changes`: `attrs.evolve` without its per-call look-up of the fields (every builder call
         makes one)."""
-        return _Options(**dict(zip(_OPTION_NAMES, _option_values(self)), **changes))
+        values = list(_option_values(self))
+        for name, value in changes.items():
+            values[_OPTION_INDEX[name]] = value
+        return _Options(*values)
 
     def text(self, separator: str) -> str:
         """`name=value` (value percent-encoded) in the documented order for the options that are set, joined."""
@@ -305,6 +308,7 @@ def _ordered(items: Sequence[object], where: str) -> tuple[OrderKey, ...]:
 
 
 _OPTION_NAMES: Final = tuple(field.name for field in attrs.fields(_Options))
+_OPTION_INDEX: Final = {name: index for index, name in enumerate(_OPTION_NAMES)}
 _option_values: Final = operator.attrgetter(*_OPTION_NAMES)
 
 
