@@ -4,7 +4,7 @@ The grammar is `tests/fixtures/odata-spec/odata-abnf-construction-rules.txt`, lo
 filter below is built with typed paths (`QLead.medium == s`), rendered with `str()`, put in URL form and parsed
 under the rule `boolCommonExpr` (the body of `$filter`).
 
-URL form. `encode_expression` (options.py) percent-encodes filter text the way the query options do: quoted
+URL form. `encode_expression` (literals.py) percent-encodes filter text the way the query options do: quoted
 literals with `percent_encode`, the text between them too, but with `/` kept literal. `percent_encode` alone,
 applied to the whole text, would encode every `/`: a string literal needs that (the ABNF's `pchar-no-SQUOTE`
 has no `/`), a path separator must not have it (`Prospect%2FState` is not a `memberExpr`), see

@@ -2,7 +2,8 @@
 
 `format_literal(value)` returns a value as it is written inside a URL query option such as `$filter`, before
 percent-encoding: `'O''Brien'`, `2016-08-29T15:31:01-05:00`, `duration'P1DT2H'`. `percent_encode(text)` then
-encodes a whole query option value for the URL. The forms follow the OASIS "OData ABNF Construction Rules
+encodes a whole query option value for the URL; `encode_expression(text)` encodes `$filter`/`$orderby` text,
+keeping the `/` between path segments (see options.py). The forms follow the OASIS "OData ABNF Construction Rules
 4.01" (section 7, Literal Data Values); tests/test_query_literals.py checks every form against that grammar.
 
 Forms chosen where the ABNF allows several:

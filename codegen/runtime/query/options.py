@@ -25,8 +25,9 @@ Expression text (`$filter`, `$orderby`) is encoded piecewise:
   `%2B`, never `+`.
 
 OData names cannot contain a quote, so splitting at quotes finds exactly the literals, also in `raw()` filter
-text (whose other characters, `%` included, are encoded as written). `$search` text is percent-encoded as a
-whole; `$top`, `$skip`, `$count` and `$levels` are digits or words.
+text (whose other characters, `%` included, are encoded as written). That is `encode_expression` (literals.py);
+the renderer writes the same text in one pass (`nodes.render_encoded`). `$search` text is percent-encoded as
+a whole; `$top`, `$skip`, `$count` and `$levels` are digits or words.
 
 Paths given to `select` and `expand` are checked against the query type they are relative to (the root of a
 `Query`, or the target of an `expand`): `Query(QLead).select(QProduct.name)` is refused. (Filter and order
