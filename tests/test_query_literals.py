@@ -48,7 +48,7 @@ import struct
 import uuid
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from hypothesis import example, given, settings
@@ -223,6 +223,24 @@ def test_decimal():
 def test_decimal_far_from_one_uses_the_exponent_form():
     assert format_literal(Decimal("1E+100")) == "1e100"
     assert format_literal(Decimal("-1.500E-100")) == "-1.500e-100"
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [  # up to 64 padding zeros in fixed notation, one more in exponent form: either side of the limit
+        ("1E+64", "1" + "0" * 64),
+        ("123E+62", "123" + "0" * 62),
+        ("1E+65", "1e65"),
+        ("1E-65", "0." + "0" * 64 + "1"),
+        ("12345E-69", "0." + "0" * 64 + "12345"),
+        ("12345E-70", "1.2345e-66"),
+        ("0E-65", "0." + "0" * 65),
+        ("0E-66", "0e-66"),
+        ("-1E+65", "-1e65"),
+    ],
+)
+def test_decimal_fixed_notation_limit(text, literal):
+    assert format_literal(Decimal(text)) == literal
 
 
 def test_decimal_from_other_python_types():
@@ -428,6 +446,14 @@ def test_percent_encode_keeps_odata_syntax_readable():
     kept = "AZaz09-._~" + QUERY_SAFE
     assert percent_encode(kept) == kept
     assert set(QUERY_SAFE) == set("'(),:$@*!")
+
+
+def test_percent_encode_writes_each_ascii_character_as_quote_does():
+    # percent_encode translates ASCII text with a table instead of calling quote(): the same text, always.
+    for code in range(128):
+        assert percent_encode(chr(code)) == quote(chr(code), safe=QUERY_SAFE), hex(code)
+    every = "".join(map(chr, range(128)))
+    assert percent_encode(every) == quote(every, safe=QUERY_SAFE)
 
 
 def test_percent_encode_refuses_a_lone_surrogate():

@@ -4,7 +4,7 @@ The grammar is `tests/fixtures/odata-spec/odata-abnf-construction-rules.txt`, lo
 filter below is built with typed paths (`QLead.medium == s`), rendered with `str()`, put in URL form and parsed
 under the rule `boolCommonExpr` (the body of `$filter`).
 
-URL form. `encode_expression` (options.py) percent-encodes filter text the way the query options do: quoted
+URL form. `encode_expression` (literals.py) percent-encodes filter text the way the query options do: quoted
 literals with `percent_encode`, the text between them too, but with `/` kept literal. `percent_encode` alone,
 applied to the whole text, would encode every `/`: a string literal needs that (the ABNF's `pchar-no-SQUOTE`
 has no `/`), a path separator must not have it (`Prospect%2FState` is not a `memberExpr`), see
@@ -78,6 +78,7 @@ from codegen.runtime.query.nodes import (
     Node,
     Not,
     PathRef,
+    render_encoded,
 )
 from codegen.runtime.query.literals import format_literal
 
@@ -479,6 +480,37 @@ def test_percent_encode_alone_is_not_the_url_form() -> None:
     whole = percent_encode(text)
     assert whole == encode_expression(text).replace("Prospect/State", "Prospect%2FState")
     assert not abnf.matches("boolCommonExpr", whole)  # %2F is no path separator for the ABNF
+
+
+# The URL form is written in one pass (nodes.render_encoded), each literal, path and raw() text encoded on
+# its own: it must be the text encode_expression gives for the whole filter, quotes and `/` anywhere included.
+SLASHES_AND_QUOTES = st.text("a/'% é", max_size=6)
+
+
+def url_filters() -> st.SearchStrategy[BoolExpr]:
+    leaves = st.one_of(
+        filters(),
+        st.builds(raw, st.text("ab/' ", min_size=1, max_size=8).filter(str.strip)),
+        st.builds(lambda w: QLead.prospect.state == w, SLASHES_AND_QUOTES),
+        st.builds(lambda w: QLead.prospect.email.endswith(w), SLASHES_AND_QUOTES),
+    )
+
+    def extend(children: st.SearchStrategy[BoolExpr]) -> st.SearchStrategy[BoolExpr]:
+        return st.one_of(
+            st.builds(lambda a, b: a & b, children, children),
+            st.builds(lambda a, b: a | b, children, children),
+            children.map(lambda a: ~a),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=6)
+
+
+@TREES
+@given(url_filters())
+@example(raw("a'b") & (QLead.prospect.state == "x/y"))  # an unpaired quote: the text after it reads as quoted
+@example(raw("x/'y/'") | (QLead.prospect.state == "'/'"))
+def test_url_form_in_one_pass_is_the_encoded_text(expression: BoolExpr) -> None:
+    assert render_encoded(expression._node) == encode_expression(str(expression))
 
 
 # --- 3. the OASIS test cases for $filter -----------------------------------------------------------------

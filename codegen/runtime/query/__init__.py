@@ -28,8 +28,8 @@ from .expressions import (
     raw,
 )
 from .keys import Key, KeyValue, entity_path, key_predicate
-from .literals import format_literal, percent_encode
-from .options import Expand, OrderKey, Query, asc, desc, encode_expression, expand
+from .literals import encode_expression, format_literal, percent_encode
+from .options import Expand, OrderKey, Query, asc, desc, expand
 from .schema import Nested, NestedCollection, Property, QueryType, path_of
 
 __all__ = [

@@ -17,7 +17,6 @@ from typing import Any, Generic, NoReturn, TypeVar, overload
 
 from typing_extensions import deprecated
 
-from .literals import format_literal
 from .nodes import Binary, Call, Junction, Lambda, ListOf, Literal, Negate, Node, Not, PathRef, Raw, render
 
 V = TypeVar("V")
@@ -67,7 +66,7 @@ class Expression:
         if wrong_bool or not isinstance(other, accepts):
             expected = " or ".join(t.__name__ for t in accepts)
             raise TypeError(f"{self} takes {expected}, not {type(other).__name__} {other!r}")
-        return _literal(other, self._edm)
+        return Literal(other, self._edm)
 
     def _accepted_types(self) -> tuple[type, ...]:
         return self._accepts
@@ -141,7 +140,8 @@ class BoolExpr(Equatable[bool]):
     _accepts = (bool,)
 
     def __init__(self, node: Node, edm_type: str | None = "Edm.Boolean") -> None:
-        super().__init__(node, edm_type)
+        self._node = node  # as Expression.__init__ does; this is the hottest constructor, so without the call
+        self._edm = edm_type
 
     def __and__(self, other: BoolExpr) -> BoolExpr:
         return BoolExpr(_junction("and", self, other))
@@ -156,13 +156,14 @@ class BoolExpr(Equatable[bool]):
 
 def _junction(operator: str, left: BoolExpr, right: BoolExpr) -> Junction:
     """Keep a chain of one operator flat: (a & b) & c is `a and b and c`, one node of three."""
-    operands: list[Node] = []
-    for side in (left, right):
-        if not isinstance(side, BoolExpr):
-            raise TypeError(f"can only combine filters with {operator!r}, not {type(side).__name__} {side!r}")
-        node = side._node
-        operands.extend(node.operands if isinstance(node, Junction) and node.operator == operator else (node,))
-    return Junction(operator, tuple(operands))
+    return Junction(operator, (*_operands(operator, left), *_operands(operator, right)))
+
+
+def _operands(operator: str, side: object) -> tuple[Node, ...]:
+    if not isinstance(side, BoolExpr):
+        raise TypeError(f"can only combine filters with {operator!r}, not {type(side).__name__} {side!r}")
+    node = side._node
+    return node.operands if isinstance(node, Junction) and node.operator == operator else (node,)
 
 
 class StringExpr(Comparable[str]):
@@ -211,13 +212,6 @@ class StringExpr(Comparable[str]):
         return Call(function, (self._node, operand))
 
 
-def _literal(value: object, edm_type: str | None) -> Literal:
-    """A literal node, formatted once now so that a value with no literal (a naive datetime, an Int32 out of
-    range, a datetime for an Edm.Date) fails where the expression is written, not when it is rendered."""
-    format_literal(value, edm_type)
-    return Literal(value, edm_type)
-
-
 def _string_literal(owner: Expression, value: object) -> Node:
     if not isinstance(value, str):
         raise TypeError(f"{owner} takes str, not {type(value).__name__} {value!r}")
@@ -229,7 +223,7 @@ def _int_operand(value: object) -> Node:
         return value._node
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an int, not {type(value).__name__} {value!r}")
-    return _literal(value, "Edm.Int32")
+    return Literal(value, "Edm.Int32")
 
 
 class Numeric(Comparable[V]):

@@ -25,8 +25,9 @@ Expression text (`$filter`, `$orderby`) is encoded piecewise:
   `%2B`, never `+`.
 
 OData names cannot contain a quote, so splitting at quotes finds exactly the literals, also in `raw()` filter
-text (whose other characters, `%` included, are encoded as written). `$search` text is percent-encoded as a
-whole; `$top`, `$skip`, `$count` and `$levels` are digits or words.
+text (whose other characters, `%` included, are encoded as written). That is `encode_expression` (literals.py);
+the renderer writes the same text in one pass (`nodes.render_encoded`). `$search` text is percent-encoded as
+a whole; `$top`, `$skip`, `$count` and `$levels` are digits or words.
 
 Paths given to `select` and `expand` are checked against the query type they are relative to (the root of a
 `Query`, or the target of an `expand`): `Query(QLead).select(QProduct.name)` is refused. (Filter and order
@@ -40,7 +41,8 @@ OData 4 form. `$expand` items end at a navigation property, possibly behind comp
 
 from __future__ import annotations
 
-import re
+import functools
+import operator
 import weakref
 from collections.abc import Sequence
 from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
@@ -50,36 +52,21 @@ import attrs
 from .expressions import BoolExpr, CollectionExpr, Expression
 from .keys import Key, entity_path
 from .literals import percent_encode
-from .nodes import Node, PathRef, render
+from .nodes import Node, PathRef, render, render_encoded
 from .schema import Nested, NestedCollection, Property, QueryType
 
-__all__ = ["Expand", "OrderKey", "Query", "asc", "desc", "encode_expression", "expand"]
+__all__ = ["Expand", "OrderKey", "Query", "asc", "desc", "expand"]
 
 Q = TypeVar("Q", bound=QueryType)
 Path: TypeAlias = tuple[str, ...]
 
-# A string, enum, duration or binary literal: from a quote to the next quote not doubled (or the end).
-_QUOTED: Final = re.compile(r"'(?:[^']|'')*'?")
-
-
-def encode_expression(text: str) -> str:
-    """Percent-encode `$filter`/`$orderby` text: literals fully (`percent_encode`), `/` between names kept."""
-    pieces: list[str] = []
-    end = 0
-    for match in _QUOTED.finditer(text):
-        pieces.append(_encode_unquoted(text[end : match.start()]))
-        pieces.append(percent_encode(match.group()))
-        end = match.end()
-    pieces.append(_encode_unquoted(text[end:]))
-    return "".join(pieces)
-
-
-def _encode_unquoted(text: str) -> str:
-    return "/".join(percent_encode(part) for part in text.split("/"))
-
 
 def _encode_path(path: Path) -> str:
-    return "/".join(percent_encode(segment) for segment in path)
+    return "/".join(map(_encode_segment, path))
+
+
+# Names of properties, repeated in every query: bounded, as a path may be built from any text at run time.
+_encode_segment: Final = functools.lru_cache(maxsize=4096)(percent_encode)
 
 
 # --- $orderby keys ---------------------------------------------------------------------------------------
@@ -94,6 +81,10 @@ class OrderKey:
 
     def __str__(self) -> str:
         return render(self.node) + (f" {self.direction}" if self.direction else "")
+
+    def encoded(self) -> str:
+        """`str(self)` percent-encoded for `$orderby`."""
+        return render_encoded(self.node) + (f"%20{self.direction}" if self.direction else "")
 
 
 def asc(expression: Expression) -> OrderKey:
@@ -182,6 +173,24 @@ def _walk(root: type[QueryType], path: Path, where: str) -> tuple[_Step, ...]:
     return tuple(steps)
 
 
+# Paths found valid, per root query class, as ("select" or "expand", path): the same few paths are checked in
+# every query. Weak per class, like _MEMBERS, and holding no class; at most _MAX_VALID per class, since a
+# recursive complex type allows paths without end.
+_VALID: weakref.WeakKeyDictionary[type[QueryType], set[tuple[str, Path]]] = weakref.WeakKeyDictionary()
+_MAX_VALID: Final = 1024
+
+
+def _known_valid(root: type[QueryType], use: str, path: Path) -> bool:
+    valid = _VALID.get(root)
+    return valid is not None and (use, path) in valid
+
+
+def _remember_valid(root: type[QueryType], use: str, path: Path) -> None:
+    valid = _VALID.setdefault(root, set())
+    if len(valid) < _MAX_VALID:
+        valid.add((use, path))
+
+
 def _select_path(root: type[QueryType], item: object, where: str) -> Path:
     if isinstance(item, QueryType):
         path = item._prefix
@@ -194,6 +203,8 @@ def _select_path(root: type[QueryType], item: object, where: str) -> Path:
         )
     if not path:
         raise ValueError(f"{where} is the root {item!r} itself, not one of its properties")
+    if _known_valid(root, "select", path):
+        return path
     steps = _walk(root, path, where)
     for index, step in enumerate(steps[:-1]):
         if step.kind == "entity":
@@ -202,6 +213,7 @@ def _select_path(root: type[QueryType], item: object, where: str) -> Path:
                 f" properties of a related entity inside its expand: expand({step.written},"
                 f" select={steps[index + 1].written})"
             )
+    _remember_valid(root, "select", path)
     return path
 
 
@@ -222,65 +234,83 @@ class _Options:
     search: str | None = None
     levels: int | Literal["max"] | None = None
 
-    def pairs(self) -> list[tuple[str, str]]:
-        """(name, percent-encoded value) in the documented order, for the options that are set."""
-        out: list[tuple[str, str]] = []
-        if self.filter is not None:
-            out.append(("$filter", encode_expression(render(self.filter))))
-        if self.select:
-            out.append(("$select", ",".join(_encode_path(path) for path in self.select)))
-        if self.expand:
-            out.append(("$expand", ",".join(str(item) for item in self.expand)))
-        if self.order_by:
-            out.append(("$orderby", ",".join(encode_expression(str(key)) for key in self.order_by)))
-        if self.top is not None:
-            out.append(("$top", str(self.top)))
-        if self.skip is not None:
-            out.append(("$skip", str(self.skip)))
-        if self.count is not None:
-            out.append(("$count", "true" if self.count else "false"))
-        if self.search is not None:
-            out.append(("$search", percent_encode(self.search)))
-        if self.levels is not None:
-            out.append(("$levels", str(self.levels)))
-        return out
+    def but(self, **changes: Any) -> _Options:
+        """A copy with `changes`: `attrs.evolve` without its per-call look-up of the fields (every builder call
+        makes one)."""
+        values = list(_option_values(self))
+        for name, value in changes.items():
+            values[_OPTION_INDEX[name]] = value
+        return _Options(*values)
 
     def text(self, separator: str) -> str:
-        return separator.join(f"{name}={value}" for name, value in self.pairs())
+        """`name=value` (value percent-encoded) in the documented order for the options that are set, joined."""
+        out: list[str] = []
+        if self.filter is not None:
+            out.append("$filter=" + render_encoded(self.filter))
+        if self.select:
+            out.append("$select=" + ",".join(map(_encode_path, self.select)))
+        if self.expand:
+            out.append("$expand=" + ",".join(map(str, self.expand)))
+        if self.order_by:
+            out.append("$orderby=" + ",".join(key.encoded() for key in self.order_by))
+        if self.top is not None:
+            out.append(f"$top={self.top}")
+        if self.skip is not None:
+            out.append(f"$skip={self.skip}")
+        if self.count is not None:
+            out.append("$count=true" if self.count else "$count=false")
+        if self.search is not None:
+            out.append("$search=" + percent_encode(self.search))
+        if self.levels is not None:
+            out.append(f"$levels={self.levels}")
+        return separator.join(out)
 
-    def and_filter(self, conditions: Sequence[object], where: str) -> _Options:
-        if not conditions:
-            raise TypeError(f"{where} needs at least one condition")
-        combined = BoolExpr(self.filter) if self.filter is not None else None
-        for index, condition in enumerate(conditions, 1):
-            if not isinstance(condition, BoolExpr):
-                raise TypeError(
-                    f"{where} argument {index} must be a filter (a BoolExpr such as QLead.score > 10), "
-                    f"not {_describe(condition)}"
-                )
-            combined = condition if combined is None else combined & condition
-        assert combined is not None
-        return attrs.evolve(self, filter=combined._node)
 
-    def add_select(self, root: type[QueryType], items: Sequence[object], where: str) -> _Options:
-        paths = list(self.select)
-        for index, item in enumerate(items, 1):
-            path = _select_path(root, item, f"{where} argument {index}")
-            if path not in paths:
-                paths.append(path)
-        return attrs.evolve(self, select=tuple(paths))
+def _filtered(current: Node | None, conditions: Sequence[object], where: str) -> Node:
+    """`current` (if any) and each of `conditions`, as one flat `and`."""
+    if not conditions:
+        raise TypeError(f"{where} needs at least one condition")
+    combined = BoolExpr(current) if current is not None else None
+    for index, condition in enumerate(conditions, 1):
+        if not isinstance(condition, BoolExpr):
+            raise TypeError(
+                f"{where} argument {index} must be a filter (a BoolExpr such as QLead.score > 10), "
+                f"not {_describe(condition)}"
+            )
+        combined = condition if combined is None else combined & condition
+    assert combined is not None
+    return combined._node
 
-    def add_expand(self, root: type[QueryType], items: Sequence[object], where: str) -> _Options:
-        expanded = list(self.expand)
-        for index, item in enumerate(items, 1):
-            entry = _expand_item(root, item, f"{where} argument {index}")
-            if entry not in expanded:
-                expanded.append(entry)
-        return attrs.evolve(self, expand=tuple(expanded))
 
-    def add_order(self, items: Sequence[object], where: str) -> _Options:
-        keys = tuple(_order_key(item, f"{where} argument {index}") for index, item in enumerate(items, 1))
-        return attrs.evolve(self, order_by=self.order_by + keys)
+def _selected(
+    current: tuple[Path, ...], root: type[QueryType], items: Sequence[object], where: str
+) -> tuple[Path, ...]:
+    paths = list(current)
+    for index, item in enumerate(items, 1):
+        path = _select_path(root, item, f"{where} argument {index}")
+        if path not in paths:
+            paths.append(path)
+    return tuple(paths)
+
+
+def _expanded(
+    current: tuple[Expand, ...], root: type[QueryType], items: Sequence[object], where: str
+) -> tuple[Expand, ...]:
+    expanded = list(current)
+    for index, item in enumerate(items, 1):
+        entry = _expand_item(root, item, f"{where} argument {index}")
+        if entry not in expanded:
+            expanded.append(entry)
+    return tuple(expanded)
+
+
+def _ordered(items: Sequence[object], where: str) -> tuple[OrderKey, ...]:
+    return tuple(_order_key(item, f"{where} argument {index}") for index, item in enumerate(items, 1))
+
+
+_OPTION_NAMES: Final = tuple(field.name for field in attrs.fields(_Options))
+_OPTION_INDEX: Final = {name: index for index, name in enumerate(_OPTION_NAMES)}
+_option_values: Final = operator.attrgetter(*_OPTION_NAMES)
 
 
 @attrs.frozen
@@ -316,6 +346,8 @@ def _expand_item(root: type[QueryType], item: object, where: str) -> Expand:
     path = entry.path
     if not path:
         raise ValueError(f"{where} is a root query type, not a navigation property of {root.__name__}")
+    if _known_valid(root, "expand", path):
+        return entry
     steps = _walk(root, path, where)
     for index, step in enumerate(steps[:-1]):
         if step.kind == "entity":
@@ -327,7 +359,13 @@ def _expand_item(root: type[QueryType], item: object, where: str) -> Expand:
     if last.kind != "entity":
         what = "a primitive property" if last.kind == "property" else "a complex property (select it instead)"
         raise ValueError(f"{where}: {'/'.join(path)!r} is {what}, not a navigation property")
+    _remember_valid(root, "expand", path)
     return entry
+
+
+def _none(value: object) -> bool:
+    """An empty list or tuple: no `select` or `order_by` given to `expand()`."""
+    return isinstance(value, (list, tuple)) and not value
 
 
 def _as_items(value: object) -> Sequence[object]:
@@ -359,17 +397,11 @@ def expand(
     positive int or "max", for recursive navigations).
     """
     path, target = _navigation(navigation, "expand() argument 'navigation'", or_item=False)
-    options = _Options()
-    if nested:
-        options = options.add_expand(target, nested, "expand() nested")
-    if not (isinstance(select, (list, tuple)) and not select):
-        options = options.add_select(target, _as_items(select), "expand(select=...)")
-    if filter is not None:
-        options = options.and_filter((filter,), "expand(filter=...)")
-    if not (isinstance(order_by, (list, tuple)) and not order_by):
-        options = options.add_order(_as_items(order_by), "expand(order_by=...)")
-    options = attrs.evolve(
-        options,
+    options = _Options(  # checked in this order, so the first mistake is the one reported
+        expand=_expanded((), target, nested, "expand() nested") if nested else (),
+        select=() if _none(select) else _selected((), target, _as_items(select), "expand(select=...)"),
+        filter=None if filter is None else _filtered(None, (filter,), "expand(filter=...)"),
+        order_by=() if _none(order_by) else _ordered(_as_items(order_by), "expand(order_by=...)"),
         top=None if top is None else _non_negative(top, "expand(top=...)"),
         skip=None if skip is None else _non_negative(skip, "expand(skip=...)"),
         count=None if count is None else _boolean(count, "expand(count=...)"),
@@ -400,40 +432,42 @@ class Query(Generic[Q]):
 
     def filter(self, *conditions: BoolExpr) -> Query[Q]:
         """Keep entities matching every condition; repeated calls AND as well (`a and b and c`, flat)."""
-        return self._with(self._options.and_filter(conditions, "filter()"))
+        return self._with(self._options.but(filter=_filtered(self._options.filter, conditions, "filter()")))
 
     def select(self, *paths: Selectable) -> Query[Q]:
         """`$select`: properties (`QLead.score`), navigations (`QLead.prospect`), complex paths (`Address/Street`)."""
-        return self._with(self._options.add_select(self.root, _at_least_one(paths, "select()"), "select()"))
+        selected = _selected(self._options.select, self.root, _at_least_one(paths, "select()"), "select()")
+        return self._with(self._options.but(select=selected))
 
     def expand(self, *items: Expandable) -> Query[Q]:
         """`$expand`: navigations (`QLead.prospect`) or `expand(...)` items with nested options."""
-        return self._with(self._options.add_expand(self.root, _at_least_one(items, "expand()"), "expand()"))
+        expanded = _expanded(self._options.expand, self.root, _at_least_one(items, "expand()"), "expand()")
+        return self._with(self._options.but(expand=expanded))
 
     def order_by(self, *keys: OrderItem) -> Query[Q]:
         """`$orderby`: expressions (ascending, no direction written), or `asc(...)` / `desc(...)`; appended."""
-        return self._with(self._options.add_order(_at_least_one(keys, "order_by()"), "order_by()"))
+        keys_added = _ordered(_at_least_one(keys, "order_by()"), "order_by()")
+        return self._with(self._options.but(order_by=self._options.order_by + keys_added))
 
     def top(self, n: int) -> Query[Q]:
         """`$top`: at most `n` entities (`n` >= 0)."""
-        return self._with(attrs.evolve(self._options, top=_non_negative(n, "top() argument 'n'")))
+        return self._with(self._options.but(top=_non_negative(n, "top() argument 'n'")))
 
     def skip(self, n: int) -> Query[Q]:
         """`$skip`: leave out the first `n` entities (`n` >= 0)."""
-        return self._with(attrs.evolve(self._options, skip=_non_negative(n, "skip() argument 'n'")))
+        return self._with(self._options.but(skip=_non_negative(n, "skip() argument 'n'")))
 
     def count(self, value: bool = True) -> Query[Q]:
         """`$count=true`: ask for the total number of matching entities along with the page."""
-        return self._with(attrs.evolve(self._options, count=_boolean(value, "count() argument 'value'")))
+        return self._with(self._options.but(count=_boolean(value, "count() argument 'value'")))
 
     def search(self, text: str) -> Query[Q]:
         """`$search`: free-text search, in the service's search syntax (`blue OR green`)."""
-        return self._with(attrs.evolve(self._options, search=_search_text(text, "search() argument 'text'")))
+        return self._with(self._options.but(search=_search_text(text, "search() argument 'text'")))
 
     def for_count(self) -> Query[Q]:
         """Only what `/$count` takes ($filter and $search): the query for counting what this one matches."""
-        options = _Options(filter=self._options.filter, search=self._options.search)
-        return attrs.evolve(self, options=options)
+        return self._with(_Options(filter=self._options.filter, search=self._options.search))
 
     def to_query_string(self) -> str:
         """`$filter=...&$select=...`: the percent-encoded query string, without `?`; "" for no options."""
@@ -452,7 +486,7 @@ class Query(Generic[Q]):
         return f"Query({self.root.__name__}, {self.to_query_string()!r})"
 
     def _with(self, options: _Options) -> Query[Q]:
-        return attrs.evolve(self, options=options)
+        return type(self)(self.root, options)
 
 
 # --- argument checks -------------------------------------------------------------------------------------

@@ -61,33 +61,39 @@ def path_of(target: QueryType | Expression) -> tuple[str, ...]:
     raise TypeError(f"{target!r} is an expression, not a property path")
 
 
-def _prefix(instance: QueryType | None) -> tuple[str, ...]:
-    return instance._prefix if instance is not None else ()
-
-
 class Property(Generic[X]):
-    """A primitive, enum or primitive-collection property: `score = Property("Score", IntExpr, "Edm.Int32")`."""
+    """A primitive, enum or primitive-collection property: `score = Property("Score", IntExpr, "Edm.Int32")`.
 
-    __slots__ = ("wire_name", "_make", "_edm_type")
+    `QLead.score` is the same expression every time (expressions are immutable), so it is made once, on first
+    use; below a navigation (`QLead.prospect.state`) the path differs per prefix and is made on each access.
+    """
+
+    __slots__ = ("wire_name", "_make", "_edm_type", "_on_class")
 
     def __init__(self, wire_name: str, make: Callable[[Node, str | None], X], edm_type: str | None = None) -> None:
         self.wire_name = wire_name
         self._make = make
         self._edm_type = edm_type
+        self._on_class: X | None = None
 
     def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> X:
-        return self._make(PathRef((*_prefix(instance), self.wire_name)), self._edm_type)
+        if instance is not None:
+            return self._make(PathRef((*instance._prefix, self.wire_name)), self._edm_type)
+        if self._on_class is None:
+            self._on_class = self._make(PathRef((self.wire_name,)), self._edm_type)
+        return self._on_class
 
 
 class _Target(Generic[Q]):
     """A query type named lazily, so generated modules import each other only for type checkers."""
 
-    __slots__ = ("wire_name", "_target_name", "_target")
+    __slots__ = ("wire_name", "_target_name", "_target", "_on_class")
 
     def __init__(self, wire_name: str, target: str) -> None:
         self.wire_name = wire_name
         self._target_name = target
         self._target: type[Q] | None = None
+        self._on_class: Any = None  # what `QLead.prospect` gives, made once as for Property
 
     def _resolve(self, owner: type[QueryType]) -> type[Q]:
         if self._target is None:
@@ -102,7 +108,12 @@ class Nested(_Target[Q]):
     __slots__ = ()
 
     def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> Q:
-        return self._resolve(owner)((*_prefix(instance), self.wire_name))
+        if instance is not None:
+            return self._resolve(owner)((*instance._prefix, self.wire_name))
+        if self._on_class is None:
+            self._on_class = self._resolve(owner)((self.wire_name,))
+        found: Q = self._on_class
+        return found
 
 
 class NestedCollection(_Target[Q]):
@@ -111,5 +122,13 @@ class NestedCollection(_Target[Q]):
     __slots__ = ()
 
     def __get__(self, instance: QueryType | None, owner: type[QueryType]) -> CollectionExpr[Q]:
+        if instance is not None:
+            return self._collection(owner, (*instance._prefix, self.wire_name))
+        if self._on_class is None:
+            self._on_class = self._collection(owner, (self.wire_name,))
+        found: CollectionExpr[Q] = self._on_class
+        return found
+
+    def _collection(self, owner: type[QueryType], path: tuple[str, ...]) -> CollectionExpr[Q]:
         target = self._resolve(owner)
-        return CollectionExpr(PathRef((*_prefix(instance), self.wire_name)), None, lambda var: target(var.segments))
+        return CollectionExpr(PathRef(path), None, lambda var: target(var.segments))
