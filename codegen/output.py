@@ -115,13 +115,16 @@ def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint
     warnings, listed = cache.get("warnings"), data["files"]
     if type(warnings) is not int or warnings < 0 or not isinstance(listed, dict):
         return None
-    entries = _entries(target)
-    if set(entries) != set(listed) | {MANIFEST} or not all(entries.values()):
-        return None
-    hashes = {path: _file_sha256(target / path) for path in entries if path != MANIFEST}
     recorded = Cache(fingerprint, warnings)
-    expected = _manifest_text(hashes, source_name, source, recorded).encode()
-    return recorded if (target / MANIFEST).read_bytes() == expected else None
+    try:
+        entries = _entries(target)
+        if set(entries) != set(listed) | {MANIFEST} or not all(entries.values()):
+            return None
+        hashes = {path: _file_sha256(target / path) for path in entries if path != MANIFEST}
+        on_disk = (target / MANIFEST).read_bytes()
+    except OSError:  # unreadable, or changed under us: the full run says what is wrong
+        return None
+    return recorded if on_disk == _manifest_text(hashes, source_name, source, recorded).encode() else None
 
 
 def write_package(files: dict[str, str], target: Path) -> None:
