@@ -22,8 +22,9 @@ from .csdl.limits import MAX_DOCUMENT_BYTES
 from .spec import Spec
 
 _PACKAGE = Path(__file__).resolve().parent
-# A checkout keeps the templates beside the package, a wheel inside it (render.py looks in the same two places).
-_TEMPLATES = (_PACKAGE / "templates", _PACKAGE.parent / "templates")
+# A wheel keeps the templates inside the package, a checkout beside it: the first that exists, as in render.py
+# (a `templates` folder some other distribution put beside an installed codegen is not ours to read).
+_TEMPLATE_PLACES = (_PACKAGE / "templates", _PACKAGE.parent / "templates")
 # Libraries whose version can change the bytes written; a missing one counts as "absent".
 _SHAPING_DISTRIBUTIONS = ("jinja2", "black", "lxml")
 # Spec fields naming where the output goes, not what it holds: the digest must not depend on the machine.
@@ -68,7 +69,8 @@ def generator_digest() -> str:
     """The generator's code, templates and environment; read once per process."""
     environment = [platform.python_implementation(), platform.python_version()]
     environment += [f"{name}={_version(name)}" for name in _SHAPING_DISTRIBUTIONS]
-    roots = [_PACKAGE, *(t for t in _TEMPLATES if t.is_dir() and not t.is_relative_to(_PACKAGE))]
+    templates = next((place for place in _TEMPLATE_PLACES if place.is_dir()), None)
+    roots = [_PACKAGE] if templates is None or templates.is_relative_to(_PACKAGE) else [_PACKAGE, templates]
     return tree_digest(roots, "\0".join(environment))
 
 
