@@ -117,6 +117,8 @@ def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint
         return None
     recorded = Cache(fingerprint, warnings)
     try:
+        if _staging_leftovers(target):  # an interrupted run's: the full run cleans them up
+            return None
         entries = _entries(target)
         if set(entries) != set(listed) | {MANIFEST} or not all(entries.values()):
             return None
@@ -285,14 +287,21 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
 
 def _remove_leftovers(target: Path, files: set[str]) -> None:
     """Staging directories an interrupted run left beside the target, when their content proves them ours."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}-[0-9a-f]{{12}}(?:-old)?")
-    for candidate in target.parent.iterdir():
-        if not pattern.fullmatch(candidate.name) or candidate.is_symlink() or not candidate.is_dir():
-            continue
+    for candidate in _staging_leftovers(target):
         entries = _entries(candidate, build_output=True)  # a leftover holding build output is kept
         ours = _manifest_files(candidate) or files | {MANIFEST}
         if all(is_file and path in ours for path, is_file in entries.items()):
             shutil.rmtree(candidate)
+
+
+def _staging_leftovers(target: Path) -> list[Path]:
+    """Directories beside target named as this module names its staging and retired directories."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}-[0-9a-f]{{12}}(?:-old)?")
+    return [
+        candidate
+        for candidate in (target.parent.iterdir() if target.parent.is_dir() else ())
+        if pattern.fullmatch(candidate.name) and not candidate.is_symlink() and candidate.is_dir()
+    ]
 
 
 def layout_change(files: dict[str, str], target: Path) -> str | None:

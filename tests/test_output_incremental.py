@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -263,3 +265,35 @@ def test_the_generator_digest_follows_every_file_of_code_and_templates(tmp_path:
     (templates / "model.py.jinja").write_text("{{ y }}\n", encoding="utf-8")
     assert tree_digest([code, templates], "python 3.11") != first
     assert tree_digest([code, templates], "python 3.12") != tree_digest([code, templates], "python 3.11")
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_the_cli_says_unchanged_and_full_runs_in_full(spec: Spec) -> None:
+    def run(*flags: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "codegen", "generate", "--metadata", str(spec.metadata), "--package"]
+        command += ["trippin", "--out", str(spec.output_dir), *flags]
+        return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    again = run()
+    assert again.returncode == 0 and " is unchanged: no input or file changed (" in again.stdout, again
+    assert again.stderr.splitlines() == [
+        "codegen: note: the metadata's warnings are not repeated; --full prints them",
+        "codegen: 2 warnings",
+    ]
+    full = run("--full")
+    assert full.returncode == 0 and "codegen: wrote " in full.stdout, full
+    assert sum(line.startswith("codegen: warning: ") for line in full.stderr.splitlines()) == 2
+    checked = run("--check")
+    assert checked.returncode == 0 and checked.stdout.endswith(" is up to date\n"), checked
+
+
+def test_a_leftover_staging_directory_sends_the_run_in_full_to_clean_it(spec: Spec) -> None:
+    leftover = spec.output_dir / ".trippin-a1b2c3d4e5f6"
+    (leftover / "trippin").mkdir(parents=True)
+    (leftover / "trippin" / "client.py").write_text("partial", encoding="utf-8")
+    assert generate.up_to_date(spec) is None
+    generate.write(spec)
+    assert not leftover.exists()
+    assert generate.up_to_date(spec) is not None
