@@ -24,13 +24,11 @@ except ImportError:  # no runtime, or one from before the check existed
 _require_runtime(__name__, __generator_version__)
 
 # The tables below are strings, split on first use: as dict and list displays, the
-# thousands of entries of a large service cost most of the import to compile.
-# Each reads `head: item item ...`.
-
-# Module -> the public names it defines: of this package (relative), which __all__
-# lists, and of the runtime, whose user-facing names are re-exported so that a script
-# imports everything from here.
+# thousands of entries of a large service cost most of the import to compile. Each
+# reads `head: item item ...`. The runtime's user-facing names are re-exported, so that
+# a script imports everything from here; __all__ lists the package's own.
 _OWN_NAMES = (
+    # module (relative): the public names it defines
     ".client: AirlineCollection AirlineItem AirlinesEntitySet AirportCollection "
     "AirportItem AirportsEntitySet AsyncAirlineCollection AsyncAirlineItem "
     "AsyncAirlinesEntitySet AsyncAirportCollection AsyncAirportItem AsyncAirportsEntitySet "
@@ -59,6 +57,7 @@ _OWN_NAMES = (
     ".models.trip: QTrip Trip "
 )
 _RUNTIME_NAMES = (
+    # runtime module: the names re-exported from it
     "codegen.runtime: AuthenticationError AvalaApiAuth AvalaApiLogin BadRequestError "
     "BearerAuth ClientValidationError ConflictError DeadlineExceededError "
     "DeserializationError ForbiddenError HTTPError HeaderAuth "
@@ -69,9 +68,8 @@ _RUNTIME_NAMES = (
     "unstructure "
     "codegen.runtime.query: Query asc desc expand "
 )
-# Public name -> the OData type names (namespace- or alias-qualified) it stands for,
-# for @odata.type.
 _ODATA_TYPES = (
+    # public name: the OData names (qualified or alias-qualified) of its type
     "Airline: Microsoft.OData.SampleService.Models.TripPin.Airline "
     "Airport: Microsoft.OData.SampleService.Models.TripPin.Airport "
     "AirportLocation: Microsoft.OData.SampleService.Models.TripPin.AirportLocation "
