@@ -35,7 +35,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 GRAPH_METADATA = FIXTURES / "csdl/msgraph-v1.0-cleanMetadata.xml"
 AIMBASE_METADATA = ROOT / "specs/aimbase/metadata.xml"
 LEAD_JSON = ROOT / "specs/aimbase/examples/lead-82540-expand-all.json"
-TARGET_S = 0.3  # from the issue: import + first use of one class
+# Targets for import + first use of one class, (with a bytecode cache, without): issue 11 for Graph, issue 2's
+# 0.3 s for the small Aimbase.
+TARGETS = {"graph": (0.05, 0.15), "aimbase": (0.3, 0.3)}
 
 GRAPH_USER = '{"id": "1", "displayName": "Ada", "@odata.type": "#microsoft.graph.user"}'
 LOAD_LEAD = f"import decimal, json, pathlib\nwire = json.loads(pathlib.Path({str(LEAD_JSON)!r}).read_text(), parse_float=decimal.Decimal)"
@@ -61,7 +63,7 @@ class Case:
     statements: str
     setup: str = ""
     check: str = ""
-    first_use: bool = False  # the case the 0.3 s target is about
+    first_use: bool = False  # the case the TARGETS are about
 
 
 CASES = (
@@ -69,10 +71,10 @@ CASES = (
     Case("import graph", "graph", "import graph"),
     Case("import graph; graph.User", "graph", "import graph\ngraph.User"),
     Case(
-        "graph: import + structure one User",
+        "graph: from graph import User + structure",
         "graph",
-        f"from codegen.runtime import structure\nimport graph\nu = structure({GRAPH_USER}, graph.User)",
-        check='assert type(u) is graph.User and u.display_name == "Ada", u',
+        f"from codegen.runtime import structure\nfrom graph import User\nu = structure({GRAPH_USER}, User)",
+        check='assert type(u) is User and u.display_name == "Ada", u',
         first_use=True,
     ),
     Case("import aimbase", "aimbase", "import aimbase"),
@@ -139,7 +141,7 @@ def row(case: Case, first: Sample, samples: list[Sample]) -> str:
     return f"{case.label:<40} {figures}   {modules:>7}   {first.inside:>6.3f} {first.wall:>6.3f}"
 
 
-def run_cases(title: str, packages: Path, env: dict[str, str], runs: int) -> list[str]:
+def run_cases(title: str, packages: Path, env: dict[str, str], runs: int, cached: bool) -> list[str]:
     """Print one table; return the verdicts on the target."""
     print(title)
     print(f"{'':<40} {'in-process s':^15}   {'subprocess wall s':^17}   {'modules':>7}   {'first run s':^13}")
@@ -149,10 +151,11 @@ def run_cases(title: str, packages: Path, env: dict[str, str], runs: int) -> lis
         first = measure(case, packages, env)
         samples = [measure(case, packages, env) for _ in range(runs)]
         print(row(case, first, samples))
-        if case.first_use:
+        if case.first_use and case.package is not None:
             median = statistics.median(s.inside for s in samples)
-            verdict = "met" if median <= TARGET_S else "NOT met"
-            verdicts.append(f"{title.split(':')[0]}, {case.label}: median {median:.3f} s, {verdict}")
+            target = TARGETS[case.package][0 if cached else 1]
+            verdict = "met" if median <= target else "NOT met"
+            verdicts.append(f"{title.split(':')[0]}, {case.label}: median {median:.3f} s, target {target} s, {verdict}")
     print()
     return verdicts
 
@@ -164,19 +167,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     print("$", shlex.join(sys.orig_argv))
-    print(f"python {sys.version.split()[0]}, cpu count {os.cpu_count()}")
+    print(f"python {sys.version.split()[0]}, cpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         packages = Path(tmp)
         generate(GRAPH_METADATA, "graph", packages)
         generate(AIMBASE_METADATA, "aimbase", packages)
         print()
-        cached = "cached .pyc: PYTHONPYCACHEPREFIX=<tmp>/.pycache, filled by each case's first run"
-        verdicts = run_cases(cached, packages, environment(packages, cached=True), args.runs)
+        with_cache = "cached .pyc: PYTHONPYCACHEPREFIX=<tmp>/.pycache, filled by each case's first run"
+        verdicts = run_cases(with_cache, packages, environment(packages, cached=True), args.runs, cached=True)
         source = "no .pyc written: PYTHONDONTWRITEBYTECODE=1, generated modules compiled from source every run"
-        verdicts += run_cases(source, packages, environment(packages, cached=False), args.runs)
+        verdicts += run_cases(source, packages, environment(packages, cached=False), args.runs, cached=False)
     print(f"min/median over {args.runs} runs; first run = the one before them, not counted")
     print("in-process = the statements only; modules = len(sys.modules) delta across them")
-    print(f"target (issue): import + first use of one class <= {TARGET_S} s in-process")
+    print("targets: import + first use of one class, in-process (issues 2 and 11); msgraph-sdk-python is not")
+    print("measured here (issue 11 quotes 3.4 s for it)")
     for verdict in verdicts:
         print(f"  {verdict}")
     return 0

@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if the package on disk differs")
     gen.add_argument("--strict", action="store_true", help="treat warnings about the metadata as errors (exit 2)")
+    gen.add_argument(
+        "--full",
+        action="store_true",
+        help="parse and render even when the manifest shows that no input changed (and print the warnings again)",
+    )
     box = commands.add_parser(
         "sandbox",
         help="serve a local OData sandbox for a spec",
@@ -130,6 +135,14 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     spec = _spec(parser, args)
     started = time.perf_counter()
     target = _shown(spec.target_dir)
+    unchanged = None if args.full else generate.up_to_date(spec, strict=args.strict)
+    if unchanged is not None:
+        # --check says what it says after a full comparison: scripts read that line.
+        elapsed = time.perf_counter() - started
+        done = "is up to date" if args.check else f"is unchanged: no input or file changed ({elapsed:.2f} s)"
+        print(f"codegen: {target} {done}")
+        _print_warning_count(unchanged.warnings)
+        return EXIT_OK
     if args.check:
         checked = generate.generate(spec, strict=args.strict)
         differences = compare_package(checked.files, spec.target_dir)
@@ -152,6 +165,13 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(f"codegen: note: {result.notice}", file=sys.stderr)
     _print_warnings(result.document.warnings)
     return EXIT_OK
+
+
+def _print_warning_count(count: int) -> None:
+    """The summary line alone: the warnings were printed when the output was generated from these inputs."""
+    if count:
+        print("codegen: note: the metadata's warnings are not repeated; --full prints them", file=sys.stderr)
+        print(f"codegen: {count} warning{'s' if count > 1 else ''}", file=sys.stderr)
 
 
 def _print_warnings(warnings: Sequence[MetadataWarning]) -> None:

@@ -6,7 +6,8 @@ import attrs
 
 from .csdl import Document, parse_metadata
 from .errors import MetadataError, SpecError
-from .output import Difference, compare_package, layout_change, with_manifest, write_package
+from .fingerprint import fingerprint
+from .output import Cache, Difference, compare_package, layout_change, recorded_cache, with_manifest, write_package
 from .plan import PackagePlan, build_plan
 from .plan_project import plan_project
 from .plan_select import Selection, select_for_spec
@@ -23,8 +24,32 @@ class Generated:
     notice: str | None = None  # set by write() when the output changed between package and project
 
 
+@attrs.frozen
+class Unchanged:
+    """The output on disk is what these very inputs produced: found without parsing or rendering."""
+
+    warnings: int  # how many the metadata had when it was generated
+
+
+def up_to_date(spec: Spec, *, strict: bool = False) -> Unchanged | None:
+    """Unchanged when the manifest at the target records this run's fingerprint and every file still has the
+    bytes it lists; None sends the caller to the full run (as does `strict` with warnings, to refuse them)."""
+    inputs = fingerprint(spec)
+    if inputs is None:
+        return None
+    try:
+        source = spec.metadata.read_bytes()  # fingerprint() found it bounded, an instant ago
+    except OSError:
+        return None
+    cache = recorded_cache(spec.target_dir, source_name=spec.metadata.name, source=source, fingerprint=inputs)
+    if cache is None or (strict and cache.warnings):
+        return None
+    return Unchanged(cache.warnings)
+
+
 def generate(spec: Spec, *, strict: bool = False) -> Generated:
     """Parse, plan and render in memory; nothing is written. `strict` refuses a document with warnings."""
+    inputs = fingerprint(spec)
     document = parse_metadata(spec.metadata, spec.references)
     if strict and document.warnings:
         first = document.warnings[0]
@@ -35,7 +60,9 @@ def generate(spec: Spec, *, strict: bool = False) -> Generated:
     document, selection = select_for_spec(document, spec)
     source = spec.metadata.read_bytes()  # after parsing, which refused a document too large to read
     plan = build_plan(document, spec, plan_project(spec, source) if spec.project else None)
-    files = with_manifest(render_output(plan), source_name=spec.metadata.name, source=source)
+    # An input edited while it was read leaves no fingerprint: the next run must not trust this output.
+    cache = Cache(inputs if fingerprint(spec) == inputs else None, len(document.warnings))
+    files = with_manifest(render_output(plan), source_name=spec.metadata.name, source=source, cache=cache)
     return Generated(document, plan, files, selection)
 
 

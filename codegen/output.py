@@ -2,11 +2,14 @@
 
 The package is written to a sibling temporary directory and swapped in with
 renames, so a failure never leaves a half-written package behind, and stale
-modules of types that no longer exist disappear.
+modules of types that no longer exist disappear. A file whose bytes do not change
+is hard-linked into the new directory rather than rewritten, and when nothing
+changes at all, nothing is touched.
 
 Ownership is proven by a manifest (`.codegen-manifest.json`) that lists every
 file codegen wrote, with the generator version and the hash of the source
-document. A directory is replaced only when it holds such a manifest and
+document, and a cache entry (a fingerprint of every input) by which the next
+run can tell, without parsing or rendering, that nothing changed. A directory is replaced only when it holds such a manifest and
 nothing else besides the files it lists (and Python's bytecode caches), so a
 hand-written module, in the package or next to its files, is never deleted.
 
@@ -57,16 +60,73 @@ class Difference:
         return f"{'would create' if self.kind == 'missing' else 'would delete'}: {self.path}"
 
 
-def with_manifest(files: dict[str, str], *, source_name: str, source: bytes) -> dict[str, str]:
+@attrs.frozen
+class Cache:
+    """What the next run needs to tell, without parsing or rendering, that nothing changed (fingerprint.py).
+
+    Not content: --check ignores it, so a generator edit that leaves the output alike fails no check."""
+
+    fingerprint: str | None  # None: an input changed while it was read, so no later run may trust it
+    warnings: int  # how many the metadata had, for --strict and the summary line
+
+
+def with_manifest(files: dict[str, str], *, source_name: str, source: bytes, cache: Cache) -> dict[str, str]:
     """`files` plus the manifest that proves, on the next run, that codegen wrote them."""
+    hashes = {path: _sha256(text.encode("utf-8")) for path, text in files.items()}
+    return {**files, MANIFEST: _manifest_text(hashes, source_name, source, cache)}
+
+
+def _manifest_text(hashes: dict[str, str], source_name: str, source: bytes, cache: Cache) -> str:
     manifest = {
         "generator": GENERATOR,
         "version": __version__,
-        "source": {"name": source_name, "sha256": hashlib.sha256(source).hexdigest()},
-        "files": {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in sorted(files.items())},
+        "source": {"name": source_name, "sha256": _sha256(source)},
+        "cache": {"fingerprint": cache.fingerprint, "warnings": cache.warnings},
+        "files": dict(sorted(hashes.items())),
     }
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
-    return {**files, MANIFEST: text}
+    return _dump(manifest)
+
+
+def _dump(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as file:  # streamed: a file planted in the package may be of any size
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint: str) -> Cache | None:
+    """The manifest's cache entry when the output at `target` is exactly what the inputs of `fingerprint` gave.
+
+    Only the manifest's fingerprint and warning count are taken from it. Its file names are never opened: the
+    files are those found on disk, each must be a regular file the manifest lists with its hash, none may be
+    missing, and the manifest must be byte for byte the one codegen writes for them. Anything else (a hand
+    edit, a stray file, a hostile or corrupt manifest) returns None, and the caller runs in full.
+    """
+    data = _read_manifest(target) if target.is_dir() else None
+    cache = data.get("cache") if data is not None else None
+    if data is None or not isinstance(cache, dict) or cache.get("fingerprint") != fingerprint:
+        return None
+    warnings, listed = cache.get("warnings"), data["files"]
+    if type(warnings) is not int or warnings < 0 or not isinstance(listed, dict):
+        return None
+    recorded = Cache(fingerprint, warnings)
+    try:
+        if _staging_leftovers(target):  # an interrupted run's: the full run cleans them up
+            return None
+        entries = _entries(target)
+        if set(entries) != set(listed) | {MANIFEST} or not all(entries.values()):
+            return None
+        hashes = {path: _file_sha256(target / path) for path in entries if path != MANIFEST}
+        on_disk = (target / MANIFEST).read_bytes()
+    except OSError:  # unreadable, or changed under us: the full run says what is wrong
+        return None
+    return recorded if on_disk == _manifest_text(hashes, source_name, source, recorded).encode() else None
 
 
 def write_package(files: dict[str, str], target: Path) -> None:
@@ -90,6 +150,9 @@ def _write_package(files: dict[str, str], target: Path) -> None:
     _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target, set(files))
+    kept = _unchanged(files, target)
+    if kept == set(files) and set(_entries(target)) == kept:
+        return  # the same bytes, and nothing to delete: no file is touched
     # Not tempfile.mkdtemp: its 0700 mode would become the package directory's mode; mkdir honours the umask.
     staging = target.parent / f".{target.name}-{secrets.token_hex(6)}"
     staging.mkdir()
@@ -97,10 +160,37 @@ def _write_package(files: dict[str, str], target: Path) -> None:
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
+            if relative not in kept or not _linked(target / relative, path):
+                path.write_bytes(text.encode("utf-8"))
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unchanged(files: dict[str, str], target: Path) -> set[str]:
+    """The files whose bytes at `target` are already the new ones: the swap keeps them, not copies of them."""
+    if not target.is_dir():
+        return set()
+    kept = set()
+    for relative, text in files.items():
+        path = target / relative
+        try:
+            same = stat.S_ISREG(path.lstat().st_mode) and path.read_bytes() == text.encode("utf-8")
+        except OSError:
+            same = False
+        if same:
+            kept.add(relative)
+    return kept
+
+
+def _linked(existing: Path, new: Path) -> bool:
+    """A hard link keeps an unchanged file as it is (inode, mtime), not rewritten, while the package is still
+    swapped in whole; on a file system without hard links the caller writes a copy."""
+    try:
+        os.link(existing, new, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -174,29 +264,44 @@ def _is_build_output(relative: Path) -> bool:
 
 def _manifest_files(root: Path) -> set[str] | None:
     """The files the manifest in root lists, or None when root holds no manifest of ours."""
+    data = _read_manifest(root)
+    if data is None:
+        return None
+    return {name for name in data["files"] if isinstance(name, str)} | {MANIFEST}
+
+
+def _read_manifest(root: Path) -> dict[str, Any] | None:
+    """The manifest in root, parsed: a regular file of bounded size, JSON, ours, with a files table; else None."""
     path = root / MANIFEST
     try:
         mode = path.lstat().st_mode
         if not stat.S_ISREG(mode) or path.stat().st_size > _MANIFEST_MAX_BYTES:
             return None
         data: Any = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR or not isinstance(data.get("files"), dict):
         return None
-    return {name for name in data["files"] if isinstance(name, str)} | {MANIFEST}
+    return data
 
 
 def _remove_leftovers(target: Path, files: set[str]) -> None:
     """Staging directories an interrupted run left beside the target, when their content proves them ours."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}-[0-9a-f]{{12}}(?:-old)?")
-    for candidate in target.parent.iterdir():
-        if not pattern.fullmatch(candidate.name) or candidate.is_symlink() or not candidate.is_dir():
-            continue
+    for candidate in _staging_leftovers(target):
         entries = _entries(candidate, build_output=True)  # a leftover holding build output is kept
         ours = _manifest_files(candidate) or files | {MANIFEST}
         if all(is_file and path in ours for path, is_file in entries.items()):
             shutil.rmtree(candidate)
+
+
+def _staging_leftovers(target: Path) -> list[Path]:
+    """Directories beside target named as this module names its staging and retired directories."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}-[0-9a-f]{{12}}(?:-old)?")
+    return [
+        candidate
+        for candidate in (target.parent.iterdir() if target.parent.is_dir() else ())
+        if pattern.fullmatch(candidate.name) and not candidate.is_symlink() and candidate.is_dir()
+    ]
 
 
 def layout_change(files: dict[str, str], target: Path) -> str | None:
@@ -214,7 +319,8 @@ def layout_change(files: dict[str, str], target: Path) -> str | None:
 
 
 def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
-    """How the package on disk differs from `files`; empty when identical byte for byte."""
+    """How the package on disk differs from `files`; empty when identical byte for byte (the manifest's cache
+    entry aside, see Cache)."""
     on_disk = {
         str(p.relative_to(target).as_posix()): p
         for p in (sorted(target.rglob("*")) if target.is_dir() else [])
@@ -229,9 +335,24 @@ def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
         else:
             expected = files[relative].encode("utf-8")
             actual = on_disk[relative].read_bytes()
+            if relative == MANIFEST:
+                actual = _with_cache_of(expected, actual)
             if expected != actual:
                 differences.append(_changed(relative, expected, actual))
     return differences
+
+
+def _with_cache_of(expected: bytes, actual: bytes) -> bytes:
+    """`actual`, a manifest on disk, with the cache entry of `expected` when codegen wrote it in its own layout;
+    otherwise `actual` unchanged, so any other edit still shows as a difference."""
+    try:
+        data = json.loads(actual) if len(actual) <= _MANIFEST_MAX_BYTES else None
+    except (ValueError, RecursionError):
+        return actual
+    if not isinstance(data, dict) or "cache" not in data or _dump(data).encode() != actual:
+        return actual
+    data["cache"] = json.loads(expected)["cache"]
+    return _dump(data).encode()
 
 
 def _changed(relative: str, expected: bytes, actual: bytes) -> Difference:

@@ -53,6 +53,7 @@ def render_package(plan: PackagePlan) -> dict[str, str]:
     env = _environment()
     files = {
         "__init__.py": env.get_template("package_init.py.jinja").render(plan=plan),
+        "__init__.pyi": env.get_template("package_init.pyi.jinja").render(plan=plan),
         "py.typed": "",
         "models/__init__.py": env.get_template("models_init.py.jinja").render(plan=plan),
     }

@@ -22,7 +22,7 @@ import pytest
 
 from codegen import __version__
 from codegen.errors import OutputError
-from codegen.output import MANIFEST, with_manifest, write_package
+from codegen.output import MANIFEST, Cache, with_manifest, write_package
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -190,8 +190,9 @@ def test_the_manifest_records_generator_source_and_files(tmp_path: Path, generat
 
 def test_the_manifest_is_deterministic() -> None:
     files = {"b.py": "B = 1\n", "a.py": "A = 1\n"}
-    first = with_manifest(files, source_name="m.xml", source=b"<x/>")
-    again = with_manifest(dict(reversed(list(files.items()))), source_name="m.xml", source=b"<x/>")
+    cache = Cache("0" * 64, 0)
+    first = with_manifest(files, source_name="m.xml", source=b"<x/>", cache=cache)
+    again = with_manifest(dict(reversed(list(files.items()))), source_name="m.xml", source=b"<x/>", cache=cache)
     assert first == again
     assert list(json.loads(first[MANIFEST])["files"]) == ["a.py", "b.py"]
 
