@@ -26,7 +26,7 @@ _PACKAGE = Path(__file__).resolve().parent
 # (a `templates` folder some other distribution put beside an installed codegen is not ours to read).
 _TEMPLATE_PLACES = (_PACKAGE / "templates", _PACKAGE.parent / "templates")
 # Libraries whose version can change the bytes written; a missing one counts as "absent".
-_SHAPING_DISTRIBUTIONS = ("jinja2", "black", "lxml")
+_SHAPING_DISTRIBUTIONS = ("jinja2", "lxml")
 # Spec fields naming where the output goes, not what it holds: the digest must not depend on the machine.
 _LOCATION_FIELDS = frozenset({"output_dir"})
 
