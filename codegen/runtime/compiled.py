@@ -76,6 +76,9 @@ class Specialiser:
         self._primitive_hooks = primitive_hooks
         self._readers: dict[type[ODataModel], Reader] = {}
         self._writers: dict[type[ODataModel], Writer] = {}
+        # The writers of the classes the converter has handed to `unstructure`, i.e. those whose unstructure hook
+        # is ours: a field holding one of them calls its writer without the converter's dispatch.
+        self._direct: dict[type, Writer] = {}
 
     # --- hooks registered on the converter ---------------------------------------------------------------
 
@@ -86,7 +89,9 @@ class Specialiser:
 
     def unstructure(self, obj: ODataModel) -> dict[str, Any]:
         cls = type(obj)
-        write = self._writers.get(cls) or self.writer(cls)
+        write = self._direct.get(cls)
+        if write is None:
+            write = self._direct[cls] = self.writer(cls)
         return write(obj)
 
     # --- per class -----------------------------------------------------------------------------------------
@@ -420,6 +425,7 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         "_Received": Received,
         "_EMPTY": _EMPTY,
         "_u": converter.unstructure,
+        "_direct": specialiser._direct.get,
         "_written": written,
         "_own": _own_annotations,
         "_property": _property_annotations,
@@ -495,7 +501,8 @@ def _write_value(converter: cattrs.Converter, field: WireField, i: int, namespac
     lines.append(f"    out[_w{i}] = None")
     if may_hold_forms:  # enum members read in a form of their own go back in that form
         lines += [f"elif forms and _w{i} in forms:", f"    out[_w{i}] = _written(v, forms[_w{i}], _u)"]
-    lines += ["else:", f"    out[_w{i}] = _u(v)"]
+    # A model the converter has written before goes straight to its writer; anything else through the converter.
+    lines += ["else:", "    w = _direct(type(v))", f"    out[_w{i}] = _u(v) if w is None else w(v)"]
     return lines
 
 
