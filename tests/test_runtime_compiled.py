@@ -70,6 +70,18 @@ def test_a_hook_registered_for_writing_a_type_applies():
     assert written["ScoreText"] == "25"
 
 
+def test_a_hook_registered_for_writing_a_model_class_applies_to_fields_holding_it():
+    # Fields holding a model call its compiled writer directly once the converter has handed that class to
+    # us; a class with a hook of its own must never be taken that way.
+    own = make_converter()
+    lead = own.structure(load_lead(), Lead)
+    prospect_class = type(lead.prospect)
+    own.register_unstructure_hook_func(lambda cls: cls is prospect_class, lambda value: {"custom": value.first_name})
+    assert own.unstructure(lead.prospect) == {"custom": "John"}
+    assert own.unstructure(lead)["Prospect"] == {"custom": "John"}
+    assert own.unstructure(lead)["Dealer"] == unstructure(lead)["Dealer"]  # the other classes as before
+
+
 def test_hostile_wire_names_are_read_and_written_as_data():
     odd = structure({HOSTILE_WIRE: "x", "Small": 7, "Amounts": [Decimal("1.50"), None]}, Odd)
     assert (odd.text, odd.small, odd.amounts) == ("x", 7, [Decimal("1.50"), None])

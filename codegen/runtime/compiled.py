@@ -67,7 +67,8 @@ class Specialiser:
     """The compiled readers and writers of one converter; `configure_converter` registers its hooks.
 
     The converter stays the place to customise: a structure hook registered for a type is used for every field
-    of that type, only the runtime's own primitive hooks are replaced by their inline fast paths.
+    of that type, only the runtime's own primitive hooks are replaced by their inline fast paths. Hooks are
+    looked up when a class is first read or written, so they are registered before the converter is used.
     """
 
     def __init__(self, converter: cattrs.Converter, primitive_hooks: Mapping[Any, Reader]):
