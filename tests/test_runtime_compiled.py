@@ -135,3 +135,96 @@ def test_structuring_imports_only_the_modules_of_types_in_the_data():
     loaded = set(result.stdout.split())
     assert {"aimbase.models.lead", "aimbase.models.dealer"} <= loaded
     assert not loaded & {"aimbase.models.prospect", "aimbase.models.product", "aimbase.models.customs"}
+
+
+# --- written objects and the JSON writer's fast path (codegen/runtime/checked.py) --------------------------------
+
+
+@attrs.define(kw_only=True, eq=False, repr=False)
+class Measure(ODataModel):
+    __odata_type__ = "Lab.Measure"
+
+    name: str | None = attrs.field(default=None, metadata=wire("Name"))
+    ratio: float | None = attrs.field(default=None, metadata=wire("Ratio"))
+    amount: Decimal | None = attrs.field(default=None, metadata=wire("Amount"))
+    when: dt.datetime | None = attrs.field(default=None, metadata=wire("When"))
+    inner: Measure | None = attrs.field(default=None, metadata=wire("Inner"))
+
+
+def _python_writer_bytes(value: Any) -> bytes:
+    from codegen.runtime.http import jsonio
+
+    pieces: list[str] = []
+    jsonio._write(value, pieces, set())
+    return "".join(pieces).encode("utf-8")
+
+
+def test_a_written_lead_gives_the_python_writers_bytes():
+    from codegen.runtime.http.jsonio import dumps
+
+    data = unstructure(structure(load_lead(), Lead))
+    assert dumps(data) == _python_writer_bytes(data)
+    assert dumps([data, data]) == _python_writer_bytes([data, data])
+
+
+@pytest.mark.parametrize(
+    ("ratio", "amount"),
+    [(1e16, Decimal("1E+2")), (1e-5, Decimal("1.50")), (float("inf"), Decimal("-0")), (0.5, Decimal("1E-7"))],
+)
+def test_numbers_of_a_written_object_are_still_written_as_the_python_writer_does(ratio, amount):
+    from codegen.runtime.http.jsonio import dumps
+
+    data = unstructure(Measure(ratio=ratio, amount=amount, inner=Measure(ratio=ratio, amount=amount)))
+    assert dumps(data) == _python_writer_bytes(data)
+
+
+def test_a_nan_decimal_in_a_written_object_is_refused():
+    from codegen.runtime.http.jsonio import dumps
+
+    with pytest.raises(ValueError, match="NaN"):
+        dumps(unstructure(Measure(inner=Measure(amount=Decimal("NaN")))))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data: data.__setitem__("Name", float("nan")),
+        lambda data: data.update(Name=float("nan")),
+        lambda data: data.setdefault("Extra", float("nan")),
+        lambda data: data.__ior__({"Extra": float("nan")}),
+        lambda data: data["Inner"].__setitem__("Name", float("nan")),
+    ],
+    ids=["setitem", "update", "setdefault", "ior", "nested"],
+)
+def test_a_written_object_changed_afterwards_is_checked_again(change):
+    from codegen.runtime.http.jsonio import dumps
+
+    data = unstructure(Measure(name="a", inner=Measure(name="b")))
+    dumps(data)
+    change(data)
+    with pytest.raises(ValueError, match="nan"):
+        dumps(data)
+
+
+def test_a_copied_or_pickled_written_object_writes_the_same_bytes():
+    import copy
+    import pickle
+
+    from codegen.runtime.http.jsonio import dumps
+
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=dt.timezone.utc)
+    data = unstructure(Measure(name="a", amount=Decimal("1E+3"), when=when, inner=Measure(ratio=2.5)))
+    expected = _python_writer_bytes(data)
+    for twin in (copy.copy(data), copy.deepcopy(data), pickle.loads(pickle.dumps(data))):
+        assert twin == data
+        assert dumps(twin) == expected
+
+
+def test_a_users_hook_result_is_checked_by_the_json_writer():
+    from codegen.runtime.http.jsonio import dumps
+
+    own = make_converter()
+    own.register_unstructure_hook(str, lambda value: float("nan") if value == "bad" else value)
+    assert dumps(own.unstructure(Measure(name="good"))).startswith(b'{"Name":"good",')
+    with pytest.raises(ValueError, match="nan"):
+        dumps(own.unstructure(Measure(inner=Measure(name="bad"))))

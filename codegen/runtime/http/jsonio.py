@@ -34,6 +34,8 @@ from typing import Any, Final
 
 import msgspec
 
+from ..checked import CheckedDict, is_vetted
+
 __all__ = ["dumps", "loads"]
 
 # Exponents within this range are written out positionally; beyond it `str()` (scientific) is used.
@@ -156,6 +158,10 @@ def _encodable_value(value: Any) -> bool:
     kind = type(value)
     if kind in _SCALARS:
         return True
+    if kind is CheckedDict:
+        if is_vetted(value):  # its keys and other values are known good: only those it names are left
+            return all(map(_encodable_value, value.unchecked))
+        kind = dict
     if kind is dict:
         # The type tests run in C (`map`): only a dict holding more than scalars is walked item by item.
         values = value.values()
