@@ -315,17 +315,18 @@ _RFC3339: Final = msgspec.json.Encoder().encode
 def write_datetime(value: dt.datetime) -> str:
     if type(value) is dt.datetime:
         zone = value.tzinfo
-        if zone is _UTC or (type(zone) is dt.timezone and _whole_minutes(value.utcoffset())):
+        if zone is _UTC:
             text = _RFC3339(value)[1:-1].decode("ascii")
-            return text[:26].rstrip("0") + text[26:] if value.microsecond else text
+            return text[:26].rstrip("0") + "Z" if value.microsecond else text
+        if type(zone) is dt.timezone:
+            offset = zone.utcoffset(None)
+            if not (offset.seconds % 60 or offset.microseconds):
+                text = _RFC3339(value)[1:-1].decode("ascii")
+                return text[:26].rstrip("0") + text[26:] if value.microsecond else text
     return _write_datetime_iso(value)
 
 
 _UTC: Final = dt.timezone.utc
-
-
-def _whole_minutes(offset: dt.timedelta | None) -> bool:
-    return offset is not None and not (offset.seconds % 60 or offset.microseconds)
 
 
 def _write_datetime_iso(value: dt.datetime) -> str:
