@@ -274,3 +274,19 @@ def test_brackets_inside_strings_do_not_count_as_depth(text: str) -> None:
 def test_depth_is_found_between_strings(text: str) -> None:
     with pytest.raises(JSONDepthError):
         loads(text.encode(), max_depth=4)
+
+
+@pytest.mark.parametrize("max_depth", [100, 10**7], ids=["scanned", "beyond-the-scan"])
+@pytest.mark.parametrize("text", [b"[" * 10**6, b'{"a":' * 10**6 + b"1" + b"}" * 10**6], ids=["arrays", "objects"])
+def test_a_million_levels_are_a_clean_depth_error(text: bytes, max_depth: int) -> None:
+    # Refused by the scan, or (a limit set beyond it) by the parser's own recursion guard: never a crash.
+    with pytest.raises(JSONDepthError):
+        loads(text, max_depth=max_depth)
+    with pytest.raises(JSONDepthError):
+        loads(text.decode(), max_depth=max_depth)
+
+
+def test_depth_is_found_after_escaped_quotes() -> None:
+    with pytest.raises(JSONDepthError):
+        loads(b'["\\"", ' + b"[" * 5 + b"]" * 5 + b"]", max_depth=4)
+    loads(b'["\\"[[[[[[", [[]]]', max_depth=3)

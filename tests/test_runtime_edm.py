@@ -621,3 +621,16 @@ def test_datetime_writer_gives_the_same_text_as_before(value: dt.datetime, minut
     text = edm.write_datetime(aware)
     assert text == _write_by_parts(aware)
     assert edm.read_datetime(text) == aware and getattr(edm.read_datetime(text), "wire_text", None) is None
+
+
+@given(
+    st.datetimes(timezones=st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m))))
+)
+def test_write_datetime_gives_the_isoformat_based_text(value):
+    # The fast (msgspec) rendering must be the text of the general one, for every offset and fraction.
+    assert edm.write_datetime(value) == edm._write_datetime_iso(value)
+
+
+def test_write_datetime_refuses_an_offset_with_seconds_on_the_fast_path_too():
+    with pytest.raises(ValueError, match="has seconds"):
+        edm.write_datetime(dt.datetime(2016, 8, 29, tzinfo=dt.timezone(dt.timedelta(minutes=1, seconds=30))))

@@ -12,6 +12,9 @@ plain ASCII Python identifiers (checked); wire names, readers and everything els
 constants of the function's namespace, never written into its text. An attribute that is not such an
 identifier is set with `setattr` and a bound name.
 
+A writer returns a `checked.CheckedDict` naming the values that are not surely JSON scalars, so that the JSON
+writer checks only those before handing the object to msgspec.
+
 Types are resolved lazily: a field whose annotation names a generated type (navigation and complex
 properties, enums), which its module imports for type checkers only, is resolved on its first non-null value,
 so reading an object imports only the modules of the types its data holds.
@@ -19,6 +22,7 @@ so reading an object imports only the modules of the types its data holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import keyword
@@ -34,6 +38,7 @@ import cattrs
 from cattrs.fns import identity
 
 from . import edm
+from .checked import CheckedDict
 from .enums import Received, sent_form, written
 from .errors import DeserializationError
 from .model import ODataModel, WireField, field_hint, resolve_odata_type, wire_fields
@@ -67,7 +72,8 @@ class Specialiser:
     """The compiled readers and writers of one converter; `configure_converter` registers its hooks.
 
     The converter stays the place to customise: a structure hook registered for a type is used for every field
-    of that type, only the runtime's own primitive hooks are replaced by their inline fast paths.
+    of that type, only the runtime's own primitive hooks are replaced by their inline fast paths. Hooks are
+    looked up when a class is first read or written, so they are registered before the converter is used.
     """
 
     def __init__(self, converter: cattrs.Converter, primitive_hooks: Mapping[Any, Reader]):
@@ -76,6 +82,9 @@ class Specialiser:
         self._primitive_hooks = primitive_hooks
         self._readers: dict[type[ODataModel], Reader] = {}
         self._writers: dict[type[ODataModel], Writer] = {}
+        # The writers of the classes the converter has handed to `unstructure`, i.e. those whose unstructure hook
+        # is ours: a field holding one of them calls its writer without the converter's dispatch.
+        self._direct: dict[type, Writer] = {}
 
     # --- hooks registered on the converter ---------------------------------------------------------------
 
@@ -86,7 +95,9 @@ class Specialiser:
 
     def unstructure(self, obj: ODataModel) -> dict[str, Any]:
         cls = type(obj)
-        write = self._writers.get(cls) or self.writer(cls)
+        write = self._direct.get(cls)
+        if write is None:
+            write = self._direct[cls] = self.writer(cls)
         return write(obj)
 
     # --- per class -----------------------------------------------------------------------------------------
@@ -420,12 +431,14 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         "_Received": Received,
         "_EMPTY": _EMPTY,
         "_u": converter.unstructure,
+        "_direct": specialiser._direct.get,
         "_written": written,
         "_own": _own_annotations,
         "_property": _property_annotations,
         "_rest": _other_annotations,
         "_type_annotation": f"#{cls.__odata_type__}",
         "_wires": frozenset(field.wire_name for field in fields),
+        "_Checked": CheckedDict,
     }
     values = [_write_value(converter, field, index, namespace) for index, field in enumerate(fields)]
     for name, plain in (("_put_plain", True), ("_put_general", False)):
@@ -433,6 +446,7 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
         namespace[name] = _compile_on_first_call(name, "put", source, namespace, cls)
     lines = [
         "def write(o):",
+        "    u = []",  # the values put in `out` that `jsonio` must still check (see `checked`)
         "    p = o._odata_present",
         "    forms = p.forms if type(p) is _Received else _EMPTY",
         "    ann = o.instance_annotations",
@@ -444,15 +458,22 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
     lines += [
         # Every property set (built in Python, or sent whole) and no annotation to place: the common case.
         "    if (p is None or p == _wires) and not ann:",
-        "        _put_plain(o, out, forms)",
+        "        _put_plain(o, out, forms, u)",
         "    else:",
-        "        _put_general(o, out, forms, p, ann)",
+        "        _put_general(o, out, forms, p, ann, u)",
         "    if ann:",
         "        _rest(out, ann)",
         "    dynamic = o.dynamic_properties",
         "    if dynamic:",
         "        out.update(dynamic)",
-        "    return out",
+        # Annotations and dynamic properties are the user's data, keys and all: such an object is checked whole.
+        "        return out",
+        "    if ann:",
+        "        return out",
+        "    checked = _Checked(out)",
+        "    checked.vetted = True",
+        "    checked.unchecked = u",
+        "    return checked",
     ]
     writer: Writer = _define("write", lines, namespace, cls)
     return writer
@@ -461,9 +482,9 @@ def _compile_writer(specialiser: Specialiser, cls: type[ODataModel]) -> Writer:
 def _put_source(
     fields: tuple[WireField, ...], values: list[list[str]], namespace: dict[str, Any], plain: bool
 ) -> list[str]:
-    """`put(o, out, forms[, p, ann])`: the properties of `o` into `out`: every one set, or (not `plain`) those
-    sent, each after its own annotations."""
-    lines = ["def put(o, out, forms):" if plain else "def put(o, out, forms, p, ann):"]
+    """`put(o, out, forms[, p, ann], u)`: the properties of `o` into `out`: every one set, or (not `plain`) those
+    sent, each after its own annotations; values that are not surely JSON scalars also go to list `u`."""
+    lines = ["def put(o, out, forms, u):" if plain else "def put(o, out, forms, p, ann, u):"]
     for index, field in enumerate(fields):
         get, _assign = _attribute_code(field.attribute, index, namespace)
         head = ["try:", f"    v = {get}", "except AttributeError:", "    pass", "else:"]
@@ -477,7 +498,8 @@ def _put_source(
 
 
 def _write_value(converter: cattrs.Converter, field: WireField, i: int, namespace: dict[str, Any]) -> list[str]:
-    """Source writing `v`, the value of field `i`, into `out`, unindented."""
+    """Source writing `v`, the value of field `i`, into `out` (and into `u` unless surely a JSON scalar),
+    unindented."""
     namespace[f"_w{i}"] = field.wire_name
     namespace[f"_p{i}"] = f"{field.wire_name}@"
     known, hint = _known_hint(field)
@@ -489,14 +511,33 @@ def _write_value(converter: cattrs.Converter, field: WireField, i: int, namespac
         namespace[f"_b{i}"] = base
         namespace[f"_h{i}"] = hook
         value = "v" if hook is identity or (base is Decimal and hook is edm.write_decimal) else f"_h{i}(v)"
-        lines += [f"if type(v) is _b{i}:", f"    out[_w{i}] = {value}", "elif v is None:"]
+        lines += [f"if type(v) is _b{i}:", f"    out[_w{i}] = r = {value}"]
+        if not (_SCALAR_BASES.get(base) is hook or any(hook is writer for writer in _TEXT_WRITERS)):
+            lines.append("    u.append(r)")  # a Decimal or float may be NaN, a user's hook may give anything
+        lines.append("elif v is None:")
     else:
         lines.append("if v is None:")
     lines.append(f"    out[_w{i}] = None")
     if may_hold_forms:  # enum members read in a form of their own go back in that form
-        lines += [f"elif forms and _w{i} in forms:", f"    out[_w{i}] = _written(v, forms[_w{i}], _u)"]
-    lines += ["else:", f"    out[_w{i}] = _u(v)"]
+        lines += [
+            f"elif forms and _w{i} in forms:",
+            f"    out[_w{i}] = r = _written(v, forms[_w{i}], _u)",
+            "    u.append(r)",
+        ]
+    # A model the converter has written before goes straight to its writer; anything else through the converter.
+    lines += [
+        "else:",
+        "    w = _direct(type(v))",
+        f"    out[_w{i}] = r = _u(v) if w is None else w(v)",
+        "    u.append(r)",
+    ]
     return lines
+
+
+# Values of these exact types, written by these hooks, are JSON scalars msgspec writes as `jsonio` does.
+_SCALAR_BASES: dict[type, Any] = {str: identity, int: identity, bool: identity}
+# Hooks of the runtime that always return a `str`, whatever value of their exact type they are given.
+_TEXT_WRITERS = (edm.write_datetime, dt.date.isoformat, edm.write_time, edm.write_duration, edm.write_binary, str)
 
 
 def _own_annotations(annotations: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,8 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+import msgspec
+
 _SPECIAL_FLOATS = {"INF": math.inf, "-INF": -math.inf, "NaN": math.nan}
 # durationValue (OData ABNF); [0-9], not \d, which also matches non-ASCII digits. Lengths are capped so that a
 # hostile value cannot make int() parse thousands of digits; 12 digits of days is far beyond timedelta already.
@@ -305,7 +307,29 @@ def _is_standard_clock(match: re.Match[str]) -> bool:
     return match["second"] is not None and (fraction is None or (len(fraction) <= 6 and fraction[-1] != "0"))
 
 
+# msgspec renders a datetime as RFC 3339 ten times faster than `isoformat`: all six fraction digits when there
+# is a fraction, "Z" for a zero offset. It drops an offset's seconds, so only whole-minute `timezone`s take it.
+_RFC3339: Final = msgspec.json.Encoder().encode
+
+
 def write_datetime(value: dt.datetime) -> str:
+    if type(value) is dt.datetime:
+        zone = value.tzinfo
+        if zone is _UTC:
+            text = _RFC3339(value)[1:-1].decode("ascii")
+            return text[:26].rstrip("0") + "Z" if value.microsecond else text
+        if type(zone) is dt.timezone:
+            offset = zone.utcoffset(None)
+            if not (offset.seconds % 60 or offset.microseconds):
+                text = _RFC3339(value)[1:-1].decode("ascii")
+                return text[:26].rstrip("0") + text[26:] if value.microsecond else text
+    return _write_datetime_iso(value)
+
+
+_UTC: Final = dt.timezone.utc
+
+
+def _write_datetime_iso(value: dt.datetime) -> str:
     wire_text = _wire_text(value)
     if wire_text is not None:
         return wire_text
