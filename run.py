@@ -3,10 +3,12 @@
 
     python3 run.py demo    regenerate the Aimbase bindings, start the sandbox, run examples/quickstart.py
     python3 run.py test    run the whole test suite (what CI runs)
+    python3 run.py bench   run every script in benchmarks/ (or those named: `bench stream query`)
 
-Both create .venv on first use and reinstall into it when a pyproject.toml changes (the root's, the runtime's
+Each creates .venv on first use and reinstall into it when a pyproject.toml changes (the root's, the runtime's
 in codegen/runtime/, or one of a generated project in generated/: a new spec needs no other edit).
-Extra arguments after `test` go to pytest.
+Extra arguments after `test` go to pytest; `bench` installs the peers it compares with (pydantic, msgspec)
+and odata2ts (with npm, when there is one) before measuring.
 """
 
 from __future__ import annotations
@@ -140,13 +142,32 @@ def test(pytest_args: list[str]) -> None:
     run(PYTHON, "-m", "pytest", *pytest_args)
 
 
+def bench(names: list[str]) -> None:
+    """Install the peers the benchmarks measure against (the root's `bench` extra), then run the scripts."""
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    chosen = [s for s in scripts if not names or s.stem.removeprefix("bench_") in names]
+    unknown = sorted(set(names) - {s.stem.removeprefix("bench_") for s in scripts})
+    if unknown:
+        sys.exit(f"run.py: no benchmark named {', '.join(unknown)} (have: {', '.join(s.stem[6:] for s in scripts)})")
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["bench"]
+    run(*PIP, "install", "--quiet", *extra)
+    for script in chosen:
+        print(f"run.py: {script.relative_to(ROOT)}", flush=True)
+        run(PYTHON, script)
+
+
 def main() -> None:
     command, *rest = sys.argv[1:] or ["--help"]
-    if command not in ("demo", "test"):
+    if command not in ("demo", "test", "bench"):
         print(__doc__.strip())
         sys.exit(0 if command in ("-h", "--help") else 2)
     ensure_venv()
-    demo() if command == "demo" else test(rest)
+    if command == "demo":
+        demo()
+    elif command == "test":
+        test(rest)
+    else:
+        bench(rest)
 
 
 if __name__ == "__main__":
