@@ -26,57 +26,57 @@ _require_runtime(__name__, __generator_version__)
 if _t.TYPE_CHECKING:
     from .client import AimbaseClient
     from .client import AsyncAimbaseClient
-    from .client import AsyncBrandCollection
-    from .client import AsyncBrandItem
-    from .client import AsyncBrandsEntitySet
-    from .client import AsyncCompaniesEntitySet
-    from .client import AsyncCompanyCollection
-    from .client import AsyncCompanyItem
-    from .client import AsyncDealerCollection
-    from .client import AsyncDealerItem
-    from .client import AsyncDealersEntitySet
-    from .client import AsyncLeadCollection
-    from .client import AsyncLeadItem
-    from .client import AsyncLeadsEntitySet
-    from .client import AsyncProductCategoriesEntitySet
-    from .client import AsyncProductCategoryCollection
-    from .client import AsyncProductCategoryItem
-    from .client import AsyncProductCollection
-    from .client import AsyncProductItem
-    from .client import AsyncProductsEntitySet
-    from .client import AsyncProspectCollection
-    from .client import AsyncProspectItem
-    from .client import AsyncProspectsEntitySet
+    from .client.brand import AsyncBrandCollection
+    from .client.brand import AsyncBrandItem
+    from .client.brand import AsyncBrandsEntitySet
+    from .client.company import AsyncCompaniesEntitySet
+    from .client.company import AsyncCompanyCollection
+    from .client.company import AsyncCompanyItem
+    from .client.dealer import AsyncDealerCollection
+    from .client.dealer import AsyncDealerItem
+    from .client.dealer import AsyncDealersEntitySet
+    from .client.lead import AsyncLeadCollection
+    from .client.lead import AsyncLeadItem
+    from .client.lead import AsyncLeadsEntitySet
+    from .client.product_category import AsyncProductCategoriesEntitySet
+    from .client.product_category import AsyncProductCategoryCollection
+    from .client.product_category import AsyncProductCategoryItem
+    from .client.product import AsyncProductCollection
+    from .client.product import AsyncProductItem
+    from .client.product import AsyncProductsEntitySet
+    from .client.prospect import AsyncProspectCollection
+    from .client.prospect import AsyncProspectItem
+    from .client.prospect import AsyncProspectsEntitySet
     from .models.brand import Brand
-    from .client import BrandCollection
-    from .client import BrandItem
-    from .client import BrandsEntitySet
-    from .client import CompaniesEntitySet
+    from .client.brand import BrandCollection
+    from .client.brand import BrandItem
+    from .client.brand import BrandsEntitySet
+    from .client.company import CompaniesEntitySet
     from .models.company import Company
-    from .client import CompanyCollection
-    from .client import CompanyItem
+    from .client.company import CompanyCollection
+    from .client.company import CompanyItem
     from .models.customs import Customs
     from .models.dealer import Dealer
-    from .client import DealerCollection
-    from .client import DealerItem
-    from .client import DealersEntitySet
+    from .client.dealer import DealerCollection
+    from .client.dealer import DealerItem
+    from .client.dealer import DealersEntitySet
     from .models.lead import Lead
-    from .client import LeadCollection
-    from .client import LeadItem
-    from .client import LeadsEntitySet
+    from .client.lead import LeadCollection
+    from .client.lead import LeadItem
+    from .client.lead import LeadsEntitySet
     from .models.metadata import Metadata
     from .models.product import Product
-    from .client import ProductCategoriesEntitySet
+    from .client.product_category import ProductCategoriesEntitySet
     from .models.product_category import ProductCategory
-    from .client import ProductCategoryCollection
-    from .client import ProductCategoryItem
-    from .client import ProductCollection
-    from .client import ProductItem
-    from .client import ProductsEntitySet
+    from .client.product_category import ProductCategoryCollection
+    from .client.product_category import ProductCategoryItem
+    from .client.product import ProductCollection
+    from .client.product import ProductItem
+    from .client.product import ProductsEntitySet
     from .models.prospect import Prospect
-    from .client import ProspectCollection
-    from .client import ProspectItem
-    from .client import ProspectsEntitySet
+    from .client.prospect import ProspectCollection
+    from .client.prospect import ProspectItem
+    from .client.prospect import ProspectsEntitySet
     from .models.brand import QBrand
     from .models.company import QCompany
     from .models.customs import QCustoms
@@ -192,57 +192,57 @@ __all__ = [
 _EXPORTS: dict[str, str] = {
     "AimbaseClient": ".client",
     "AsyncAimbaseClient": ".client",
-    "AsyncBrandCollection": ".client",
-    "AsyncBrandItem": ".client",
-    "AsyncBrandsEntitySet": ".client",
-    "AsyncCompaniesEntitySet": ".client",
-    "AsyncCompanyCollection": ".client",
-    "AsyncCompanyItem": ".client",
-    "AsyncDealerCollection": ".client",
-    "AsyncDealerItem": ".client",
-    "AsyncDealersEntitySet": ".client",
-    "AsyncLeadCollection": ".client",
-    "AsyncLeadItem": ".client",
-    "AsyncLeadsEntitySet": ".client",
-    "AsyncProductCategoriesEntitySet": ".client",
-    "AsyncProductCategoryCollection": ".client",
-    "AsyncProductCategoryItem": ".client",
-    "AsyncProductCollection": ".client",
-    "AsyncProductItem": ".client",
-    "AsyncProductsEntitySet": ".client",
-    "AsyncProspectCollection": ".client",
-    "AsyncProspectItem": ".client",
-    "AsyncProspectsEntitySet": ".client",
+    "AsyncBrandCollection": ".client.brand",
+    "AsyncBrandItem": ".client.brand",
+    "AsyncBrandsEntitySet": ".client.brand",
+    "AsyncCompaniesEntitySet": ".client.company",
+    "AsyncCompanyCollection": ".client.company",
+    "AsyncCompanyItem": ".client.company",
+    "AsyncDealerCollection": ".client.dealer",
+    "AsyncDealerItem": ".client.dealer",
+    "AsyncDealersEntitySet": ".client.dealer",
+    "AsyncLeadCollection": ".client.lead",
+    "AsyncLeadItem": ".client.lead",
+    "AsyncLeadsEntitySet": ".client.lead",
+    "AsyncProductCategoriesEntitySet": ".client.product_category",
+    "AsyncProductCategoryCollection": ".client.product_category",
+    "AsyncProductCategoryItem": ".client.product_category",
+    "AsyncProductCollection": ".client.product",
+    "AsyncProductItem": ".client.product",
+    "AsyncProductsEntitySet": ".client.product",
+    "AsyncProspectCollection": ".client.prospect",
+    "AsyncProspectItem": ".client.prospect",
+    "AsyncProspectsEntitySet": ".client.prospect",
     "Brand": ".models.brand",
-    "BrandCollection": ".client",
-    "BrandItem": ".client",
-    "BrandsEntitySet": ".client",
-    "CompaniesEntitySet": ".client",
+    "BrandCollection": ".client.brand",
+    "BrandItem": ".client.brand",
+    "BrandsEntitySet": ".client.brand",
+    "CompaniesEntitySet": ".client.company",
     "Company": ".models.company",
-    "CompanyCollection": ".client",
-    "CompanyItem": ".client",
+    "CompanyCollection": ".client.company",
+    "CompanyItem": ".client.company",
     "Customs": ".models.customs",
     "Dealer": ".models.dealer",
-    "DealerCollection": ".client",
-    "DealerItem": ".client",
-    "DealersEntitySet": ".client",
+    "DealerCollection": ".client.dealer",
+    "DealerItem": ".client.dealer",
+    "DealersEntitySet": ".client.dealer",
     "Lead": ".models.lead",
-    "LeadCollection": ".client",
-    "LeadItem": ".client",
-    "LeadsEntitySet": ".client",
+    "LeadCollection": ".client.lead",
+    "LeadItem": ".client.lead",
+    "LeadsEntitySet": ".client.lead",
     "Metadata": ".models.metadata",
     "Product": ".models.product",
-    "ProductCategoriesEntitySet": ".client",
+    "ProductCategoriesEntitySet": ".client.product_category",
     "ProductCategory": ".models.product_category",
-    "ProductCategoryCollection": ".client",
-    "ProductCategoryItem": ".client",
-    "ProductCollection": ".client",
-    "ProductItem": ".client",
-    "ProductsEntitySet": ".client",
+    "ProductCategoryCollection": ".client.product_category",
+    "ProductCategoryItem": ".client.product_category",
+    "ProductCollection": ".client.product",
+    "ProductItem": ".client.product",
+    "ProductsEntitySet": ".client.product",
     "Prospect": ".models.prospect",
-    "ProspectCollection": ".client",
-    "ProspectItem": ".client",
-    "ProspectsEntitySet": ".client",
+    "ProspectCollection": ".client.prospect",
+    "ProspectItem": ".client.prospect",
+    "ProspectsEntitySet": ".client.prospect",
     "QBrand": ".models.brand",
     "QCompany": ".models.company",
     "QCustoms": ".models.customs",

@@ -25,63 +25,63 @@ _require_runtime(__name__, __generator_version__)
 
 if _t.TYPE_CHECKING:
     from .models.airline import Airline
-    from .client import AirlineCollection
-    from .client import AirlineItem
-    from .client import AirlinesEntitySet
+    from .client.airline import AirlineCollection
+    from .client.airline import AirlineItem
+    from .client.airline import AirlinesEntitySet
     from .models.airport import Airport
-    from .client import AirportCollection
-    from .client import AirportItem
+    from .client.airport import AirportCollection
+    from .client.airport import AirportItem
     from .models.airport_location import AirportLocation
-    from .client import AirportsEntitySet
-    from .client import AsyncAirlineCollection
-    from .client import AsyncAirlineItem
-    from .client import AsyncAirlinesEntitySet
-    from .client import AsyncAirportCollection
-    from .client import AsyncAirportItem
-    from .client import AsyncAirportsEntitySet
-    from .client import AsyncEventCollection
-    from .client import AsyncEventItem
-    from .client import AsyncFlightCollection
-    from .client import AsyncFlightItem
-    from .client import AsyncMeSingleton
-    from .client import AsyncPeopleEntitySet
-    from .client import AsyncPersonCollection
-    from .client import AsyncPersonItem
-    from .client import AsyncPhotoCollection
-    from .client import AsyncPhotoItem
-    from .client import AsyncPhotosEntitySet
-    from .client import AsyncPlanItemCollection
-    from .client import AsyncPlanItemItem
-    from .client import AsyncPublicTransportationCollection
-    from .client import AsyncPublicTransportationItem
-    from .client import AsyncTripCollection
-    from .client import AsyncTripItem
+    from .client.airport import AirportsEntitySet
+    from .client.airline import AsyncAirlineCollection
+    from .client.airline import AsyncAirlineItem
+    from .client.airline import AsyncAirlinesEntitySet
+    from .client.airport import AsyncAirportCollection
+    from .client.airport import AsyncAirportItem
+    from .client.airport import AsyncAirportsEntitySet
+    from .client.event import AsyncEventCollection
+    from .client.event import AsyncEventItem
+    from .client.flight import AsyncFlightCollection
+    from .client.flight import AsyncFlightItem
+    from .client.person import AsyncMeSingleton
+    from .client.person import AsyncPeopleEntitySet
+    from .client.person import AsyncPersonCollection
+    from .client.person import AsyncPersonItem
+    from .client.photo import AsyncPhotoCollection
+    from .client.photo import AsyncPhotoItem
+    from .client.photo import AsyncPhotosEntitySet
+    from .client.plan_item import AsyncPlanItemCollection
+    from .client.plan_item import AsyncPlanItemItem
+    from .client.public_transportation import AsyncPublicTransportationCollection
+    from .client.public_transportation import AsyncPublicTransportationItem
+    from .client.trip import AsyncTripCollection
+    from .client.trip import AsyncTripItem
     from .client import AsyncTripPinClient
     from .models.city import City
     from .models.event import Event
-    from .client import EventCollection
-    from .client import EventItem
+    from .client.event import EventCollection
+    from .client.event import EventItem
     from .models.event_location import EventLocation
     from .models.flight import Flight
-    from .client import FlightCollection
-    from .client import FlightItem
+    from .client.flight import FlightCollection
+    from .client.flight import FlightItem
     from .models.location import Location
-    from .client import MeSingleton
-    from .client import PeopleEntitySet
+    from .client.person import MeSingleton
+    from .client.person import PeopleEntitySet
     from .models.person import Person
-    from .client import PersonCollection
+    from .client.person import PersonCollection
     from .models.person_gender import PersonGender
-    from .client import PersonItem
+    from .client.person import PersonItem
     from .models.photo import Photo
-    from .client import PhotoCollection
-    from .client import PhotoItem
-    from .client import PhotosEntitySet
+    from .client.photo import PhotoCollection
+    from .client.photo import PhotoItem
+    from .client.photo import PhotosEntitySet
     from .models.plan_item import PlanItem
-    from .client import PlanItemCollection
-    from .client import PlanItemItem
+    from .client.plan_item import PlanItemCollection
+    from .client.plan_item import PlanItemItem
     from .models.public_transportation import PublicTransportation
-    from .client import PublicTransportationCollection
-    from .client import PublicTransportationItem
+    from .client.public_transportation import PublicTransportationCollection
+    from .client.public_transportation import PublicTransportationItem
     from .models.airline import QAirline
     from .models.airport import QAirport
     from .models.airport_location import QAirportLocation
@@ -96,8 +96,8 @@ if _t.TYPE_CHECKING:
     from .models.public_transportation import QPublicTransportation
     from .models.trip import QTrip
     from .models.trip import Trip
-    from .client import TripCollection
-    from .client import TripItem
+    from .client.trip import TripCollection
+    from .client.trip import TripItem
     from .client import TripPinClient
     from codegen.runtime import AuthenticationError as AuthenticationError
     from codegen.runtime import AvalaApiAuth as AvalaApiAuth
@@ -217,63 +217,63 @@ __all__ = [
 # user-facing names are re-exported so that a script imports everything from here.
 _EXPORTS: dict[str, str] = {
     "Airline": ".models.airline",
-    "AirlineCollection": ".client",
-    "AirlineItem": ".client",
-    "AirlinesEntitySet": ".client",
+    "AirlineCollection": ".client.airline",
+    "AirlineItem": ".client.airline",
+    "AirlinesEntitySet": ".client.airline",
     "Airport": ".models.airport",
-    "AirportCollection": ".client",
-    "AirportItem": ".client",
+    "AirportCollection": ".client.airport",
+    "AirportItem": ".client.airport",
     "AirportLocation": ".models.airport_location",
-    "AirportsEntitySet": ".client",
-    "AsyncAirlineCollection": ".client",
-    "AsyncAirlineItem": ".client",
-    "AsyncAirlinesEntitySet": ".client",
-    "AsyncAirportCollection": ".client",
-    "AsyncAirportItem": ".client",
-    "AsyncAirportsEntitySet": ".client",
-    "AsyncEventCollection": ".client",
-    "AsyncEventItem": ".client",
-    "AsyncFlightCollection": ".client",
-    "AsyncFlightItem": ".client",
-    "AsyncMeSingleton": ".client",
-    "AsyncPeopleEntitySet": ".client",
-    "AsyncPersonCollection": ".client",
-    "AsyncPersonItem": ".client",
-    "AsyncPhotoCollection": ".client",
-    "AsyncPhotoItem": ".client",
-    "AsyncPhotosEntitySet": ".client",
-    "AsyncPlanItemCollection": ".client",
-    "AsyncPlanItemItem": ".client",
-    "AsyncPublicTransportationCollection": ".client",
-    "AsyncPublicTransportationItem": ".client",
-    "AsyncTripCollection": ".client",
-    "AsyncTripItem": ".client",
+    "AirportsEntitySet": ".client.airport",
+    "AsyncAirlineCollection": ".client.airline",
+    "AsyncAirlineItem": ".client.airline",
+    "AsyncAirlinesEntitySet": ".client.airline",
+    "AsyncAirportCollection": ".client.airport",
+    "AsyncAirportItem": ".client.airport",
+    "AsyncAirportsEntitySet": ".client.airport",
+    "AsyncEventCollection": ".client.event",
+    "AsyncEventItem": ".client.event",
+    "AsyncFlightCollection": ".client.flight",
+    "AsyncFlightItem": ".client.flight",
+    "AsyncMeSingleton": ".client.person",
+    "AsyncPeopleEntitySet": ".client.person",
+    "AsyncPersonCollection": ".client.person",
+    "AsyncPersonItem": ".client.person",
+    "AsyncPhotoCollection": ".client.photo",
+    "AsyncPhotoItem": ".client.photo",
+    "AsyncPhotosEntitySet": ".client.photo",
+    "AsyncPlanItemCollection": ".client.plan_item",
+    "AsyncPlanItemItem": ".client.plan_item",
+    "AsyncPublicTransportationCollection": ".client.public_transportation",
+    "AsyncPublicTransportationItem": ".client.public_transportation",
+    "AsyncTripCollection": ".client.trip",
+    "AsyncTripItem": ".client.trip",
     "AsyncTripPinClient": ".client",
     "City": ".models.city",
     "Event": ".models.event",
-    "EventCollection": ".client",
-    "EventItem": ".client",
+    "EventCollection": ".client.event",
+    "EventItem": ".client.event",
     "EventLocation": ".models.event_location",
     "Flight": ".models.flight",
-    "FlightCollection": ".client",
-    "FlightItem": ".client",
+    "FlightCollection": ".client.flight",
+    "FlightItem": ".client.flight",
     "Location": ".models.location",
-    "MeSingleton": ".client",
-    "PeopleEntitySet": ".client",
+    "MeSingleton": ".client.person",
+    "PeopleEntitySet": ".client.person",
     "Person": ".models.person",
-    "PersonCollection": ".client",
+    "PersonCollection": ".client.person",
     "PersonGender": ".models.person_gender",
-    "PersonItem": ".client",
+    "PersonItem": ".client.person",
     "Photo": ".models.photo",
-    "PhotoCollection": ".client",
-    "PhotoItem": ".client",
-    "PhotosEntitySet": ".client",
+    "PhotoCollection": ".client.photo",
+    "PhotoItem": ".client.photo",
+    "PhotosEntitySet": ".client.photo",
     "PlanItem": ".models.plan_item",
-    "PlanItemCollection": ".client",
-    "PlanItemItem": ".client",
+    "PlanItemCollection": ".client.plan_item",
+    "PlanItemItem": ".client.plan_item",
     "PublicTransportation": ".models.public_transportation",
-    "PublicTransportationCollection": ".client",
-    "PublicTransportationItem": ".client",
+    "PublicTransportationCollection": ".client.public_transportation",
+    "PublicTransportationItem": ".client.public_transportation",
     "QAirline": ".models.airline",
     "QAirport": ".models.airport",
     "QAirportLocation": ".models.airport_location",
@@ -288,8 +288,8 @@ _EXPORTS: dict[str, str] = {
     "QPublicTransportation": ".models.public_transportation",
     "QTrip": ".models.trip",
     "Trip": ".models.trip",
-    "TripCollection": ".client",
-    "TripItem": ".client",
+    "TripCollection": ".client.trip",
+    "TripItem": ".client.trip",
     "TripPinClient": ".client",
     "AuthenticationError": "codegen.runtime",
     "AvalaApiAuth": "codegen.runtime",
