@@ -24,6 +24,7 @@ Overloads (one name, several signatures on one class) are named by their paramet
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -158,9 +159,13 @@ def _constrained(parameters: tuple[ParameterPlan, ...]) -> list[ParameterPlan]:
 
 @attrs.frozen
 class ModuleImports:
-    """What one module of the client package imports: models at run time, its peers' classes for type checkers."""
+    """What one module of the client package imports: the models its code uses; the models and its peers'
+    classes that only annotations name, for type checkers."""
 
-    models: tuple[tuple[str, str], ...]  # (module under models/, name)
+    models: tuple[tuple[str, str], ...]  # (module under models/, name) the code uses
+    # (module under models/, name) only annotations name: importing them when the module loads would load
+    # every model a patch method's parameters mention (30 for Graph's users).
+    typing_models: tuple[tuple[str, str], ...]
     peers: tuple[tuple[str, str], ...]  # (module under client/, class), imported again where a method needs it
     stdlib: tuple[tuple[str, str], ...]  # (module, alias) the annotations use
 
@@ -201,11 +206,8 @@ class ServicePlan:
     types: tuple[TypePlan, ...] = ()
     singletons: tuple[SingletonPlan, ...] = ()
     modules: tuple[TypeModulePlan, ...] = ()
-
-    @property
-    def class_index(self) -> list[tuple[str, str]]:
-        """(class, its module under client/) of every class the type modules define, sorted by class."""
-        return sorted((name, m.name) for m in self.modules for name in m.class_names)
+    # (class, its module under client/) of every class the type modules define, sorted by class.
+    class_index: tuple[tuple[str, str], ...] = ()
 
 
 AnnotationOf = Callable[[TypeRef, bool], str]
@@ -265,6 +267,7 @@ def build_service_plan(
     )
     size.add((), unbound)
     plans = tuple(types[q] for q in sorted(types))
+    modules = tuple(_type_module(t, set_plans, singletons, exports) for t in plans)
     root_peers = [(s.type.module, c) for s in set_plans for c in (s.class_name, s.async_class_name)]
     root_peers += [(g.type.module, c) for g in singletons for c in (g.class_name, g.async_class_name)]
     return ServicePlan(
@@ -275,11 +278,18 @@ def build_service_plan(
         login_path=spec.login_path,
         entity_sets=tuple(set_plans),
         operations=tuple(unbound),
-        imports=_module_imports([], unbound, root_peers, None, exports),
+        imports=_module_imports([], [], unbound, root_peers, None, exports),
         types=plans,
         singletons=tuple(singletons),
-        modules=tuple(_type_module(t, set_plans, singletons, exports) for t in plans),
+        modules=modules,
+        class_index=tuple(sorted((name, m.name) for m in modules for name in m.class_names)),
     )
+
+
+# Graph's 1,182 modules ask for the words of the same few hundred annotations ("str | None", ...) over and over.
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[A-Za-z_]\w*", text))
 
 
 def _type_module(
@@ -287,33 +297,46 @@ def _type_module(
 ) -> TypeModulePlan:
     own_sets = tuple(s for s in sets if s.type.qualified_name == t.qualified_name)
     own_singletons = tuple(g for g in singletons if g.type.qualified_name == t.qualified_name)
-    texts = [t.model.name, t.model.query_name, t.key_annotation] + [p.annotation for p in t.patch_parameters]
+    texts = [t.key_annotation] + [p.annotation for p in t.patch_parameters]
     texts += [p.annotation for s in own_sets for p in s.patch_parameters]
     operations = [*t.item_operations, *t.collection_operations, *(o for s in own_sets for o in s.operations)]
-    peers = [(n.target.module, c) for n in t.navigations for c in n.target.class_names]
-    return TypeModulePlan(t, own_sets, own_singletons, _module_imports(texts, operations, peers, t.module, exports))
+    peers: list[tuple[str, str]] = []
+    for n in t.navigations:  # a collection-valued one returns the target's collection classes, else its items
+        target = n.target
+        if n.collection:
+            peers += [(target.module, target.collection_class), (target.module, target.async_collection_class)]
+        else:
+            peers += [(target.module, target.item_class), (target.module, target.async_item_class)]
+    imports = _module_imports([t.model.name, t.model.query_name], texts, operations, peers, t.module, exports)
+    return TypeModulePlan(t, own_sets, own_singletons, imports)
 
 
 def _module_imports(
+    values: list[str],
     texts: list[str],
     operations: Iterable[OperationPlan],
     peers: list[tuple[str, str]],
     module: str | None,
     exports: dict[str, str],
 ) -> ModuleImports:
-    """The imports of one client module (`module` None: client/__init__.py) that names the models in `texts`
-    and `operations`, and the classes of other client modules in `peers` and the operations' results."""
-    texts = list(texts)
+    """The imports of one client module (`module` None: client/__init__.py): models its code uses as `values`
+    (and operations' result types) at run time, those `texts` and the operations' signatures only annotate
+    with for type checkers; the classes of other client modules in `peers` and the operations' results."""
+    values, texts = list(values), list(texts)
     for o in operations:
-        texts += [o.returns, o.return_type or ""] + [p.annotation for p in o.parameters]
-        if o.query_of is not None:
+        texts += [o.returns] + [p.annotation for p in o.parameters]
+        if o.query_of is None:  # the result is read as this type; a query's, by the collection class
+            values.append(o.return_type or "")
+        else:
             peers.append((o.query_of.module, o.query_of.collection_class))
             peers.append((o.query_of.module, o.query_of.async_collection_class))
-    names = {word for text in texts for word in re.findall(r"[A-Za-z_]\w*", text) if word in exports}
-    text = " ".join(texts)
+    run_time = {word for text in values for word in _words(text) if word in exports}
+    typing = {word for text in texts for word in _words(text) if word in exports} - run_time
+    text = " ".join(values + texts)
     aliases = {"_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
     return ModuleImports(
-        models=tuple(sorted((exports[name], name) for name in names)),
+        models=tuple(sorted((exports[name], name) for name in run_time)),
+        typing_models=tuple(sorted((exports[name], name) for name in typing)),
         peers=tuple(sorted({p for p in peers if p[0] != module})),
         stdlib=tuple(sorted((m, alias) for alias, m in aliases.items() if f"{alias}." in text)),
     )

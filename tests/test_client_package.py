@@ -80,3 +80,50 @@ def test_every_old_name_of_the_client_module_is_still_there() -> None:
     same, same_async, different, missing = _run(code)  # type: ignore[misc]
     assert (same, same_async, different) == (True, True, [])
     assert missing == "module 'trippin.client' has no attribute 'NoSuchClass'"
+
+
+CYCLE_CSDL = """<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Cyc" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Author">
+        <Key><PropertyRef Name="ID" /></Key>
+        <Property Name="ID" Type="Edm.Int32" Nullable="false" />
+        <NavigationProperty Name="Books" Type="Collection(Cyc.Book)" />
+      </EntityType>
+      <EntityType Name="Book">
+        <Key><PropertyRef Name="ID" /></Key>
+        <Property Name="ID" Type="Edm.Int32" Nullable="false" />
+        <NavigationProperty Name="Author" Type="Cyc.Author" />
+      </EntityType>
+      <EntityContainer Name="Container">
+        <EntitySet Name="Authors" EntityType="Cyc.Author" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""
+
+
+def test_modules_that_lead_to_each_other_import_each_other_when_a_property_runs(tmp_path: Path) -> None:
+    """Author -> Book -> Author: each module imports the other inside the property, never when it loads."""
+    metadata = tmp_path / "cycle.xml"
+    metadata.write_text(CYCLE_CSDL, encoding="utf-8")
+    command = [sys.executable, "-m", "codegen", "generate", "--metadata", str(metadata), "--package", "cyc"]
+    generated = subprocess.run([*command, "--out", str(tmp_path / "out"), "--package-only"], capture_output=True)
+    assert generated.returncode == 0, generated.stderr
+    code = """
+        import json
+        from cyc.client import Client
+        author = Client("http://127.0.0.1:9").authors.navigate(1).books.navigate(2).author
+        import cyc.client.author
+        print(json.dumps([type(author) is cyc.client.author.AuthorItem, author.path]))
+        """
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "out")}
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, "Authors(1)/Books(2)/Author"]
+    book = (tmp_path / "out" / "cyc" / "client" / "book.py").read_text(encoding="utf-8")
+    assert "\nfrom .author" not in book and "\n        from .author import AuthorItem\n" in book

@@ -16,12 +16,11 @@ from codegen.runtime import query as _q
 from ..models.dealer import Dealer
 from ..models.dealer import QDealer
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
     from .product import AsyncProductCollection
-    from .product import AsyncProductItem
     from .product import ProductCollection
-    from .product import ProductItem
 
 __all__ = [
     "AsyncDealerCollection",

@@ -14,24 +14,19 @@ from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
 from codegen.runtime import query as _q
 
-from ..models.customs import Customs
 from ..models.lead import Lead
 from ..models.lead import QLead
-from ..models.metadata import Metadata
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
-    from .dealer import AsyncDealerCollection
+    from ..models.customs import Customs
+    from ..models.metadata import Metadata
     from .dealer import AsyncDealerItem
-    from .dealer import DealerCollection
     from .dealer import DealerItem
-    from .product import AsyncProductCollection
     from .product import AsyncProductItem
-    from .product import ProductCollection
     from .product import ProductItem
-    from .prospect import AsyncProspectCollection
     from .prospect import AsyncProspectItem
-    from .prospect import ProspectCollection
     from .prospect import ProspectItem
 
 __all__ = [

@@ -16,15 +16,12 @@ from codegen.runtime import query as _q
 from ..models.product import Product
 from ..models.product import QProduct
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
-    from .brand import AsyncBrandCollection
     from .brand import AsyncBrandItem
-    from .brand import BrandCollection
     from .brand import BrandItem
-    from .product_category import AsyncProductCategoryCollection
     from .product_category import AsyncProductCategoryItem
-    from .product_category import ProductCategoryCollection
     from .product_category import ProductCategoryItem
 
 __all__ = [

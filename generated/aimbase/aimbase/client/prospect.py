@@ -16,11 +16,10 @@ from codegen.runtime import query as _q
 from ..models.prospect import Prospect
 from ..models.prospect import QProspect
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
-    from .company import AsyncCompanyCollection
     from .company import AsyncCompanyItem
-    from .company import CompanyCollection
     from .company import CompanyItem
 
 __all__ = [

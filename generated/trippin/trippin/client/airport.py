@@ -15,7 +15,11 @@ from codegen.runtime import query as _q
 
 from ..models.airport import Airport
 from ..models.airport import QAirport
-from ..models.airport_location import AirportLocation
+
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
+if _t.TYPE_CHECKING:
+    from ..models.airport_location import AirportLocation
 
 __all__ = [
     "AirportCollection",

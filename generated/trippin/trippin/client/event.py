@@ -16,7 +16,11 @@ from codegen.runtime import query as _q
 
 from ..models.event import Event
 from ..models.event import QEvent
-from ..models.event_location import EventLocation
+
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
+if _t.TYPE_CHECKING:
+    from ..models.event_location import EventLocation
 
 __all__ = [
     "AsyncEventCollection",

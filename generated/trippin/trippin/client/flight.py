@@ -17,15 +17,12 @@ from codegen.runtime import query as _q
 from ..models.flight import Flight
 from ..models.flight import QFlight
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
-    from .airline import AirlineCollection
     from .airline import AirlineItem
-    from .airline import AsyncAirlineCollection
     from .airline import AsyncAirlineItem
-    from .airport import AirportCollection
     from .airport import AirportItem
-    from .airport import AsyncAirportCollection
     from .airport import AsyncAirportItem
 
 __all__ = [

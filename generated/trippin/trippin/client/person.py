@@ -14,22 +14,19 @@ from codegen.runtime.http import navigation as _nav
 from codegen.runtime import query as _q
 
 from ..models.airline import Airline
-from ..models.location import Location
 from ..models.person import Person
 from ..models.person import QPerson
-from ..models.person_gender import PersonGender
-from ..models.trip import Trip
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
-    from .photo import AsyncPhotoCollection
+    from ..models.location import Location
+    from ..models.person_gender import PersonGender
+    from ..models.trip import Trip
     from .photo import AsyncPhotoItem
-    from .photo import PhotoCollection
     from .photo import PhotoItem
     from .trip import AsyncTripCollection
-    from .trip import AsyncTripItem
     from .trip import TripCollection
-    from .trip import TripItem
 
 __all__ = [
     "AsyncMeSingleton",

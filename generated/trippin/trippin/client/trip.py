@@ -15,22 +15,19 @@ from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
 from codegen.runtime import query as _q
 
-from ..models.person import Person
 from ..models.trip import QTrip
 from ..models.trip import Trip
 
-# Classes of the modules this one leads to, for annotations; methods import them when they run.
+# What only annotations name: models, and the classes of the modules this one leads to (methods import those
+# when they run).
 if _t.TYPE_CHECKING:
+    from ..models.person import Person
     from .person import AsyncPersonCollection
     from .person import PersonCollection
     from .photo import AsyncPhotoCollection
-    from .photo import AsyncPhotoItem
     from .photo import PhotoCollection
-    from .photo import PhotoItem
     from .plan_item import AsyncPlanItemCollection
-    from .plan_item import AsyncPlanItemItem
     from .plan_item import PlanItemCollection
-    from .plan_item import PlanItemItem
 
 __all__ = [
     "AsyncTripCollection",
