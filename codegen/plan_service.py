@@ -45,8 +45,6 @@ if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for
 _SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model", "navigate", "cast"})
 _ITEM_MEMBERS = frozenset({"get", "cast", "patch", "path"})
 _CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
-# Module-level names of client/__init__.py (templates/client_init.py.jinja) besides the schema's classes.
-_CLIENT_GLOBALS = frozenset({"_t", "_rt", "_http", "_nav", "_q", "_dt", "_decimal", "_uuid", "_importlib", "_MODULES"})
 # Parameters of the generated patch method, and `changes`, the local it builds.
 _PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
 # Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client_macros.jinja),
@@ -363,8 +361,6 @@ def _type_plans(
             target = collection_bound if binding.collection else entity_bound
             target.setdefault(binding.name, []).append(o)
     entities = sorted(q for q, t in structured.items() if t.kind == "entity")
-    # Importing client/<module>.py binds <module> in client/__init__.py: never one of the names it uses.
-    modules = naming.NameAllocator(set(_CLIENT_GLOBALS), fold_case=True)
     plans: dict[str, TypePlan] = {}
     for qualified in entities:
         model = classes[qualified]
@@ -380,7 +376,9 @@ def _type_plans(
             navigations=[],
             item_operations=(),
             collection_operations=(),
-            module=modules.allocate(model.module),
+            # Importing client/<module>.py binds <module> in client/__init__.py, whose own names all start with
+            # "_" or a capital: no module name does (naming.module_name).
+            module=model.module,
             patch_parameters=_type_patch_parameters(structured, classes, qualified, annotation_of),
         )
     done: dict[str, TypePlan] = {}
