@@ -77,6 +77,12 @@ CASES = (
         check='assert type(u) is User and u.display_name == "Ada", u',
         first_use=True,
     ),
+    Case(
+        "graph: import graph.client + Client + client.users",
+        "graph",
+        'import graph.client\nusers = graph.client.Client("http://127.0.0.1:9").users',
+        check='assert type(users).__name__ == "UsersEntitySet", users',
+    ),
     Case("import aimbase", "aimbase", "import aimbase"),
     Case("import aimbase; aimbase.Lead", "aimbase", "import aimbase\naimbase.Lead"),
     Case(

@@ -167,7 +167,9 @@ class PackagePlan:
         found = [(c.module, c.name) for c in self.classes] + [(e.module, e.name) for e in self.enums]
         found += [(c.module, c.query_name) for c in self.classes]
         modules = [(f".models.{module}", name) for module, name in found]
-        return sorted(modules + [(".client", name) for name in self.client_exports], key=lambda item: item[1])
+        modules += [(f".client.{module}", name) for name, module in self.service.class_index]
+        clients = [(".client", self.service.client_name), (".client", self.service.async_client_name)]
+        return sorted(modules + clients, key=lambda item: item[1])
 
     @property
     def runtime_exports(self) -> list[tuple[str, str]]:
@@ -180,9 +182,9 @@ class PackagePlan:
 
     @property
     def client_exports(self) -> list[str]:
-        """Public names of the client module, sorted."""
-        sets = self.service.class_names  # entity sets, singletons, item and collection classes
-        return sorted([self.service.client_name, self.service.async_client_name, *sets])
+        """Public names of the client package, sorted: the clients, entity sets, singletons, items, collections."""
+        classes = [name for name, _ in self.service.class_index]
+        return sorted([self.service.client_name, self.service.async_client_name, *classes])
 
 
 def build_plan(document: Document, spec: Spec, project: ProjectPlan | None = None) -> PackagePlan:

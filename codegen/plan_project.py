@@ -37,6 +37,6 @@ def plan_project(spec: Spec, source: bytes) -> ProjectPlan:
         version=spec.version or _SCHEMA_VERSION.format(digest=digest[:12]),
         description=description,
         runtime_requirement=RUNTIME_REQUIREMENT,
-        packages=(spec.package, f"{spec.package}.models"),
+        packages=(spec.package, f"{spec.package}.client", f"{spec.package}.models"),
         schema_sha256=digest,
     )

@@ -11,12 +11,20 @@ operations bound to a collection of it or of a base type. Entity sets subclass t
 class and keep one method per entity-bound operation taking the key; a derived type's operations are reached
 through `cast` (the type-cast segment). Action and function imports become methods of the client.
 
+The client is a package: `client/__init__.py` holds the service clients, and each entity type has a module of
+its own (named as its model's module) with its item and collection classes and the entity sets and singletons
+of that type. A set is a subclass of its type's collection class, so a module of its own would only add an
+import; modules reach each other's classes (navigation targets, a function's result) by importing them when
+the method runs, which keeps `client.users` from importing more than users needs, and lets navigations form
+cycles.
+
 Overloads (one name, several signatures on one class) are named by their parameters: the one with the fewest
 (then the first by parameter names) keeps the plain name, the others get `_with_<parameter names>`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -39,7 +47,7 @@ _ITEM_MEMBERS = frozenset({"get", "cast", "patch", "path"})
 _CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
 # Parameters of the generated patch method, and `changes`, the local it builds.
 _PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
-# Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client.py.jinja),
+# Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client_macros.jinja),
 # which an operation parameter must not redefine.
 _OPERATION_LOCALS = frozenset({"key", "self", "arguments", "result", "item"})
 
@@ -88,6 +96,17 @@ class TypePlan:
     navigations: list[NavigationPlan]  # filled once every type has its plan (navigations may form cycles)
     item_operations: tuple[OperationPlan, ...]
     collection_operations: tuple[OperationPlan, ...]
+    module: str  # its module under client/
+    # `patch` of the item class (a navigated entity, a singleton): the properties a client may change.
+    patch_parameters: tuple[ParameterPlan, ...] = ()
+
+    @property
+    def class_names(self) -> list[str]:
+        return [self.item_class, self.async_item_class, self.collection_class, self.async_collection_class]
+
+    @property
+    def constrained(self) -> list[ParameterPlan]:
+        return _constrained(self.patch_parameters)
 
     @property
     def item_base(self) -> tuple[str, str]:
@@ -106,13 +125,8 @@ class SingletonPlan:
     accessor: str
     class_name: str
     async_class_name: str
-    type: TypePlan
-    patch_parameters: tuple[ParameterPlan, ...]
+    type: TypePlan  # its item class has the patch method: a singleton changes the properties its type allows
     doc: str | None
-
-    @property
-    def constrained(self) -> list[ParameterPlan]:
-        return [p for p in self.patch_parameters if p.max_length is not None or p.allowed_values]
 
 
 @attrs.frozen
@@ -134,7 +148,47 @@ class EntitySetPlan:
     @property
     def constrained(self) -> list[ParameterPlan]:
         """Patch parameters with a MaxLength or allowed values, checked before sending."""
-        return [p for p in self.patch_parameters if p.max_length is not None or p.allowed_values]
+        return _constrained(self.patch_parameters)
+
+
+def _constrained(parameters: tuple[ParameterPlan, ...]) -> list[ParameterPlan]:
+    return [p for p in parameters if p.max_length is not None or p.allowed_values]
+
+
+@attrs.frozen
+class ModuleImports:
+    """What one module of the client package imports: the models its code uses; the models and its peers'
+    classes that only annotations name, for type checkers."""
+
+    models: tuple[tuple[str, str], ...]  # (module under models/, name) the code uses
+    # (module under models/, name) only annotations name: importing them when the module loads would load
+    # every model a patch method's parameters mention (30 for Graph's users).
+    typing_models: tuple[tuple[str, str], ...]
+    peers: tuple[tuple[str, str], ...]  # (module under client/, class), imported again where a method needs it
+    stdlib: tuple[tuple[str, str], ...]  # (module, alias) the annotations use
+
+
+@attrs.frozen
+class TypeModulePlan:
+    """The module of one entity type under client/: its item and collection classes, its sets and singletons."""
+
+    type: TypePlan
+    entity_sets: tuple[EntitySetPlan, ...]
+    singletons: tuple[SingletonPlan, ...]
+    imports: ModuleImports
+
+    @property
+    def name(self) -> str:
+        return self.type.module
+
+    @property
+    def class_names(self) -> list[str]:
+        """Its public classes, sync then async, as the module defines them."""
+        sync = [self.type.item_class, self.type.collection_class]
+        sync += [s.class_name for s in self.entity_sets] + [g.class_name for g in self.singletons]
+        asynchronous = [self.type.async_item_class, self.type.async_collection_class]
+        asynchronous += [s.async_class_name for s in self.entity_sets] + [g.async_class_name for g in self.singletons]
+        return sync + asynchronous
 
 
 @attrs.frozen
@@ -146,36 +200,12 @@ class ServicePlan:
     login_path: str | None
     entity_sets: tuple[EntitySetPlan, ...]
     operations: tuple[OperationPlan, ...]
-    imports: tuple[tuple[str, str], ...]  # (module under models/, name), all imported at run time
+    imports: ModuleImports  # of client/__init__.py, which holds the service clients and the unbound operations
     types: tuple[TypePlan, ...] = ()
     singletons: tuple[SingletonPlan, ...] = ()
-
-    @property
-    def class_names(self) -> list[str]:
-        """The public classes of the client module besides the clients: sets, singletons, items, collections."""
-        names = [n for s in self.entity_sets for n in (s.class_name, s.async_class_name)]
-        names += [n for s in self.singletons for n in (s.class_name, s.async_class_name)]
-        for t in self.types:
-            names += [t.item_class, t.async_item_class, t.collection_class, t.async_collection_class]
-        return names
-
-    @property
-    def stdlib_imports(self) -> list[tuple[str, str]]:
-        """(module, alias) the client module's annotations use."""
-        text = " ".join(
-            [s.key_annotation for s in self.entity_sets]
-            + [t.key_annotation for t in self.types]
-            + [p.annotation for s in self.entity_sets for p in s.patch_parameters]
-            + [p.annotation for g in self.singletons for p in g.patch_parameters]
-            + [o.returns + " " + " ".join(p.annotation for p in o.parameters) for o in self.all_operations]
-        )
-        aliases = {"_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
-        return sorted((module, alias) for alias, module in aliases.items() if f"{alias}." in text)
-
-    @property
-    def all_operations(self) -> list[OperationPlan]:
-        typed = [o for t in self.types for o in (*t.item_operations, *t.collection_operations)]
-        return [o for s in self.entity_sets for o in s.operations] + list(self.operations) + typed
+    modules: tuple[TypeModulePlan, ...] = ()
+    # (class, its module under client/) of every class the type modules define, sorted by class.
+    class_index: tuple[tuple[str, str], ...] = ()
 
 
 AnnotationOf = Callable[[TypeRef, bool], str]
@@ -216,8 +246,7 @@ def build_service_plan(
         size.add(set_plans[-1].patch_parameters, set_plans[-1].operations)
     singletons = []
     for singleton in sorted((s for c in document.containers() for s in c.singletons), key=lambda s: s.name):
-        singletons.append(_singleton(singleton, structured, classes, annotation_of, types, accessors, names))
-        size.add(singletons[-1].patch_parameters, ())
+        singletons.append(_singleton(singleton, types, accessors, names))
     imports = [i for c in document.containers() for i in c.operation_imports]
     by_name: dict[str, list[Operation]] = {}
     for o in operations:
@@ -236,6 +265,9 @@ def build_service_plan(
     )
     size.add((), unbound)
     plans = tuple(types[q] for q in sorted(types))
+    modules = tuple(_type_module(t, set_plans, singletons, exports) for t in plans)
+    root_peers = [(s.type.module, c) for s in set_plans for c in (s.class_name, s.async_class_name)]
+    root_peers += [(g.type.module, c) for g in singletons for c in (g.class_name, g.async_class_name)]
     return ServicePlan(
         client_name=client,
         async_client_name=async_client,
@@ -244,9 +276,67 @@ def build_service_plan(
         login_path=spec.login_path,
         entity_sets=tuple(set_plans),
         operations=tuple(unbound),
-        imports=_imports(plans, set_plans, singletons, unbound, exports),
+        imports=_module_imports([], [], unbound, root_peers, None, exports),
         types=plans,
         singletons=tuple(singletons),
+        modules=modules,
+        class_index=tuple(sorted((name, m.name) for m in modules for name in m.class_names)),
+    )
+
+
+# Graph's 1,182 modules ask for the words of the same few hundred annotations ("str | None", ...) over and over.
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[A-Za-z_]\w*", text))
+
+
+def _type_module(
+    t: TypePlan, sets: list[EntitySetPlan], singletons: list[SingletonPlan], exports: dict[str, str]
+) -> TypeModulePlan:
+    own_sets = tuple(s for s in sets if s.type.qualified_name == t.qualified_name)
+    own_singletons = tuple(g for g in singletons if g.type.qualified_name == t.qualified_name)
+    texts = [t.key_annotation] + [p.annotation for p in t.patch_parameters]
+    texts += [p.annotation for s in own_sets for p in s.patch_parameters]
+    operations = [*t.item_operations, *t.collection_operations, *(o for s in own_sets for o in s.operations)]
+    peers: list[tuple[str, str]] = []
+    for n in t.navigations:  # a collection-valued one returns the target's collection classes, else its items
+        target = n.target
+        if n.collection:
+            peers += [(target.module, target.collection_class), (target.module, target.async_collection_class)]
+        else:
+            peers += [(target.module, target.item_class), (target.module, target.async_item_class)]
+    imports = _module_imports([t.model.name, t.model.query_name], texts, operations, peers, t.module, exports)
+    return TypeModulePlan(t, own_sets, own_singletons, imports)
+
+
+def _module_imports(
+    values: list[str],
+    texts: list[str],
+    operations: Iterable[OperationPlan],
+    peers: list[tuple[str, str]],
+    module: str | None,
+    exports: dict[str, str],
+) -> ModuleImports:
+    """The imports of one client module (`module` None: client/__init__.py): models its code uses as `values`
+    (and operations' result types) at run time, those `texts` and the operations' signatures only annotate
+    with for type checkers; the classes of other client modules in `peers` and the operations' results."""
+    values, texts = list(values), list(texts)
+    for o in operations:
+        texts += [o.returns] + [p.annotation for p in o.parameters]
+        if o.query_of is None:  # the result is read as this type; a query's, by the collection class
+            values.append(o.return_type or "")
+        else:
+            peers.append((o.query_of.module, o.query_of.collection_class))
+            peers.append((o.query_of.module, o.query_of.async_collection_class))
+    run_time = {word for text in values for word in _words(text) if word in exports}
+    typing = {word for text in texts for word in _words(text) if word in exports} - run_time
+    text = " ".join(values + texts)
+    aliases = {"_dt": "datetime", "_decimal": "decimal", "_uuid": "uuid"}
+    return ModuleImports(
+        models=tuple(sorted((exports[name], name) for name in run_time)),
+        typing_models=tuple(sorted((exports[name], name) for name in typing)),
+        peers=tuple(sorted({p for p in peers if p[0] != module})),
+        stdlib=tuple(sorted((m, alias) for alias, m in aliases.items() if f"{alias}." in text)),
     )
 
 
@@ -286,6 +376,10 @@ def _type_plans(
             navigations=[],
             item_operations=(),
             collection_operations=(),
+            # Importing client/<module>.py binds <module> in client/__init__.py, whose own names all start with
+            # "_" or a capital: no module name does (naming.module_name).
+            module=model.module,
+            patch_parameters=_type_patch_parameters(structured, classes, qualified, annotation_of),
         )
     done: dict[str, TypePlan] = {}
     for qualified in entities:
@@ -308,7 +402,7 @@ def _type_plans(
             collection_operations=_operations(on_collection, annotation_of, classes, plans, collection_names),
         )
         plan.navigations.extend(navigations)
-        size.add((), (*plan.item_operations, *plan.collection_operations), len(navigations))
+        size.add(plan.patch_parameters, (*plan.item_operations, *plan.collection_operations), len(navigations))
         done[qualified] = plan
     # Navigation targets were taken from the first plans, whose lists are the same objects: point them at
     # the final plans (same names), so that a template reading a target's operations sees them.
@@ -317,23 +411,24 @@ def _type_plans(
     return done
 
 
-def _singleton(
-    singleton: Singleton,
-    structured: dict[str, StructuredType],
-    classes: dict[str, ClassPlan],
-    annotation_of: AnnotationOf,
-    types: dict[str, TypePlan],
-    accessors: naming.NameAllocator,
-    names: naming.NameAllocator,
-) -> SingletonPlan:
-    """A singleton: its type's item class at `/Name`, with `patch` for the properties a client may change."""
-    if singleton.type not in types:
-        raise MetadataError(f"singleton {singleton.name} has type {singleton.type}, which is not an entity type")
-    model = classes[singleton.type]
-    lineage = _lineage(structured, singleton.type)
+def _type_patch_parameters(
+    structured: dict[str, StructuredType], classes: dict[str, ClassPlan], qualified: str, annotation_of: AnnotationOf
+) -> tuple[ParameterPlan, ...]:
+    """The patch parameters of an entity at a path: no set names properties it forbids, so only the type's
+    own rules (computed, immutable, key, stream) hold."""
+    lineage = _lineage(structured, qualified)
     frozen = {k.split("/")[0] for t in lineage for k in t.key}
     editable = [p for t in lineage for p in t.properties if _editable(p, frozen)]
-    by_wire = {f.wire_name: f for c in _class_lineage(model) for f in c.fields}
+    by_wire = {f.wire_name: f for c in _class_lineage(classes[qualified]) for f in c.fields}
+    return _patch_parameters(editable, by_wire, annotation_of)
+
+
+def _singleton(
+    singleton: Singleton, types: dict[str, TypePlan], accessors: naming.NameAllocator, names: naming.NameAllocator
+) -> SingletonPlan:
+    """A singleton: its type's item class at `/Name`, whose `patch` changes the properties a client may change."""
+    if singleton.type not in types:
+        raise MetadataError(f"singleton {singleton.name} has type {singleton.type}, which is not an entity type")
     pascal = naming.class_name(singleton.name)
     return SingletonPlan(
         name=singleton.name,
@@ -341,7 +436,6 @@ def _singleton(
         class_name=names.allocate(f"{pascal}Singleton"),
         async_class_name=names.allocate(f"Async{pascal}Singleton"),
         type=types[singleton.type],
-        patch_parameters=_patch_parameters(editable, by_wire, annotation_of),
         doc=None,
     )
 
@@ -376,24 +470,6 @@ class _ClientSize:
                 "over its entity sets (MAX_CLIENT_ALLOWED_VALUES); choose fewer in [client] entity_sets"
             )
             raise MetadataError(message, path=self._path)
-
-
-def _imports(
-    types: tuple[TypePlan, ...],
-    sets: list[EntitySetPlan],
-    singletons: list[SingletonPlan],
-    operations: tuple[OperationPlan, ...],
-    exports: dict[str, str],
-) -> tuple[tuple[str, str], ...]:
-    """(module, name) of every generated class the client module names: models, query types, annotations."""
-    names = {t.model.name for t in types} | {t.model.query_name for t in types}
-    texts = [t.key_annotation for t in types] + [p.annotation for s in sets for p in s.patch_parameters]
-    texts += [p.annotation for g in singletons for p in g.patch_parameters]
-    typed = [o for t in types for o in (*t.item_operations, *t.collection_operations)]
-    for operation in typed + list(operations):
-        texts += [operation.returns, operation.return_type or ""] + [p.annotation for p in operation.parameters]
-    names |= {word for text in texts for word in re.findall(r"[A-Za-z_]\w*", text) if word in exports}
-    return tuple(sorted((exports[name], name) for name in names))
 
 
 def _chosen_sets(document: Document, spec: Spec) -> list[EntitySet]:

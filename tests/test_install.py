@@ -115,7 +115,7 @@ def test_each_sdist_builds_a_wheel(work: Path, source: Path, project: str) -> No
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     if project == ".":
-        assert "codegen/templates/client.py.jinja" in names
+        assert "codegen/templates/client_type.py.jinja" in names
         assert not any(n.startswith("codegen/runtime/") for n in names)  # the runtime's files are its own
     else:
         assert "codegen/runtime/version.py" in names and "codegen/runtime/py.typed" in names
@@ -365,8 +365,8 @@ def test_the_generator_wheel_carries_its_templates_and_generates(generator_pytho
     )
     assert output.startswith("codegen: wrote clients/northwind ("), output
     assert (folder / "clients" / "northwind" / "pyproject.toml").is_file()
-    assert (folder / "clients" / "northwind" / "northwind" / "client.py").is_file()
-    probe = "import importlib.resources as r; print(r.files('codegen').joinpath('templates', 'client.py.jinja'))"
+    assert (folder / "clients" / "northwind" / "northwind" / "client" / "__init__.py").is_file()
+    probe = "import importlib.resources as r; print(r.files('codegen').joinpath('templates', 'client_type.py.jinja'))"
     assert Path(_run([generator_python, "-c", probe], cwd=folder, env=_clean_env()).strip()).is_file()
 
 

@@ -40,9 +40,9 @@ def test_aimbase_project_names_its_distribution_version_and_runtime() -> None:
     assert project["dependencies"] == [f"odata-codegen-runtime{compatible_range(codegen.__version__)}"]
     assert project["requires-python"] == ">=3.11"
     assert digest in files["README.md"]
-    assert {"aimbase/__init__.py", "aimbase/py.typed", "aimbase/client.py", "README.md"} <= set(files)
+    assert {"aimbase/__init__.py", "aimbase/py.typed", "aimbase/client/__init__.py", "README.md"} <= set(files)
     setuptools = tomllib.loads(files["pyproject.toml"])["tool"]["setuptools"]
-    assert setuptools["packages"] == ["aimbase", "aimbase.models"]
+    assert setuptools["packages"] == ["aimbase", "aimbase.client", "aimbase.models"]
 
 
 def test_the_version_follows_the_schema(tmp_path: Path) -> None:

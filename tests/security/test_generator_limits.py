@@ -710,7 +710,7 @@ def test_a_type_at_the_member_limit_generates_and_imports(tmp_path: Path, member
     code, stderr = generate(tmp_path, document(entity(body=_properties(members)) + _sets(1)), seconds=20)
     assert code == 0, stderr
     started = time.monotonic()
-    probe = "import pkg.models.a, pkg.client"
+    probe = "import pkg.models.a, pkg.client.a"
     subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", check=True, timeout=30)
     assert time.monotonic() - started < 10
 

@@ -99,8 +99,8 @@ def _user_folder(package: Path) -> None:
 def _generated_file_replaced_by_link(package: Path) -> None:
     outside = package.parent.parent / "mine.py"
     outside.write_text("MINE = 1\n", encoding="utf-8")
-    (package / "client.py").unlink()
-    (package / "client.py").symlink_to(outside)
+    (package / "client" / "__init__.py").unlink()
+    (package / "client" / "__init__.py").symlink_to(outside)
 
 
 def _manifest_is_a_link(package: Path) -> None:
@@ -129,7 +129,7 @@ def _manifest_huge(package: Path) -> None:
     [
         (_user_module_in_models, "'models/custom.py' is not a file codegen wrote"),
         (_user_folder, "'notes/todo.txt' is not a file codegen wrote"),
-        (_generated_file_replaced_by_link, "'client.py' is not a file codegen wrote"),
+        (_generated_file_replaced_by_link, "'client/__init__.py' is not a file codegen wrote"),
         (_manifest_is_a_link, "remove it or choose another --out"),
         (_manifest_of_someone_else, "remove it or choose another --out"),
         (_manifest_not_json, "remove it or choose another --out"),

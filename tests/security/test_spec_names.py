@@ -88,17 +88,18 @@ CLASHING_RENAMES: dict[str, dict[str, str]] = {
 def test_renames_never_give_a_signature_two_parameters_of_one_name(tmp_path: Path, renames: dict[str, str]) -> None:
     """Reproduces adversarial finding 4 (`SyntaxError: duplicate argument 'etag_'` in client.py, exit 0)."""
     assert cli.main(["generate", str(_spec(tmp_path, renames))]) == 0
-    client = (tmp_path / "out" / "pkg" / "pkg" / "client.py").read_text(encoding="utf-8")
+    client = (tmp_path / "out" / "pkg" / "pkg" / "client" / "thing.py").read_text(encoding="utf-8")
     tree = ast.parse(client)  # a duplicate argument is a SyntaxError only at compile time
-    compile(client, "client.py", "exec")
+    compile(client, "thing.py", "exec")
     patches = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) if f.name == "patch"]
-    assert len(patches) == 2
+    assert len(patches) == 4  # the entity set's (by key) and the item's, sync and async
     for patch in patches:
         names = [a.arg for a in [*patch.args.args, *patch.args.kwonlyargs]]
         assert len(names) == len(set(names)), names
-        assert {"self", "key", "etag", "return_entity"} <= set(names)
+        assert {"self", "etag", "return_entity"} <= set(names)
         assert "changes" not in names  # the method's own local
-    probe = "import pkg.client, pkg.models"
+    assert sum("key" in [a.arg for a in patch.args.args] for patch in patches) == 2
+    probe = "import pkg.client.thing, pkg.models"
     subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out" / "pkg", check=True, timeout=30)
 
 

@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, assert_type
 
-from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Customs, Lead, QLead
+from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Customs, Lead, Prospect, QLead
+from aimbase.client import LeadsEntitySet
 from trippin import Airline, Person, PersonItem, QTrip, Trip, TripCollection, TripItem, TripPinClient
 from codegen.runtime import UNSET
 from codegen.runtime.http import AvalaApiAuth, EntityPage
@@ -74,8 +75,10 @@ trippin.people.navigate("x").trips.navigate("y")  # E: Argument 1 to "navigate" 
 trippin.people.navigate("x").cast(Person)  # E: Value of type variable "I" of "cast" of "EntityItem" cannot be
 trippin.people.navigate("x").plan_items  # E: "PersonItem" has no attribute "plan_items"
 trippin.people.navigate("x").get_friends_trips(user_name=1)  # E: Argument "user_name" to "get_friends_trips"
-trippin.me.patch(user_name="x")  # E: Unexpected keyword argument "user_name" for "patch" of "MeSingleton"
-trippin.me.patch(first_name=1)  # E: Argument "first_name" to "patch" of "MeSingleton" has incompatible type "int"
+trippin.me.patch(user_name="x")  # E: Unexpected keyword argument "user_name" for "patch" of "PersonItem"
+trippin.me.patch(first_name=1)  # E: Argument "first_name" to "patch" of "PersonItem" has incompatible type "int"
+trippin.people.navigate("x").photo.patch(id=5)  # E: Unexpected keyword argument "id" for "patch" of "PhotoItem"
+trippin.me.trips.navigate(1).patch(budget="x")  # E: Argument "budget" to "patch" of "TripItem" has incompatible type
 trippin.me.trips.query().filter(QTrip.budget > "x")  # E: Unsupported operand types for > ("FloatExpr" and "str")
 
 fetched = client.leads.get(1)
@@ -113,6 +116,9 @@ assert_type(next(client.leads.query().include_count().pages()), EntityPage[Lead]
 assert_type(client.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
 assert_type(client.dealers.set_dealer_radius(1, brand_id=2, radius=50), None)
 assert_type(trippin.people.navigate("russellwhyte"), PersonItem)
+assert_type(client.leads, LeadsEntitySet)  # the old name, from the client package
+assert_type(client.leads.navigate(114).prospect.patch(first_name="A", return_entity=True), Prospect | None)
+assert_type(trippin.me.patch(first_name="R"), Person | None)
 assert_type(trippin.people.navigate("russellwhyte").friends.navigate("scott").get(), Person)
 assert_type(trippin.people.navigate("russellwhyte").trips, TripCollection)
 assert_type(trippin.people.navigate("russellwhyte").trips.navigate(1), TripItem)
@@ -143,4 +149,4 @@ async def async_uses(async_client: AsyncAimbaseClient) -> None:
         assert_type(await managed_async.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
 
 
-reveal_type(client.leads)  # N: Revealed type is "aimbase.client.LeadsEntitySet"
+reveal_type(client.leads)  # N: Revealed type is "aimbase.client.lead.LeadsEntitySet"

@@ -2,57 +2,67 @@
 
 from .client import AimbaseClient as AimbaseClient
 from .client import AsyncAimbaseClient as AsyncAimbaseClient
-from .client import AsyncBrandCollection as AsyncBrandCollection
-from .client import AsyncBrandItem as AsyncBrandItem
-from .client import AsyncBrandsEntitySet as AsyncBrandsEntitySet
-from .client import AsyncCompaniesEntitySet as AsyncCompaniesEntitySet
-from .client import AsyncCompanyCollection as AsyncCompanyCollection
-from .client import AsyncCompanyItem as AsyncCompanyItem
-from .client import AsyncDealerCollection as AsyncDealerCollection
-from .client import AsyncDealerItem as AsyncDealerItem
-from .client import AsyncDealersEntitySet as AsyncDealersEntitySet
-from .client import AsyncLeadCollection as AsyncLeadCollection
-from .client import AsyncLeadItem as AsyncLeadItem
-from .client import AsyncLeadsEntitySet as AsyncLeadsEntitySet
-from .client import AsyncProductCategoriesEntitySet as AsyncProductCategoriesEntitySet
-from .client import AsyncProductCategoryCollection as AsyncProductCategoryCollection
-from .client import AsyncProductCategoryItem as AsyncProductCategoryItem
-from .client import AsyncProductCollection as AsyncProductCollection
-from .client import AsyncProductItem as AsyncProductItem
-from .client import AsyncProductsEntitySet as AsyncProductsEntitySet
-from .client import AsyncProspectCollection as AsyncProspectCollection
-from .client import AsyncProspectItem as AsyncProspectItem
-from .client import AsyncProspectsEntitySet as AsyncProspectsEntitySet
+from .client.brand import AsyncBrandCollection as AsyncBrandCollection
+from .client.brand import AsyncBrandItem as AsyncBrandItem
+from .client.brand import AsyncBrandsEntitySet as AsyncBrandsEntitySet
+from .client.company import AsyncCompaniesEntitySet as AsyncCompaniesEntitySet
+from .client.company import AsyncCompanyCollection as AsyncCompanyCollection
+from .client.company import AsyncCompanyItem as AsyncCompanyItem
+from .client.dealer import AsyncDealerCollection as AsyncDealerCollection
+from .client.dealer import AsyncDealerItem as AsyncDealerItem
+from .client.dealer import AsyncDealersEntitySet as AsyncDealersEntitySet
+from .client.lead import AsyncLeadCollection as AsyncLeadCollection
+from .client.lead import AsyncLeadItem as AsyncLeadItem
+from .client.lead import AsyncLeadsEntitySet as AsyncLeadsEntitySet
+from .client.product_category import (
+    AsyncProductCategoriesEntitySet as AsyncProductCategoriesEntitySet,
+)
+from .client.product_category import (
+    AsyncProductCategoryCollection as AsyncProductCategoryCollection,
+)
+from .client.product_category import (
+    AsyncProductCategoryItem as AsyncProductCategoryItem,
+)
+from .client.product import AsyncProductCollection as AsyncProductCollection
+from .client.product import AsyncProductItem as AsyncProductItem
+from .client.product import AsyncProductsEntitySet as AsyncProductsEntitySet
+from .client.prospect import AsyncProspectCollection as AsyncProspectCollection
+from .client.prospect import AsyncProspectItem as AsyncProspectItem
+from .client.prospect import AsyncProspectsEntitySet as AsyncProspectsEntitySet
 from .models.brand import Brand as Brand
-from .client import BrandCollection as BrandCollection
-from .client import BrandItem as BrandItem
-from .client import BrandsEntitySet as BrandsEntitySet
-from .client import CompaniesEntitySet as CompaniesEntitySet
+from .client.brand import BrandCollection as BrandCollection
+from .client.brand import BrandItem as BrandItem
+from .client.brand import BrandsEntitySet as BrandsEntitySet
+from .client.company import CompaniesEntitySet as CompaniesEntitySet
 from .models.company import Company as Company
-from .client import CompanyCollection as CompanyCollection
-from .client import CompanyItem as CompanyItem
+from .client.company import CompanyCollection as CompanyCollection
+from .client.company import CompanyItem as CompanyItem
 from .models.customs import Customs as Customs
 from .models.dealer import Dealer as Dealer
-from .client import DealerCollection as DealerCollection
-from .client import DealerItem as DealerItem
-from .client import DealersEntitySet as DealersEntitySet
+from .client.dealer import DealerCollection as DealerCollection
+from .client.dealer import DealerItem as DealerItem
+from .client.dealer import DealersEntitySet as DealersEntitySet
 from .models.lead import Lead as Lead
-from .client import LeadCollection as LeadCollection
-from .client import LeadItem as LeadItem
-from .client import LeadsEntitySet as LeadsEntitySet
+from .client.lead import LeadCollection as LeadCollection
+from .client.lead import LeadItem as LeadItem
+from .client.lead import LeadsEntitySet as LeadsEntitySet
 from .models.metadata import Metadata as Metadata
 from .models.product import Product as Product
-from .client import ProductCategoriesEntitySet as ProductCategoriesEntitySet
+from .client.product_category import (
+    ProductCategoriesEntitySet as ProductCategoriesEntitySet,
+)
 from .models.product_category import ProductCategory as ProductCategory
-from .client import ProductCategoryCollection as ProductCategoryCollection
-from .client import ProductCategoryItem as ProductCategoryItem
-from .client import ProductCollection as ProductCollection
-from .client import ProductItem as ProductItem
-from .client import ProductsEntitySet as ProductsEntitySet
+from .client.product_category import (
+    ProductCategoryCollection as ProductCategoryCollection,
+)
+from .client.product_category import ProductCategoryItem as ProductCategoryItem
+from .client.product import ProductCollection as ProductCollection
+from .client.product import ProductItem as ProductItem
+from .client.product import ProductsEntitySet as ProductsEntitySet
 from .models.prospect import Prospect as Prospect
-from .client import ProspectCollection as ProspectCollection
-from .client import ProspectItem as ProspectItem
-from .client import ProspectsEntitySet as ProspectsEntitySet
+from .client.prospect import ProspectCollection as ProspectCollection
+from .client.prospect import ProspectItem as ProspectItem
+from .client.prospect import ProspectsEntitySet as ProspectsEntitySet
 from .models.brand import QBrand as QBrand
 from .models.company import QCompany as QCompany
 from .models.customs import QCustoms as QCustoms

@@ -1,65 +1,71 @@
 """What type checkers see of trippin: __init__.py loads these names lazily."""
 
 from .models.airline import Airline as Airline
-from .client import AirlineCollection as AirlineCollection
-from .client import AirlineItem as AirlineItem
-from .client import AirlinesEntitySet as AirlinesEntitySet
+from .client.airline import AirlineCollection as AirlineCollection
+from .client.airline import AirlineItem as AirlineItem
+from .client.airline import AirlinesEntitySet as AirlinesEntitySet
 from .models.airport import Airport as Airport
-from .client import AirportCollection as AirportCollection
-from .client import AirportItem as AirportItem
+from .client.airport import AirportCollection as AirportCollection
+from .client.airport import AirportItem as AirportItem
 from .models.airport_location import AirportLocation as AirportLocation
-from .client import AirportsEntitySet as AirportsEntitySet
-from .client import AsyncAirlineCollection as AsyncAirlineCollection
-from .client import AsyncAirlineItem as AsyncAirlineItem
-from .client import AsyncAirlinesEntitySet as AsyncAirlinesEntitySet
-from .client import AsyncAirportCollection as AsyncAirportCollection
-from .client import AsyncAirportItem as AsyncAirportItem
-from .client import AsyncAirportsEntitySet as AsyncAirportsEntitySet
-from .client import AsyncEventCollection as AsyncEventCollection
-from .client import AsyncEventItem as AsyncEventItem
-from .client import AsyncFlightCollection as AsyncFlightCollection
-from .client import AsyncFlightItem as AsyncFlightItem
-from .client import AsyncMeSingleton as AsyncMeSingleton
-from .client import AsyncPeopleEntitySet as AsyncPeopleEntitySet
-from .client import AsyncPersonCollection as AsyncPersonCollection
-from .client import AsyncPersonItem as AsyncPersonItem
-from .client import AsyncPhotoCollection as AsyncPhotoCollection
-from .client import AsyncPhotoItem as AsyncPhotoItem
-from .client import AsyncPhotosEntitySet as AsyncPhotosEntitySet
-from .client import AsyncPlanItemCollection as AsyncPlanItemCollection
-from .client import AsyncPlanItemItem as AsyncPlanItemItem
-from .client import (
+from .client.airport import AirportsEntitySet as AirportsEntitySet
+from .client.airline import AsyncAirlineCollection as AsyncAirlineCollection
+from .client.airline import AsyncAirlineItem as AsyncAirlineItem
+from .client.airline import AsyncAirlinesEntitySet as AsyncAirlinesEntitySet
+from .client.airport import AsyncAirportCollection as AsyncAirportCollection
+from .client.airport import AsyncAirportItem as AsyncAirportItem
+from .client.airport import AsyncAirportsEntitySet as AsyncAirportsEntitySet
+from .client.event import AsyncEventCollection as AsyncEventCollection
+from .client.event import AsyncEventItem as AsyncEventItem
+from .client.flight import AsyncFlightCollection as AsyncFlightCollection
+from .client.flight import AsyncFlightItem as AsyncFlightItem
+from .client.person import AsyncMeSingleton as AsyncMeSingleton
+from .client.person import AsyncPeopleEntitySet as AsyncPeopleEntitySet
+from .client.person import AsyncPersonCollection as AsyncPersonCollection
+from .client.person import AsyncPersonItem as AsyncPersonItem
+from .client.photo import AsyncPhotoCollection as AsyncPhotoCollection
+from .client.photo import AsyncPhotoItem as AsyncPhotoItem
+from .client.photo import AsyncPhotosEntitySet as AsyncPhotosEntitySet
+from .client.plan_item import AsyncPlanItemCollection as AsyncPlanItemCollection
+from .client.plan_item import AsyncPlanItemItem as AsyncPlanItemItem
+from .client.public_transportation import (
     AsyncPublicTransportationCollection as AsyncPublicTransportationCollection,
 )
-from .client import AsyncPublicTransportationItem as AsyncPublicTransportationItem
-from .client import AsyncTripCollection as AsyncTripCollection
-from .client import AsyncTripItem as AsyncTripItem
+from .client.public_transportation import (
+    AsyncPublicTransportationItem as AsyncPublicTransportationItem,
+)
+from .client.trip import AsyncTripCollection as AsyncTripCollection
+from .client.trip import AsyncTripItem as AsyncTripItem
 from .client import AsyncTripPinClient as AsyncTripPinClient
 from .models.city import City as City
 from .models.event import Event as Event
-from .client import EventCollection as EventCollection
-from .client import EventItem as EventItem
+from .client.event import EventCollection as EventCollection
+from .client.event import EventItem as EventItem
 from .models.event_location import EventLocation as EventLocation
 from .models.flight import Flight as Flight
-from .client import FlightCollection as FlightCollection
-from .client import FlightItem as FlightItem
+from .client.flight import FlightCollection as FlightCollection
+from .client.flight import FlightItem as FlightItem
 from .models.location import Location as Location
-from .client import MeSingleton as MeSingleton
-from .client import PeopleEntitySet as PeopleEntitySet
+from .client.person import MeSingleton as MeSingleton
+from .client.person import PeopleEntitySet as PeopleEntitySet
 from .models.person import Person as Person
-from .client import PersonCollection as PersonCollection
+from .client.person import PersonCollection as PersonCollection
 from .models.person_gender import PersonGender as PersonGender
-from .client import PersonItem as PersonItem
+from .client.person import PersonItem as PersonItem
 from .models.photo import Photo as Photo
-from .client import PhotoCollection as PhotoCollection
-from .client import PhotoItem as PhotoItem
-from .client import PhotosEntitySet as PhotosEntitySet
+from .client.photo import PhotoCollection as PhotoCollection
+from .client.photo import PhotoItem as PhotoItem
+from .client.photo import PhotosEntitySet as PhotosEntitySet
 from .models.plan_item import PlanItem as PlanItem
-from .client import PlanItemCollection as PlanItemCollection
-from .client import PlanItemItem as PlanItemItem
+from .client.plan_item import PlanItemCollection as PlanItemCollection
+from .client.plan_item import PlanItemItem as PlanItemItem
 from .models.public_transportation import PublicTransportation as PublicTransportation
-from .client import PublicTransportationCollection as PublicTransportationCollection
-from .client import PublicTransportationItem as PublicTransportationItem
+from .client.public_transportation import (
+    PublicTransportationCollection as PublicTransportationCollection,
+)
+from .client.public_transportation import (
+    PublicTransportationItem as PublicTransportationItem,
+)
 from .models.airline import QAirline as QAirline
 from .models.airport import QAirport as QAirport
 from .models.airport_location import QAirportLocation as QAirportLocation
@@ -74,8 +80,8 @@ from .models.plan_item import QPlanItem as QPlanItem
 from .models.public_transportation import QPublicTransportation as QPublicTransportation
 from .models.trip import QTrip as QTrip
 from .models.trip import Trip as Trip
-from .client import TripCollection as TripCollection
-from .client import TripItem as TripItem
+from .client.trip import TripCollection as TripCollection
+from .client.trip import TripItem as TripItem
 from .client import TripPinClient as TripPinClient
 from codegen.runtime import AuthenticationError as AuthenticationError
 from codegen.runtime import AvalaApiAuth as AvalaApiAuth
