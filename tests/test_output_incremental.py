@@ -292,7 +292,7 @@ def test_the_cli_says_unchanged_and_full_runs_in_full(spec: Spec) -> None:
 def test_a_leftover_staging_directory_sends_the_run_in_full_to_clean_it(spec: Spec) -> None:
     leftover = spec.output_dir / ".trippin-a1b2c3d4e5f6"
     (leftover / "trippin").mkdir(parents=True)
-    (leftover / "trippin" / "client.py").write_text("partial", encoding="utf-8")
+    (leftover / "trippin" / "__init__.py").write_text("partial", encoding="utf-8")
     assert generate.up_to_date(spec) is None
     generate.write(spec)
     assert not leftover.exists()
