@@ -73,6 +73,26 @@ def render_package(plan: PackagePlan) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot fail a run: a full disk or a read-only temp folder only costs the compile time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    # Compiling the client templates alone took 0.3 s of every run. jinja's default cache directory is the
+    # user's own (created 0700, refused if another user owns it or it is a symlink), keyed by each template's
+    # source hash; when it cannot be had, templates are compiled each run.
+    try:
+        return _BestEffortBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -81,9 +101,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
-        # Compiling the client templates alone took 0.3 s of every run. jinja's default cache directory is the
-        # user's own (created 0700, refused if another user owns it), keyed by each template's source hash.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_bytecode_cache(),
     )
     # The only ways document-derived text may reach the output, one per context it lands in.
     env.filters["pyrepr"] = python_literal
