@@ -21,7 +21,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import venv
 import zipfile
 from collections.abc import Iterator

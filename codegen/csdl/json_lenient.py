@@ -121,9 +121,9 @@ def annotation_places(root: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
                 continue
             key_at = child(at, key)
             if key == "$Annotations" and isinstance(item, dict):
-                for target, annotations in item.items():
+                for target, target_annotations in item.items():
                     yield "target", target, child(key_at, target)
-                    pending.append((annotations, child(key_at, target)))
+                    pending.append((target_annotations, child(key_at, target)))
                 continue
             for term in terms:
                 yield "term", term, key_at

@@ -491,7 +491,7 @@ def _put_source(
         body = ["    " + line for line in values[index]]
         if not plain:
             head = [f"if p is None or _w{index} in p:", *("    " + line for line in head)]
-            body = ["    " + line for line in [f"    if ann:", f"        _property(out, ann, _p{index})", *body]]
+            body = ["    " + line for line in ["    if ann:", f"        _property(out, ann, _p{index})", *body]]
         lines += ["    " + line for line in head + body]
     lines.append("    pass")  # a class without properties
     return lines
