@@ -137,7 +137,8 @@ def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     target = _shown(spec.target_dir)
     unchanged = None if args.full else generate.up_to_date(spec, strict=args.strict)
     if unchanged is not None:
-        # --check says what it says after a full comparison: scripts read that line.
+        # The manifest proves the files are what the same inputs rendered (accidents, not forgery: SECURITY.md;
+        # --full compares bytes). --check prints the line a full comparison prints: scripts read it.
         elapsed = time.perf_counter() - started
         done = "is up to date" if args.check else f"is unchanged: no input or file changed ({elapsed:.2f} s)"
         print(f"codegen: {target} {done}")

@@ -64,7 +64,8 @@ class Difference:
 class Cache:
     """What the next run needs to tell, without parsing or rendering, that nothing changed (fingerprint.py).
 
-    Not content: --check ignores it, so a generator edit that leaves the output alike fails no check."""
+    Not content: a full comparison (`--check --full`, or any run whose fast path fails) ignores it, so a generator
+    edit that leaves the output alike fails no check."""
 
     fingerprint: str | None  # None: an input changed while it was read, so no later run may trust it
     warnings: int  # how many the metadata had, for --strict and the summary line
