@@ -64,6 +64,16 @@ def test_a_hook_registered_for_a_type_applies_to_its_fields():
     assert structure(load_lead(), Lead).prospect.first_name == "John"
 
 
+def test_a_hook_registered_for_a_whole_list_or_optional_type_applies():
+    own = make_converter()
+    own.register_structure_hook_func(lambda hint: hint == list[Decimal | None], lambda value, _hint: ["listed"])
+    own.register_structure_hook_func(lambda hint: hint == str | None, lambda value, _hint: "optional")
+    odd = own.structure({HOSTILE_WIRE: "x", "Small": 1, "Amounts": [1]}, Odd)
+    assert odd.amounts == ["listed"] and odd.text == "optional"
+    plain = structure({HOSTILE_WIRE: "x", "Small": 1, "Amounts": [1]}, Odd)
+    assert plain.amounts == [Decimal(1)] and plain.text == "x"
+
+
 def test_a_hook_registered_for_writing_a_type_applies():
     own = make_converter()
     own.register_unstructure_hook(str, lambda value: value.lower())

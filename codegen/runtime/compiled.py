@@ -122,6 +122,10 @@ class Specialiser:
     def field(self, field: WireField, hint: Any) -> _Field:
         """The reader of one field of type `hint`, chosen once per class."""
         base, is_list, nullable_items = _unwrap(hint)
+        if base is not hint:  # `list[X]`, `X | None`: a hook a user registered for the whole type wins
+            whole = self.converter.get_structure_hook(hint)
+            if not _made_by_cattrs(whole) and not self.is_ours(whole) and whole not in self._primitive_hooks:
+                return _Field(_hook_reader(whole, hint))
         checked = _edm_number(base, field.edm_type)
         if checked is not None:  # Int32 and Int64 are both int: the field's Edm type gives the range
             reader, fast = checked
@@ -146,6 +150,12 @@ class Specialiser:
             return _Field(_hook_reader(hook, base), holds_enums=issubclass(base, enum.Enum))
         hook = converter.get_structure_hook(hint)
         return _Field(_hook_reader(hook, hint))
+
+
+def _made_by_cattrs(hook: Any) -> bool:
+    """True for the hooks cattrs builds itself for lists and optionals (what a user registers comes from elsewhere)."""
+    module = getattr(getattr(hook, "__func__", hook), "__module__", None) or ""
+    return module == "cattrs" or module.startswith("cattrs.")
 
 
 def _hook_reader(hook: Callable[[Any, Any], Any], hint: Any) -> Reader:
