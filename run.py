@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The project's two commands, each setting itself up on a machine with only python3.
+"""The project's commands, each setting itself up on a machine with only python3.
 
     python3 run.py demo    regenerate the Aimbase bindings, start the sandbox, run examples/quickstart.py
     python3 run.py test    run the whole test suite (what CI runs)
     python3 run.py bench   run every script in benchmarks/ (or those named: `bench stream query`)
 
-Each creates .venv on first use and reinstall into it when a pyproject.toml changes (the root's, the runtime's
+Each creates .venv on first use and reinstalls into it when a pyproject.toml changes (the root's, the runtime's
 in codegen/runtime/, or one of a generated project in generated/: a new spec needs no other edit).
 Extra arguments after `test` go to pytest; `bench` installs the peers it compares with (pydantic, msgspec)
 and odata2ts (with npm, when there is one) before measuring.
