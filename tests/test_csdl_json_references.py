@@ -357,3 +357,10 @@ def test_an_overload_target_with_aliased_parameter_types_is_known(tmp_path: Path
         encoding="utf-8",
     )
     assert warnings_of(xml) == []
+
+
+def test_a_schema_alias_with_surrounding_spaces_is_one_warning(tmp_path: Path) -> None:
+    value = referencing_core(Name={"$Nullable": True})
+    value["Ns"]["$Alias"] = " Short "
+    path = write(tmp_path, value)
+    assert warnings_of(path) == [f"{path}:$.Ns.$Alias: $Alias ' Short ' has surrounding spaces; read as 'Short'"]

@@ -62,6 +62,7 @@ class JsonLeniency:
     def __init__(self, path: str, log: WarningLog) -> None:
         self.path = path
         self.log = log
+        self._trimmed_at: set[str] = set()
 
     def where(self, at: str) -> str:
         return f"{self.path}:{at}"
@@ -81,7 +82,9 @@ class JsonLeniency:
     def name(self, value: str, what: str, at: str) -> str:
         """A name without surrounding spaces, as lenient.py trims XML's names."""
         trimmed = value.strip()
-        if trimmed != value:
+        if trimmed != value and at not in self._trimmed_at:
+            # A schema's $Alias is read twice (once to resolve names, once to build it): one warning for it.
+            self._trimmed_at.add(at)
             self.log.add(
                 f"{what} {shown(value)} has surrounding spaces; read as {shown(trimmed)}", self.where(at), None
             )
