@@ -61,11 +61,12 @@ def test_generated_package_imports_and_resolves_every_class(generated_root: Path
         import {package} as pkg
         from codegen.runtime import ODataModel
         from codegen.runtime.query import QueryType
-        from codegen.runtime.model import class_plan
+        from codegen.runtime.model import field_hint, wire_fields
         classes = [getattr(pkg, name) for name in pkg.__all__]
         models = [c for c in classes if issubclass(c, ODataModel)]
         for cls in models:
-            class_plan(cls)
+            for field in wire_fields(cls):
+                field_hint(field, load=True)
         queries = [c for c in classes if issubclass(c, QueryType)]
         for query in queries:  # every path, nested query types resolved
             for name in dir(query):

@@ -15,12 +15,12 @@ import pytest
 from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Lead, QLead
 from codegen.runtime import structure
 from codegen.runtime.http import AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth
-from codegen.runtime.model import class_plan
+from codegen.runtime.model import wire_fields
 
 BASE = "http://127.0.0.1:9"
 PASSWORD = "hunter2-secret"
 TOKEN = "tok-secret-123"
-LEAD_WIRE_NAMES = [field.wire_name for field in class_plan(Lead).fields]
+LEAD_WIRE_NAMES = [field.wire_name for field in wire_fields(Lead)]
 
 
 def lead_with_all_but(*left_out: str) -> Lead:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import reprlib
 import sys
-import typing
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
 
@@ -138,56 +137,8 @@ def _not_received_note(missing: list[str]) -> str:
     return f"<not received: {', '.join(named)}{f', +{more} more' if more else ''}>"
 
 
-@attrs.frozen
-class FieldPlan:
-    """How one attrs field maps to the wire."""
-
-    attribute: str
-    wire_name: str
-    type: Any
-    default_none: bool
-    # The primitive Edm type, when the field metadata names it (`wire("Score", "Edm.Int32")`).
-    edm_type: str | None = None
-
-
-@attrs.frozen
-class ClassPlan:
-    """How one generated class maps to the wire, resolved once per class."""
-
-    cls: type[ODataModel]
-    fields: tuple[FieldPlan, ...]
-    by_wire: Mapping[str, FieldPlan]
-
-
 def fields_by_attribute(cls: type[ODataModel]) -> frozenset[str]:
     return frozenset(f.name for f in attrs.fields(cls) if _WIRE in f.metadata)
-
-
-_PLANS: dict[type[ODataModel], ClassPlan] = {}
-
-
-def class_plan(cls: type[ODataModel]) -> ClassPlan:
-    """The wire plan of `cls`, built on first use (resolving hints imports the types it names)."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = _build_plan(cls)
-    return plan
-
-
-def _build_plan(cls: type[ODataModel]) -> ClassPlan:
-    hints = typing.get_type_hints(cls, localns=_PackageNamespace(package_of(cls)))
-    plans = tuple(
-        FieldPlan(
-            attribute=f.name,
-            wire_name=f.metadata[_WIRE],
-            type=hints[f.name],
-            default_none=f.default is None,
-            edm_type=f.metadata.get(_EDM),
-        )
-        for f in attrs.fields(cls)
-        if _WIRE in f.metadata
-    )
-    return ClassPlan(cls=cls, fields=plans, by_wire={p.wire_name: p for p in plans})
 
 
 @attrs.frozen

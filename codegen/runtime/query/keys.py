@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Final, TypeAlias
 
 from ..identifiers import is_identifier
-from ..model import ODataModel, class_plan
+from ..model import ODataModel, wire_fields
 from .literals import format_literal, percent_encode
 
 __all__ = ["Key", "KeyValue", "entity_path", "key_predicate"]
@@ -95,7 +95,7 @@ def _of_entity(entity: ODataModel) -> str:
     attributes = cls.__odata_key__
     if not attributes:
         raise ValueError(f"{cls.__qualname__} has no key (__odata_key__ is empty): is it a complex type?")
-    wire = {field.attribute: field.wire_name for field in class_plan(cls).fields}
+    wire = {field.attribute: field.wire_name for field in wire_fields(cls)}
     # A key part through a complex property (`info.id`) is sent under the Alias its PropertyRef declares.
     wire |= cls.__odata_key_aliases__
     values: dict[str, KeyValue] = {}
