@@ -29,7 +29,6 @@ from .requests import (
     entity_options,
     patch_body,
     patch_headers,
-    structure_response,
 )
 from .resource import AsyncAtPath, AtPath, SyncAtPath
 from .session import AsyncSession, Session
@@ -85,10 +84,7 @@ class _EntitySetBase(AtPath[M], Generic[M, Q, K]):
         return None if data is None else self._entity(data, response)
 
     def _page(self, page: paging.Page) -> EntityPage[M]:
-        # One scrubber and one class lookup for the whole page, not one per entity: a page holds thousands.
-        scrub, model = self._scrubber(), self.__model__
-        items: list[M] = [structure_response(item, model, scrub) for item in page.items]
-        return EntityPage(items, page.count, page.next_link)
+        return EntityPage(self._page_items(page, self.__model__), page.count, page.next_link)
 
     def _key(self, key: Key | None, what: str) -> Key:
         check_key(key, f"{self.__entity_set__ or type(self).__name__}.{what}()")

@@ -51,6 +51,7 @@ class AtPath(Generic[M]):
         return found if found is not None else []
 
     def _page_items(self, page: paging.Page, returns: Any) -> list[Any]:
+        # One scrubber for the whole page, not one per entity: a page holds thousands.
         scrub = self._scrubber()
         return [structure_response(item, returns, scrub) for item in page.items]
 
