@@ -19,12 +19,10 @@ from typing import Any
 import attrs
 
 from .csdl.limits import MAX_DOCUMENT_BYTES
+from .render import TEMPLATES
 from .spec import Spec
 
 _PACKAGE = Path(__file__).resolve().parent
-# A wheel keeps the templates inside the package, a checkout beside it: the first that exists, as in render.py
-# (a `templates` folder some other distribution put beside an installed codegen is not ours to read).
-_TEMPLATE_PLACES = (_PACKAGE / "templates", _PACKAGE.parent / "templates")
 # Libraries whose version can change the bytes written; a missing one counts as "absent".
 _SHAPING_DISTRIBUTIONS = ("jinja2", "lxml")
 # Spec fields naming where the output goes, not what it holds: the digest must not depend on the machine.
@@ -69,8 +67,8 @@ def generator_digest() -> str:
     """The generator's code, templates and environment; read once per process."""
     environment = [platform.python_implementation(), platform.python_version()]
     environment += [f"{name}={_version(name)}" for name in _SHAPING_DISTRIBUTIONS]
-    templates = next((place for place in _TEMPLATE_PLACES if place.is_dir()), None)
-    roots = [_PACKAGE] if templates is None or templates.is_relative_to(_PACKAGE) else [_PACKAGE, templates]
+    # The templates render.py reads: inside the package in a wheel, beside it in a checkout.
+    roots = [_PACKAGE] if TEMPLATES.is_relative_to(_PACKAGE) else [_PACKAGE, TEMPLATES]
     return tree_digest(roots, "\0".join(environment))
 
 
