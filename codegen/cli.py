@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate from a spec file (codegen.toml), or from a $metadata file with --metadata/--package/--out.",
     )
     gen.add_argument("spec", nargs="?", type=Path, help="the codegen.toml spec file")
+    gen.add_argument(
+        "--all",
+        nargs="?",
+        const=Path("specs"),
+        type=Path,
+        metavar="DIR",
+        help="every spec DIR/*/codegen.toml (default DIR: specs), in name order; the worst exit code wins",
+    )
     gen.add_argument("--metadata", type=Path, help="a $metadata (CSDL XML) file, instead of a spec")
     gen.add_argument("--package", help="package name, with --metadata")
     gen.add_argument("--out", type=Path, help="directory that will hold the package, with --metadata")
@@ -105,13 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+_LOOSE_OPTIONS = ("metadata", "package", "out", "service_path", "package_only", "include", "exclude")
+
+
 def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
     # --service-path counts too: with a spec it would be silently ignored (the spec's [service] path wins).
-    loose = [
-        name
-        for name in ("metadata", "package", "out", "service_path", "package_only", "include", "exclude")
-        if getattr(args, name) is not None
-    ]
+    loose = [name for name in _LOOSE_OPTIONS if getattr(args, name) is not None]
     if args.spec is not None:
         if loose:
             given = "/--".join(name.replace("_", "-") for name in loose)
@@ -132,7 +139,30 @@ def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
 
 
 def _generate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    spec = _spec(parser, args)
+    if args.all is None:
+        return _generate_one(_spec(parser, args), args)
+    if args.spec is not None or any(getattr(args, name) is not None for name in _LOOSE_OPTIONS):
+        parser.error("--all takes the spec files from its directory: give no spec file and no --metadata options")
+    return _generate_all(args.all, args)
+
+
+def _generate_all(directory: Path, args: argparse.Namespace) -> int:
+    """Each spec on its own: one that fails is reported and the others still run, so CI sees every problem."""
+    specs = sorted(directory.glob("*/codegen.toml")) if directory.is_dir() else []
+    if not specs:
+        raise CodegenError(f"--all: no */codegen.toml under {_shown(directory)}")
+    worst = EXIT_OK
+    for path in specs:
+        try:
+            code = _generate_one(load_spec(path), args)
+        except CodegenError as exc:
+            print(f"codegen: error: {exc}", file=sys.stderr)
+            code = exc.exit_code
+        worst = max(worst, code)
+    return worst
+
+
+def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     target = _shown(spec.target_dir)
     unchanged = None if args.full else generate.up_to_date(spec, strict=args.strict)

@@ -101,6 +101,18 @@ def test_bad_package_name_argument(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_all_with_a_spec_file_is_refused() -> None:
+    result = run("generate", "--all", "specs/aimbase/codegen.toml")
+    assert result.returncode == 2
+    assert "no */codegen.toml under specs/aimbase/codegen.toml" in result.stderr
+    result = run("generate", "specs/aimbase/codegen.toml", "--all")
+    assert_one_error(
+        result,
+        "codegen: error: --all takes the spec files from its directory: give no spec file and no --metadata "
+        "options (see --help)",
+    )
+
+
 # -- --check -----------------------------------------------------------------------------------
 
 
@@ -136,6 +148,31 @@ def test_check_passes_on_unchanged_copy(aimbase_copy: tuple[Path, Path]) -> None
 
 def _first_module(project: Path) -> Path:
     return sorted(p for p in (project / "aimbase" / "models").glob("*.py") if p.name != "__init__.py")[0]
+
+
+def test_check_all_checks_every_spec_and_reports_each(aimbase_copy: tuple[Path, Path]) -> None:
+    spec, project = aimbase_copy
+    specs = spec.parent.parent
+    broken = specs / "broken"
+    broken.mkdir()
+    (broken / "codegen.toml").write_text("[metadata]\n", encoding="utf-8")
+    result = run("generate", "--check", "--full", "--all", specs)
+    # The broken spec sorts first: its error must not stop the check of the next one.
+    assert result.returncode == 2, result.stderr
+    assert f"codegen: {shown(project)} is up to date\n" == result.stdout
+    assert str(broken / "codegen.toml") in result.stderr and "Traceback" not in result.stderr
+    shutil.rmtree(broken)
+    (project / "aimbase" / "models" / "lead.py").write_text("# edited\n", encoding="utf-8")
+    result = run("generate", "--check", "--all", specs)
+    assert result.returncode == 1 and "out of date" in result.stderr
+    result = run("generate", "--all", specs)
+    assert result.returncode == 0 and "wrote" in result.stdout
+    assert run("generate", "--check", "--all", specs).returncode == 0
+
+
+def test_all_needs_specs_in_the_directory(tmp_path: Path) -> None:
+    result = run("generate", "--all", tmp_path)
+    assert_one_error(result, f"codegen: error: --all: no */codegen.toml under {shown(tmp_path)}")
 
 
 def test_check_reports_an_edited_file(aimbase_copy: tuple[Path, Path]) -> None:
