@@ -34,12 +34,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="codegen", description="Generate typed Python packages from OData V4 $metadata.")
+    # Every command's --help ends with the spec file's keys, rendered from the table load_spec checks against.
+    epilog, raw = spec_help(), argparse.RawDescriptionHelpFormatter
+    description = "Generate typed Python packages from OData V4 $metadata."
+    parser = _Parser(prog="codegen", description=description, epilog=epilog, formatter_class=raw)
     parser.add_argument("--version", action="version", version=f"codegen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    # Every command's --help ends with the spec file's keys, rendered from the table load_spec checks against.
-    epilog, raw = spec_help(), argparse.RawDescriptionHelpFormatter
     gen = commands.add_parser(
         "generate",
         help="generate a package",
