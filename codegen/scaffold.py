@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 from pathlib import Path
 
@@ -66,8 +67,8 @@ def scaffold(request: Request) -> Scaffolded:
         login_path=request.login_path,
     )
     target = request.specs / request.name
-    project, spec_dir = (request.output / request.name).resolve(), target.resolve()
-    if project == spec_dir or project.is_relative_to(spec_dir) or spec_dir.is_relative_to(project):
+    placed, spec_dir = (request.output / request.name).resolve(), target.resolve()
+    if placed == spec_dir or placed.is_relative_to(spec_dir) or spec_dir.is_relative_to(placed):
         raise OutputError("--output would put the project in the spec directory, or around it", path=str(target))
     _check_target(target, request.force)
     source = _read_metadata(request.metadata)
@@ -141,7 +142,8 @@ def _spec_text(request: Request, service_name: str, metadata_name: str, target: 
     }
     if request.login_path is not None:
         values[("service", "login_path")] = toml_string(request.login_path)
-    spec_file = (target / SPEC_FILE).as_posix()
+    # A comment may hold no control character (TOML), and the path is the user's: shown only when printable.
+    spec_file = (target / SPEC_FILE).as_posix() if str(target).isprintable() else f"this {SPEC_FILE}"
     heading = (
         f"Spec of the {service_name} OData service, written by `codegen init`; every key is listed, those\n"
         f"commented out show an example and say their default.\n"
@@ -207,7 +209,8 @@ def _rename(source: Path, target: Path) -> None:
 
 def next_steps(done: Scaffolded) -> str:
     """What to run next: install the project, try it on the sandbox, use it."""
-    plan, spec_file, project = done.result.plan, _shown(done.spec_file), _shown(done.project)
+    plan = done.result.plan
+    spec_file, project = shlex.quote(_shown(done.spec_file)), shlex.quote(_shown(done.project))  # to paste
     client = plan.service.client_name
     sets = plan.service.entity_sets
     login = ', username="demo", password="demo"' if plan.service.auth == "avala-api" else ""
