@@ -8,11 +8,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+import attrs
 import pytest
 
 from codegen import cli, generate, scaffold
 from codegen.errors import SpecError
-from codegen.spec import _SCHEMA, SPEC_KEYS, load_spec
+from codegen.spec import _SCHEMA, AUTH_SCHEMES, SPEC_KEYS, load_spec
 
 from init_support import DEALERS_CSDL, DEALERS_CSDL_JSON
 
@@ -282,3 +283,39 @@ def test_warnings_name_the_copy_in_its_place(tmp_path: Path, capsys) -> None:
     assert init(tmp_path, "trip", "--metadata", trippin) == 0
     copy = tmp_path / "specs" / "trip" / "metadata.xml"
     assert f"codegen: warning: {copy}:1: document starts with a UTF-8 byte order mark" in capsys.readouterr().err
+
+
+MINIMAL = """[metadata]
+source = "dealers.xml"
+[output]
+directory = "out"
+package = "dealers"
+[service]
+name = "Dealers"
+path = "/"
+"""
+
+
+@pytest.mark.parametrize(
+    "key", [k for k, doc in SPEC_KEYS.items() if doc.default is not None and not doc.default.startswith("<")], ids=str
+)
+def test_a_documented_default_is_what_leaving_the_key_out_gives(tmp_path: Path, metadata: Path, key) -> None:
+    section, name = key
+    implicit = tmp_path / "implicit.toml"
+    implicit.write_text(MINIMAL, encoding="utf-8")
+    explicit = tmp_path / "explicit.toml"
+    text = MINIMAL if f"[{section}]" in MINIMAL else MINIMAL + f"[{section}]\n"
+    explicit.write_text(text.replace(f"[{section}]\n", f"[{section}]\n{name} = {SPEC_KEYS[key].default}\n"), "utf-8")
+    if key == ("service", "login_path"):  # None in the spec: the runtime and the sandbox apply the default
+        from codegen.runtime.http.client import login_url
+        from codegen.sandbox.app import DEFAULT_LOGIN_PATH
+
+        documented = tomllib.loads(f"v = {SPEC_KEYS[key].default}")["v"]
+        assert DEFAULT_LOGIN_PATH == documented
+        assert login_url("https://h.example", None) == login_url("https://h.example", documented)
+        return
+    assert attrs.evolve(load_spec(explicit), source=None) == attrs.evolve(load_spec(implicit), source=None)
+
+
+def test_the_auth_help_names_every_scheme() -> None:
+    assert all(f'"{scheme}"' in SPEC_KEYS[("service", "auth")].help for scheme in AUTH_SCHEMES)
