@@ -1,4 +1,4 @@
-"""Command line: `python -m codegen generate ...` and `python -m codegen sandbox ...`.
+"""Command line: `python -m codegen generate ...`, `... sandbox ...` and `... init ...`.
 
 Exit codes: 0 done; 1 `--check` found differences; 2 bad input (arguments,
 spec, metadata, output directory); 3 a bug in codegen itself.
@@ -9,17 +9,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, generate
+from . import __version__, generate, scaffold
 from .csdl.model import MetadataWarning
 from .errors import CodegenError
 from .output import compare_package
-from .spec import Spec, load_spec, spec_from_arguments
+from .spec import AUTH_SCHEMES, Spec, load_spec, spec_from_arguments
+from .spec_doc import spec_help
 
 EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 MAX_PRINTED_WARNINGS = 50  # Microsoft Graph must not flood the terminal; the summary counts the rest
@@ -32,7 +34,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="codegen", description="Generate typed Python packages from OData V4 $metadata.")
+    # Every command's --help ends with the spec file's keys, rendered from the table load_spec checks against.
+    epilog, raw = spec_help(), argparse.RawDescriptionHelpFormatter
+    description = "Generate typed Python packages from OData V4 $metadata."
+    parser = _Parser(prog="codegen", description=description, epilog=epilog, formatter_class=raw)
     parser.add_argument("--version", action="version", version=f"codegen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -40,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
         "generate",
         help="generate a package",
         description="Generate from a spec file (codegen.toml), or from a $metadata file with --metadata/--package/--out.",
+        epilog=epilog,
+        formatter_class=raw,
     )
     gen.add_argument("spec", nargs="?", type=Path, help="the codegen.toml spec file")
     gen.add_argument(
@@ -81,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox",
         help="serve a local OData sandbox for a spec",
         description="Serve the spec's entity sets from seeded SQLite data on loopback until Ctrl-C.",
+        epilog=epilog,
+        formatter_class=raw,
     )
     box.add_argument("spec", type=Path, help="the codegen.toml spec file")
     box.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
@@ -91,13 +100,40 @@ def _parser() -> argparse.ArgumentParser:
     box.add_argument("--username", default="demo", help="login accepted by the sandbox (default demo)")
     box.add_argument("--password", default="demo", help="password accepted by the sandbox (default demo)")
     box.add_argument("--token-ttl", type=float, default=None, help="token lifetime in seconds (default: none)")
+    _init_parser(
+        commands.add_parser(
+            "init", help="start a spec for a new service, and generate it", epilog=epilog, formatter_class=raw
+        )
+    )
     return parser
+
+
+def _init_parser(init: argparse.ArgumentParser) -> None:
+    init.description = textwrap.fill(
+        "Write SPECS/NAME/codegen.toml (every key, the unset ones commented out with their defaults) and a copy of "
+        "the $metadata, then generate the project into OUTPUT/NAME. An existing spec directory is refused (exit 2) "
+        "unless --force, which replaces only a directory holding nothing but what init writes.",
+        100,
+    )
+    init.add_argument("name", metavar="NAME", help="the package name (a Python identifier), and the spec's folder")
+    init.add_argument("--metadata", type=Path, required=True, help="the $metadata file (CSDL XML or JSON) to copy")
+    init.add_argument("--service-path", default="/", help="service root below the base URL, e.g. /odata/V2 (default /)")
+    init.add_argument("--auth", choices=AUTH_SCHEMES, default="none", help="the service's auth scheme (default none)")
+    init.add_argument("--login-path", help='where "avala-api" logs in (default /api/Security/Login)')
+    init.add_argument("--service-name", help="what client classes are named after (default: NAME in PascalCase)")
+    init.add_argument("--specs", type=Path, default=Path("specs"), help="the folder of spec folders (default specs)")
+    init.add_argument(
+        "--output", type=Path, default=Path("generated"), help="the folder the project goes in (default generated)"
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing spec directory that init wrote")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "init":
+            return _init(args)
         return _sandbox(args) if args.command == "sandbox" else _generate(parser, args)
     except CodegenError as exc:
         print(f"codegen: error: {exc}", file=sys.stderr)
@@ -195,6 +231,28 @@ def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
     if result.notice:
         print(f"codegen: note: {result.notice}", file=sys.stderr)
     _print_warnings(result.document.warnings)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    request = scaffold.Request(
+        name=args.name,
+        metadata=args.metadata,
+        specs=args.specs,
+        output=args.output,
+        service_name=args.service_name,
+        service_path=args.service_path,
+        auth=args.auth,
+        login_path=args.login_path,
+        force=args.force,
+    )
+    done = scaffold.scaffold(request)
+    print(f"codegen: wrote {_shown(done.spec_file)} and {_shown(done.metadata)}")
+    print(
+        f"codegen: wrote {_shown(done.project)} ({len(done.result.files)} files, {len(done.result.plan.classes)} classes)"
+    )
+    print(scaffold.next_steps(done))
+    _print_warnings(done.warnings)
     return EXIT_OK
 
 

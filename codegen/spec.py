@@ -6,6 +6,7 @@ because a silently ignored option is worse than a refused one.
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 import sys
@@ -60,6 +61,76 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "client": {"entity_sets": ((list, str), False)},
     "naming": {"renames": (dict, False)},
     "select": {"include": (list, False), "exclude": (list, False)},
+}
+
+
+@attrs.frozen
+class SpecKey:
+    """What one spec key means, for `--help` and the file `init` writes (codegen/spec_doc.py renders both)."""
+
+    help: str  # one line
+    default: str | None  # as TOML, or in words between <>; None: the key is required
+    example: str  # a valid TOML value, shown when `init` writes the key commented out
+
+
+# One entry per key of _SCHEMA, in the order `init` writes them (tests/test_init.py checks both name the same keys).
+SPEC_KEYS: dict[tuple[str, str], SpecKey] = {
+    ("metadata", "source"): SpecKey(
+        "the $metadata document (CSDL XML or JSON), relative to this file", None, '"metadata.xml"'
+    ),
+    ("metadata", "references"): SpecKey(
+        "edmx:Reference Uri -> local file, for references other than the bundled OASIS vocabularies",
+        "{}",
+        '{ "https://example.com/Vocabulary.xml" = "vocabulary.xml" }',
+    ),
+    ("output", "directory"): SpecKey(
+        "the directory that holds the generated project, relative to this file", None, '"../../generated"'
+    ),
+    ("output", "package"): SpecKey(
+        "the Python package name (and the project's folder in directory)", None, '"myservice"'
+    ),
+    ("output", "project"): SpecKey(
+        "true: a project (pyproject.toml, README.md, the package in it); false: the package alone", "true", "false"
+    ),
+    ("project", "name"): SpecKey("the distribution name pip installs", "<the package name, _ as ->", '"my-service"'),
+    ("project", "version"): SpecKey(
+        "the PEP 440 version; set one to publish, or for pip install -U",
+        "<0.0.0+schema.(12 hex digits of the metadata's sha256)>",
+        '"1.0.0"',
+    ),
+    ("project", "description"): SpecKey(
+        "the distribution's one-line summary",
+        "<Typed Python client for the (name) OData service (odata-codegen).>",
+        '"Typed Python client for My Service"',
+    ),
+    ("service", "name"): SpecKey(
+        "client classes are named after it: (name)Client, Async(name)Client", None, '"MyService"'
+    ),
+    ("service", "path"): SpecKey("the service root below the base URL", None, '"/odata/V2"'),
+    ("service", "auth"): SpecKey(
+        '"avala-api" (Aimbase: username= with password= or token=), "bearer" (token=) or "none"',
+        '"none"',
+        '"avala-api"',
+    ),
+    ("service", "login_path"): SpecKey(
+        'where "avala-api" logs in, below the base URL', '"/api/Security/Login"', '"/api/Security/Login"'
+    ),
+    ("client", "entity_sets"): SpecKey(
+        'the entity sets that get client accessors: "*" for all, or a list of names', '"*"', '["Leads", "Dealers"]'
+    ),
+    ("naming", "renames"): SpecKey(
+        'Python names for types ("NS.Type") and properties ("NS.Type/Property"); the wire name is kept',
+        "{}",
+        '{ "NS.Type/Property" = "python_name" }',
+    ),
+    ("select", "include"): SpecKey(
+        "generate only these and what they need: globs of sets, singletons, imports, types, operations",
+        "<everything>",
+        '["Leads", "type:NS.*"]',
+    ),
+    ("select", "exclude"): SpecKey(
+        "leave these out (globs as in include; exclude wins)", "<nothing>", '["operation:*"]'
+    ),
 }
 
 
@@ -155,13 +226,19 @@ def spec_from_arguments(
     project: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    service_name: str = "Service",
+    auth: str = "none",
+    login_path: str | None = None,
 ) -> Spec:
-    """A spec for `generate --metadata ... --package ... --out ...`, without a spec file."""
+    """A spec for `generate --metadata ... --package ... --out ...` (and `init`), without a spec file."""
     spec = Spec(
         metadata=metadata.resolve(),
         output_dir=output_dir.resolve(),
         package=package,
+        service_name=service_name,
         service_path=service_path,
+        auth=auth,
+        login_path=login_path,
         project=project,
         include=patterns(include, "--include", path=None, line_of={}),
         exclude=patterns(exclude, "--exclude", path=None, line_of={}),
@@ -212,7 +289,7 @@ def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
         known = _SCHEMA.get(section)
         if known is None:
             raise SpecError(
-                f"unknown section [{section}]; expected one of {', '.join(_SCHEMA)}",
+                f"unknown section [{section}]{_suggestion(section)}; expected one of {', '.join(_SCHEMA)}",
                 path=str(path),
                 line=_line(text, section),
             )
@@ -221,7 +298,7 @@ def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
         for key, value in body.items():
             if key not in known:
                 raise SpecError(
-                    f"unknown key {key!r} in [{section}]; expected one of {', '.join(known)}",
+                    f"unknown key {key!r} in [{section}]{_suggestion(key, section)}; expected one of {', '.join(known)}",
                     path=str(path),
                     line=_line(text, key, section),
                 )
@@ -237,6 +314,18 @@ def _check_keys(data: dict[str, Any], text: str, path: Path) -> None:
     for section, keys in _SCHEMA.items():
         if section not in data and any(required for _, required in keys.values()):
             raise SpecError(f"missing required section [{section}]", path=str(path))
+
+
+def _suggestion(name: str, section: str | None = None) -> str:
+    """` (did you mean 'auth'?)` for a misspelt key (a section, when `section` is None), or the key's own section."""
+    if section is None:
+        close = difflib.get_close_matches(name, _SCHEMA, n=1)
+        return f" (did you mean [{close[0]}]?)" if close else ""
+    close = difflib.get_close_matches(name, _SCHEMA[section], n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    home = [other for other, keys in _SCHEMA.items() if name in keys]
+    return f" (it belongs in [{home[0]}])" if home else ""
 
 
 def _check_values(spec: Spec, text: str, path: Path | None) -> None:

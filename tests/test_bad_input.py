@@ -327,12 +327,12 @@ SPEC_CASES: dict[str, tuple[list[str], int | None, str]] = {
     "unknown-key": (
         ["[client]", 'entity_sets = "*"', "entity_set = []"],
         14,
-        "unknown key 'entity_set' in [client]; expected one of entity_sets",
+        "unknown key 'entity_set' in [client] (did you mean 'entity_sets'?); expected one of entity_sets",
     ),
     "unknown-section": (
         ["[clients]", 'entity_sets = "*"'],
         12,
-        "unknown section [clients]; expected one of metadata, output, project, service, client, naming, select",
+        "unknown section [clients] (did you mean [client]?); expected one of metadata, output, project, service, client, naming, select",
     ),
     "wrong-value-type": (
         ["[client]", "entity_sets = 7"],

@@ -370,7 +370,10 @@ def test_a_spec_exclude_of_something_needed_names_its_line(tmp_path: Path) -> No
         (["include = []"], "10: [select] include is empty; leave it out to keep everything"),
         (["include = [1]"], "10: [select] include must be a list of strings"),
         (['include = "People"'], "10: [select] include must be a list"),
-        (['includes = ["People"]'], "10: unknown key 'includes' in [select]; expected one of include, exclude"),
+        (
+            ['includes = ["People"]'],
+            "10: unknown key 'includes' in [select] (did you mean 'include'?); expected one of include, exclude",
+        ),
         (['exclude = ["a b"]'], "10: [select] exclude pattern 'a b' must not contain spaces or control characters"),
     ],
 )

@@ -129,7 +129,10 @@ def test_unknown_key_in_optional_sections(tmp_path: Path) -> None:
 def test_unknown_key_named_like_a_key_of_an_earlier_section(tmp_path: Path) -> None:
     # `path` is known in [service] (line 11), but not in [client]: the line must be the one in [client].
     error = spec_error(write_spec(tmp_path, BASE + ["[client]", 'path = "/x"']))
-    assert str(error) == f"{tmp_path / 'codegen.toml'}:14: unknown key 'path' in [client]; expected one of entity_sets"
+    assert (
+        str(error)
+        == f"{tmp_path / 'codegen.toml'}:14: unknown key 'path' in [client] (it belongs in [service]); expected one of entity_sets"
+    )
 
 
 def test_unknown_section_names_its_line(tmp_path: Path) -> None:
