@@ -172,8 +172,37 @@ def _download(
     deadline: float,
     max_bytes: int,
 ) -> httpx.Response:
+    auth = _auth(spec, base_url, credentials)
+    # A proxy from the environment must not see the credentials meant for a service on this machine.
+    trust_env = not _is_loopback(base_url)
+    with (
+        httpx.Client(transport=transport, timeout=timeout, follow_redirects=True, trust_env=trust_env) as client,
+        Session(
+            base_url,
+            service_path=spec.service_path,
+            auth=auth,
+            client=client,
+            retry=RetryPolicy(max_attempts=1),  # an interactive command: say what failed, the user runs it again
+            deadline=deadline,
+            max_response_size=max_bytes,
+        ) as session,
+    ):
+        try:
+            return session.request("GET", "$metadata", headers={"Accept": "application/xml"})
+        except ResponseTooLargeError as error:
+            limit = "MAX_DOCUMENT_BYTES" if max_bytes == MAX_DOCUMENT_BYTES else "the limit"
+            raise MetadataError(f"the answer is larger than {max_bytes} bytes ({limit}) - {error.url}") from None
+        except AuthenticationError as error:
+            hint = "" if credentials.token else f"; check {ENV_USERNAME} and {ENV_PASSWORD}"
+            raise FetchError(f"the service refused the credentials: {error}{hint}") from None
+        except ODataError as error:
+            raise FetchError(f"cannot fetch $metadata: {error}") from None
+
+
+def _auth(spec: Spec, base_url: str, credentials: _Credentials) -> httpx.Auth | None:
+    """The runtime's auth for the spec's scheme, as a generated client would build it."""
     try:
-        auth = resolve_auth(
+        return resolve_auth(
             spec.auth,
             base_url,
             spec.login_path,
@@ -184,29 +213,6 @@ def _download(
         )
     except ValueError as error:  # the runtime's checks of a credential; their messages never hold its value
         raise CodegenError(f"unusable credentials: {error}") from None
-    # A proxy from the environment must not see the credentials meant for a service on this machine.
-    with httpx.Client(
-        transport=transport, timeout=timeout, follow_redirects=True, trust_env=not _is_loopback(base_url)
-    ) as client:
-        with Session(
-            base_url,
-            service_path=spec.service_path,
-            auth=auth,
-            client=client,
-            retry=RetryPolicy(max_attempts=1),  # an interactive command: say what failed, the user runs it again
-            deadline=deadline,
-            max_response_size=max_bytes,
-        ) as session:
-            try:
-                return session.request("GET", "$metadata", headers={"Accept": "application/xml"})
-            except ResponseTooLargeError as error:
-                limit = "MAX_DOCUMENT_BYTES" if max_bytes == MAX_DOCUMENT_BYTES else "the limit"
-                raise MetadataError(f"the answer is larger than {max_bytes} bytes ({limit}) - {error.url}") from None
-            except AuthenticationError as error:
-                hint = "" if credentials.token else f"; check {ENV_USERNAME} and {ENV_PASSWORD}"
-                raise FetchError(f"the service refused the credentials: {error}{hint}") from None
-            except ODataError as error:
-                raise FetchError(f"cannot fetch $metadata: {error}") from None
 
 
 def _is_loopback(url: str) -> bool:

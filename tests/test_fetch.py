@@ -7,7 +7,9 @@ Answers the sandbox cannot give come from `Canned`, a tiny loopback HTTP server 
 
 from __future__ import annotations
 
+import getpass
 import http.server
+import io
 import os
 import socket
 import subprocess
@@ -240,6 +242,28 @@ def test_missing_credentials_are_asked_for_on_a_terminal(sandbox: SandboxServer,
     assert asked == [("Username", False), (f"Password for {USER}", True)]
 
 
+def test_the_cli_asks_on_a_terminal_without_echoing_the_password(
+    sandbox: SandboxServer, spec_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for name in (ENV_USERNAME, ENV_PASSWORD, ENV_TOKEN):
+        monkeypatch.delenv(name, raising=False)
+    asked: list[str] = []
+    monkeypatch.setattr(sys, "stdin", Terminal(f"{USER}\n"))
+
+    def hidden(label: str) -> str:
+        asked.append(label)
+        return PASSWORD
+
+    monkeypatch.setattr(getpass, "getpass", hidden)
+    status, out, err = run(capsys, str(spec_file), "--url", sandbox.url)
+    assert status == 0 and "the document changed" in out
+    assert err == "Username: " and asked == [f"Password for {USER}: "]
+
+
 def test_the_request_asks_for_xml(spec_file: Path) -> None:
     with canned(200, CURRENT) as server:
         fetch(load_spec(write_spec(spec_file.parent, auth="none")), server.url, environ={})
@@ -281,6 +305,17 @@ def test_no_credentials_and_no_terminal(spec_file: Path, sandbox: SandboxServer)
     with pytest.raises(CodegenError, match=f"no credentials: set {ENV_USERNAME} and {ENV_PASSWORD}") as raised:
         fetch(load_spec(spec_file), sandbox.url, environ={})
     assert raised.value.exit_code == 2
+    assert_untouched(spec_file)
+
+
+def test_the_sandbox_like_the_service_wants_credentials_for_metadata(sandbox: SandboxServer) -> None:
+    assert httpx.get(f"{sandbox.url}/odata/V2/$metadata").status_code == 401
+
+
+def test_a_credential_that_cannot_be_sent_is_bad_input(spec_file: Path, sandbox: SandboxServer) -> None:
+    with pytest.raises(CodegenError, match="unusable credentials: username contains a control character") as raised:
+        fetch(load_spec(spec_file), sandbox.url, environ={ENV_USERNAME: "de\x07mo", ENV_PASSWORD: PASSWORD})
+    assert raised.value.exit_code == 2 and PASSWORD not in str(raised.value)
     assert_untouched(spec_file)
 
 
