@@ -1,7 +1,9 @@
-"""Command line: `python -m codegen generate ...`, `... sandbox ...` and `... init ...`.
+"""Command line: `python -m codegen generate ...`, `... fetch ...`, `... init ...` and `... sandbox ...`.
 
 Exit codes: 0 done; 1 `--check` found differences; 2 bad input (arguments,
-spec, metadata, output directory); 3 a bug in codegen itself.
+spec, metadata, output directory, a fetched answer that is not V4 $metadata);
+3 a bug in codegen itself; 4 `fetch` could not reach the service, or it refused
+the credentials or answered with an error status.
 """
 
 from __future__ import annotations
@@ -25,6 +27,24 @@ from .spec_doc import spec_help
 
 EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 MAX_PRINTED_WARNINGS = 50  # Microsoft Graph must not flood the terminal; the summary counts the rest
+
+
+_FETCH_HELP = """\
+Download $metadata from the service the spec names (its [service] base_url, or --url, joined with its
+[service] path), check that it is an OData V4 CSDL XML document, and replace the spec's [metadata] source
+with it atomically. Nothing is written when anything fails. Prints whether the document changed.
+
+Credentials are never read from the spec; under the spec's [service] auth:
+  avala-api  CODEGEN_USERNAME and CODEGEN_PASSWORD (logs in at [service] login_path), or
+             CODEGEN_TOKEN: a token you already have (the username:GUID pair the login answers,
+             or the GUID with CODEGEN_USERNAME)
+  bearer     CODEGEN_TOKEN
+  none       nothing
+What is not set is asked for when stdin is a terminal (the password without echo).
+
+Exit codes: 0 written or unchanged; 2 bad input, or an answer that is not OData V4 $metadata (HTML,
+not XML, OData V2/V3, larger than 64 MiB); 4 the service could not be reached, timed out, refused the
+credentials (401) or answered with an error status."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse and render even when the manifest shows that no input changed (and print the warnings again)",
     )
+    fetch = commands.add_parser(
+        "fetch",
+        help="download the service's $metadata into the spec's [metadata] source",
+        description=_FETCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fetch.add_argument("spec", type=Path, help="the codegen.toml spec file")
+    fetch.add_argument("--url", help="the instance root (https://acme.aimbase.com), instead of [service] base_url")
     box = commands.add_parser(
         "sandbox",
         help="serve a local OData sandbox for a spec",
@@ -134,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             return _init(args)
+        if args.command == "fetch":
+            return _fetch(args)
         return _sandbox(args) if args.command == "sandbox" else _generate(parser, args)
     except CodegenError as exc:
         print(f"codegen: error: {exc}", file=sys.stderr)
@@ -271,6 +301,15 @@ def _print_warnings(warnings: Sequence[MetadataWarning]) -> None:
         print(f"codegen: and {len(warnings) - MAX_PRINTED_WARNINGS} more warnings", file=sys.stderr)
     if warnings:
         print(f"codegen: {len(warnings)} warning{'s' if len(warnings) > 1 else ''}", file=sys.stderr)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from . import fetch  # httpx and the runtime: loaded only for this command
+
+    spec = load_spec(args.spec)
+    prompt = fetch.terminal_prompt if sys.stdin.isatty() else None
+    print(fetch.fetch(spec, args.url, prompt=prompt).report)
+    return EXIT_OK
 
 
 def _sandbox(args: argparse.Namespace) -> int:

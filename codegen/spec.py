@@ -57,6 +57,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "path": (str, True),
         "auth": (str, False),
         "login_path": (str, False),
+        "base_url": (str, False),
     },
     "client": {"entity_sets": ((list, str), False)},
     "naming": {"renames": (dict, False)},
@@ -106,6 +107,11 @@ SPEC_KEYS: dict[tuple[str, str], SpecKey] = {
     ("service", "name"): SpecKey(
         "client classes are named after it: (name)Client, Async(name)Client", None, '"MyService"'
     ),
+    ("service", "base_url"): SpecKey(
+        "the instance root `codegen fetch` downloads $metadata from (no credentials: they come from the environment)",
+        "<none: fetch needs --url>",
+        '"https://acme.aimbase.com"',
+    ),
     ("service", "path"): SpecKey("the service root below the base URL", None, '"/odata/V2"'),
     ("service", "auth"): SpecKey(
         '"avala-api" (Aimbase: username= with password= or token=), "bearer" (token=) or "none"',
@@ -145,6 +151,7 @@ class Spec:
     service_path: str = "/"
     auth: str = "none"
     login_path: str | None = None
+    base_url: str | None = None  # the instance root `codegen fetch` downloads $metadata from
     entity_sets: tuple[str, ...] | None = None  # None: every entity set
     renames: dict[str, str] = attrs.field(factory=dict)
     source: Path | None = None  # the spec file, when there is one
@@ -202,6 +209,7 @@ def load_spec(path: Path) -> Spec:
         service_path=service["path"],
         auth=service.get("auth", "none"),
         login_path=service.get("login_path"),
+        base_url=service.get("base_url"),
         entity_sets=None if entity_sets == "*" else tuple(entity_sets),
         renames=data.get("naming", {}).get("renames", {}),
         source=path,
@@ -351,6 +359,10 @@ def _check_values(spec: Spec, text: str, path: Path | None) -> None:
         login_problem = _url_path_problem(spec.login_path)
         if login_problem:
             fail(f"login path {spec.login_path!r} {login_problem}", "login_path")
+    if spec.base_url is not None:
+        url_problem = base_url_problem(spec.base_url)
+        if url_problem:
+            fail(f"base_url {shown_url(spec.base_url)!r} {url_problem}", "base_url")
     for key, value, check in (
         ("name", spec.distribution, _distribution_problem),
         ("version", spec.version, _version_problem),
@@ -447,6 +459,33 @@ def _url_path_problem(path: str) -> str | None:
     if any(segment in (".", "..") for segment in segments):
         return "must not contain '.' or '..' segments"
     return None
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` is not a service's instance root, or None: an http(s) URL with a host and nothing else.
+
+    Credentials are sent there, so none may be written into it (a spec is committed), and nothing after the
+    path (`?`, `#`) may change what the service path and `$metadata` are joined to.
+    """
+    if len(url) > 2048 or any(ord(c) <= 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
+        return "must be at most 2048 characters, without spaces, backslashes or control characters"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host"
+    if "@" in parts.netloc:
+        return "must not hold a username or password; give credentials through the environment"
+    if "?" in url or "#" in url:
+        return "must not have a query or fragment"
+    return None
+
+
+def shown_url(url: str) -> str:
+    """`url` cut for a message, a password written into it blanked out (`https://***@host`)."""
+    return re.sub(r"//[^/?#]*@", "//***@", url)[:80]
 
 
 def _line(text: str, key: str, section: str | None = None) -> int | None:
