@@ -167,10 +167,11 @@ class DealersEntitySet(DealerCollection):
     """The Dealers entity set: Dealers, addressed as Dealers(id). Contradiction: one
     crawled version of the Dealer page allows GET only, the other GET and PATCH (and
     calls it updating 'a lead', a copy slip); PATCH is modelled. The page lists 200,
-    401, 404 and 500 but neither 204 nor 400, although a PATCH elsewhere answers 204.
-    Dealers are created through the separate Dealer Create and Update API; no OData
-    POST or DELETE is documented. Operations: the bound action SetDealerRadius and
-    the Products $ref links.
+    401, 404 and 500 but neither 204 nor 400, although a PATCH elsewhere answers 204,
+    and its authentication text mentions only GET (every verb is assumed to need the
+    header). Dealers are created through the separate Dealer Create and Update API;
+    no OData POST or DELETE is documented. Operations: the bound action
+    SetDealerRadius and the Products $ref links.
     """
 
     __entity_set__ = "Dealers"
@@ -399,10 +400,11 @@ class AsyncDealersEntitySet(AsyncDealerCollection):
     """The Dealers entity set: Dealers, addressed as Dealers(id). Contradiction: one
     crawled version of the Dealer page allows GET only, the other GET and PATCH (and
     calls it updating 'a lead', a copy slip); PATCH is modelled. The page lists 200,
-    401, 404 and 500 but neither 204 nor 400, although a PATCH elsewhere answers 204.
-    Dealers are created through the separate Dealer Create and Update API; no OData
-    POST or DELETE is documented. Operations: the bound action SetDealerRadius and
-    the Products $ref links.
+    401, 404 and 500 but neither 204 nor 400, although a PATCH elsewhere answers 204,
+    and its authentication text mentions only GET (every verb is assumed to need the
+    header). Dealers are created through the separate Dealer Create and Update API;
+    no OData POST or DELETE is documented. Operations: the bound action
+    SetDealerRadius and the Products $ref links.
     """
 
     __entity_set__ = "Dealers"

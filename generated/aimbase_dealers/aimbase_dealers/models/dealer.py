@@ -292,9 +292,10 @@ class Dealer(_rt.ODataModel):
     """Products assigned to the dealer. Documented: POST Dealers(id)/Products/$ref with
     the body {"@odata.id": "https://{baseurl}/odata/V2/Products(id)"} assigns one,
     answering 204 also when it was already assigned, 404 when the dealer is unknown
-    and 500 for an unknown product. Removal is named in the page title but its
-    section is cut, so DELETE on the $ref is presumed, not documented. Whether the
-    collection can be expanded depends on the instance.
+    and 500 for an unknown product (the page's XML form of the body is malformed;
+    clients send JSON). Removal is named in the page title but its section is cut, so
+    DELETE on the $ref is presumed, not documented. Whether the collection can be
+    expanded depends on the instance.
     """
 
 
