@@ -1,8 +1,9 @@
 """The wheels as a user gets them (issue 9): built from a copy of the repository, installed into fresh venvs in a
 temporary directory, used from there with no access to the source tree.
 
-- the application venv holds the runtime, `aimbase` and `trippin` (two generated distributions side by side) and
-  nothing of the generator: jinja2, lxml and black are not in the dependency closure;
+- the application venv holds the runtime, `aimbase`, `aimbase-dealers` and `trippin` (three generated
+  distributions side by side) and nothing of the generator: jinja2, lxml and black are not in the dependency
+  closure;
 - a user script there queries and patches the sandbox, and `mypy --strict` reports the three mistakes planted in
   a second script (a misspelt attribute, a wrong type, and a property the schema removed, found after
   regenerating and reinstalling), with the packages installed from wheels and, in another venv, editable;
@@ -90,6 +91,7 @@ def wheels(work: Path, source: Path) -> Path:
         source / "codegen" / "runtime",
         source,
         source / "generated" / "aimbase",
+        source / "generated" / "aimbase_dealers",
         source / "generated" / "trippin",
     ]
     _run([*PIP, "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", out, *projects], cwd=work)
@@ -132,9 +134,10 @@ def _install(python: Path, *requirements: str | Path, find: Path, cwd: Path) -> 
 
 @pytest.fixture(scope="module")
 def app_python(work: Path, wheels: Path) -> Path:
-    """The application's venv: aimbase and trippin installed from their wheels, with what they depend on."""
+    """The application's venv: aimbase, aimbase-dealers and trippin installed from their wheels, with what they
+    depend on."""
     python = _venv(work / "app-venv")
-    _install(python, "aimbase", "trippin", find=wheels, cwd=work)
+    _install(python, "aimbase", "aimbase-dealers", "trippin", find=wheels, cwd=work)
     return python
 
 
@@ -184,8 +187,9 @@ def test_the_application_gets_the_runtime_and_nothing_of_the_generator(app_pytho
 
 def test_the_packages_load_from_the_venv_not_the_source_tree(app_python: Path, app_dir: Path, work: Path) -> None:
     probe = (
-        "import aimbase, trippin, codegen.runtime, importlib.util as u; "
-        "print(aimbase.__file__, trippin.__file__, codegen.runtime.__file__, u.find_spec('codegen.cli'))"
+        "import aimbase, aimbase_dealers, trippin, codegen.runtime, importlib.util as u; "
+        "print(aimbase.__file__, aimbase_dealers.__file__, trippin.__file__, codegen.runtime.__file__, "
+        "u.find_spec('codegen.cli'))"
     )
     *files, generator = _run([app_python, "-c", probe], cwd=app_dir, env=_clean_env()).split()
     assert all(Path(f).is_relative_to(work / "app-venv") for f in files), files

@@ -270,6 +270,16 @@ def _related_value(navigation: str, prop: str) -> Any:
     return rule
 
 
+def _category_code(ctx: RowContext) -> Any:
+    """The code of the product's category: from its row, or (a service without a categories set, such as
+    specs/aimbase-dealers) from the fixed category its ID numbers."""
+    if "ProductCategory" in ctx.table.navigations:
+        return _related_value("ProductCategory", "Code")(ctx)
+    number = ctx.value("ProductCategoryId")
+    known = isinstance(number, int) and 0 < number <= len(PRODUCT_CATEGORIES)
+    return PRODUCT_CATEGORIES[number - 1]["Code"] if known else None
+
+
 def _guid(ctx: RowContext) -> str:
     return str(uuid.UUID(int=ctx.rng.getrandbits(128), version=4))
 
@@ -436,7 +446,9 @@ RULES: dict[str, Any] = {
     "Product.SkuId": lambda ctx: None if ctx.chance(0.5) else ctx.rng.randint(1, 5000),
     "Product.SkuCode": lambda ctx: None if ctx.value("SkuId") is None else f"SKU{ctx.value('SkuId')}",
     "Product.ProductBrandCode": _related_value("Brand", "Code"),
-    "Product.ProductCategoryCode": _related_value("ProductCategory", "Code"),
+    # a foreign key (specs/aimbase) is filled before rules; this rule numbers a category where it is not one
+    "Product.ProductCategoryId": lambda ctx: None if ctx.chance(0.05) else ctx.rng.randint(1, len(PRODUCT_CATEGORIES)),
+    "Product.ProductCategoryCode": _category_code,
     "Product.ApplicationContextCode": lambda ctx: "Sales" if ctx.value("ApplicationContextId") == 1 else "Marketing",
     "Brand.IsActive": _flag(0.9),
     "ProductCategory.FlattenedCode": lambda ctx: ctx.value("Code"),

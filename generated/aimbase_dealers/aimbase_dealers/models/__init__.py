@@ -1,0 +1,1 @@
+"""One module per OData type; import them from `aimbase_dealers` rather than from here."""
