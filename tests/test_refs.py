@@ -10,6 +10,7 @@ stored in link tables; Aimbase's `Dealer/Products` is the documented "Dealer Pro
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,13 +18,16 @@ import pytest
 from aimbase import AimbaseClient
 from codegen.runtime.http import BadRequestError, ClientValidationError, MalformedResponseError, NotFoundError
 from codegen.runtime.http.references import CollectionRefs
+from codegen.sandbox import SandboxServer, create_app
+from codegen.spec import spec_from_arguments
 from trippin import TripPinClient
 
-from refs_support import Served, aimbase_served, dealer_and_product, trippin_served, unlinked_people
+from refs_support import PAGE, ROOT, Served, aimbase_served, dealer_and_product, trippin_served, unlinked_people
 
 __all__ = ["aimbase_served", "trippin_served"]  # fixtures, used by name
 
 USER = PASSWORD = "demo"
+CSDL = ROOT / "tests" / "fixtures" / "csdl"
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +227,38 @@ def test_relative_ids_are_resolved_against_the_service_root() -> None:
     assert removal.method == "DELETE"
     assert removal.url.path == "/svc/People('o''neil')/Friends/$ref"
     assert removal.url.params["$id"] == "http://127.0.0.1:9/svc/People('a%20b')"
+
+
+# --- a foreign key on the target's side (Northwind: Category/Products through Product/Category's constraint) ---
+
+
+@pytest.fixture(scope="module")
+def northwind() -> Iterator[tuple[Served, httpx.Client]]:
+    spec = spec_from_arguments(CSDL / "northwind-v4.xml", "northwind", Path("unused"), service_path="/")
+    app = create_app(spec, rows=60, seed=2, page_size=PAGE)
+    with SandboxServer(app) as server, httpx.Client(base_url=server.url) as http:
+        yield Served(app.state.sandbox, server.url.rstrip("/") + "/"), http
+    app.state.sandbox.store.close()
+
+
+def test_links_stored_in_the_targets_foreign_key(northwind: tuple[Served, httpx.Client]) -> None:
+    served, http = northwind
+    first, second = served.rows('SELECT CategoryID FROM "Categories" ORDER BY 1')[:2]
+    (product,) = served.rows('SELECT ProductID FROM "Products" ORDER BY 1 LIMIT 1')
+    category_of = 'SELECT CategoryID FROM "Products" WHERE ProductID = ?'
+    refs = f"Categories({first})/Products/$ref"
+    assert http.post(refs, json={"@odata.id": f"{served.url}Products({product})"}).status_code == 204
+    assert served.rows(category_of, product) == [first]
+    listed = [item["@odata.id"] for item in http.get(refs, params={"$top": "50"}).json()["value"]]
+    assert f"{served.url}Products({product})" in listed
+    # The single-valued side of the same link: PUT moves the product to the second category.
+    assert (
+        http.put(f"Products({product})/Category/$ref", json={"@odata.id": f"../../Categories({second})"}).status_code
+        == 204
+    )
+    assert served.rows(category_of, product) == [second]
+    assert http.get(f"Products({product})/Category/$ref").json()["@odata.id"] == f"{served.url}Categories({second})"
+    removed = http.delete(f"Categories({second})/Products/$ref", params={"$id": f"{served.url}Products({product})"})
+    assert removed.status_code == 204
+    assert served.rows(category_of, product) == [None]
+    assert http.get(f"Products({product})/Category/$ref").status_code == 204
