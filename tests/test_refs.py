@@ -179,6 +179,8 @@ def test_the_server_refuses_an_id_of_another_service_or_entity_set(trippin_serve
             assert response.status_code == 400, (value, response.text)
             assert response.json()["error"]["code"] == "BadRequest"
         assert http.post(url, json=[1]).status_code == 400
+        # A `/` inside a quoted key is part of the key, not a path step: such a person just does not exist.
+        assert http.post(url, json={"@odata.id": f"{trippin_served.url}People('a%2Fb')"}).status_code == 404
         assert http.delete(url).status_code == 400  # no $id
         assert http.put(url, json={"@odata.id": f"People('{user}')"}).status_code == 405
         # A relative id is resolved against the request URL, as OData reads one in a request.

@@ -20,6 +20,8 @@ one refuses (400). Contained entities have no canonical URL of their own, so con
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -107,7 +109,7 @@ def parse_id(model: Model, store: Store, ref: RefTarget, text: Any, base: str, r
         raise ODataFailure(400, f"@odata.id {text[:200]!r} is not the URL of an entity of this service.")
     below = unquote(parts.path[len(urlsplit(root).path) :])
     wanted = ref.target.name
-    if "/" in below or not below.startswith(f"{wanted}("):
+    if len(split_top(below, "/")) != 1 or not below.startswith(f"{wanted}("):  # a `/` in a quoted key is no step
         raise ODataFailure(400, f"@odata.id {text[:200]!r} does not name an entity of {wanted} by its key.")
     found = resolve(model, store, below, {})
     assert isinstance(found, Single)  # a set name and a key predicate
@@ -130,28 +132,35 @@ def _under(url: str, root: str) -> bool:
 def link(store: Store, ref: RefTarget, key: tuple[Any, ...], *, replace: bool) -> None:
     """Link the target entity with `key`; with `replace` (a single-valued navigation's PUT), instead of the
     current one. Linking an entity already linked changes nothing."""
-    with store.lock:
-        store.connection.execute("BEGIN")
-        try:
-            if replace:
-                _unlink(store, ref, None, quiet=True)
-            _link(store, ref, key)
-        except BaseException:
-            store.connection.execute("ROLLBACK")
-            raise
-        store.connection.execute("COMMIT")
+    with _transaction(store):
+        if replace:
+            _unlink(store, ref, None, quiet=True)
+        _link(store, ref, key)
 
 
 def unlink(store: Store, ref: RefTarget, key: tuple[Any, ...]) -> None:
     """Unlink the target entity with `key`: a 404 when it is not linked."""
-    with store.lock:
+    with _transaction(store):
         _unlink(store, ref, key, quiet=False)
 
 
 def unlink_all(store: Store, ref: RefTarget) -> None:
     """Unlink a single-valued navigation's target: a 404 when there is none."""
-    with store.lock:
+    with _transaction(store):
         _unlink(store, ref, None, quiet=False)
+
+
+@contextlib.contextmanager
+def _transaction(store: Store) -> Iterator[None]:
+    """One change of links is all or nothing: a refusal half-way (a non-nullable column) leaves no trace."""
+    with store.lock:
+        store.connection.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            store.connection.execute("ROLLBACK")
+            raise
+        store.connection.execute("COMMIT")
 
 
 def _link(store: Store, ref: RefTarget, key: tuple[Any, ...]) -> None:
