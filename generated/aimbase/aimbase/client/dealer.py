@@ -55,9 +55,7 @@ class DealerItem(_nav.EntityItem[Dealer, QDealer]):
 
     @property
     def products_refs(self) -> _refs.CollectionRefs[int | Product]:
-        """The links of Products ($ref) to entities of Products: add, remove and list
-        them.
-        """
+        """Links of Products to Products ($ref): add, remove, list."""
         return _refs.CollectionRefs(
             self._session,
             self._path,
@@ -161,9 +159,7 @@ class AsyncDealerItem(_nav.AsyncEntityItem[Dealer, QDealer]):
 
     @property
     def products_refs(self) -> _refs.AsyncCollectionRefs[int | Product]:
-        """The links of Products ($ref) to entities of Products: add, remove and list
-        them.
-        """
+        """Links of Products to Products ($ref): add, remove, list."""
         return _refs.AsyncCollectionRefs(
             self._session,
             self._path,

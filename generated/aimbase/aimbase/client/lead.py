@@ -114,9 +114,7 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
 
     @property
     def prospect_ref(self) -> _refs.SingleRef[int | Prospect]:
-        """The link of Prospect ($ref) to an entity of Prospects: set, delete and read
-        it.
-        """
+        """The link of Prospect to Prospects ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -136,7 +134,7 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
 
     @property
     def dealer_ref(self) -> _refs.SingleRef[int | Dealer]:
-        """The link of Dealer ($ref) to an entity of Dealers: set, delete and read it."""
+        """The link of Dealer to Dealers ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -156,7 +154,7 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
 
     @property
     def product_ref(self) -> _refs.SingleRef[int | Product]:
-        """The link of Product ($ref) to an entity of Products: set, delete and read it."""
+        """The link of Product to Products ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -316,9 +314,7 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
 
     @property
     def prospect_ref(self) -> _refs.AsyncSingleRef[int | Prospect]:
-        """The link of Prospect ($ref) to an entity of Prospects: set, delete and read
-        it.
-        """
+        """The link of Prospect to Prospects ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,
@@ -338,7 +334,7 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
 
     @property
     def dealer_ref(self) -> _refs.AsyncSingleRef[int | Dealer]:
-        """The link of Dealer ($ref) to an entity of Dealers: set, delete and read it."""
+        """The link of Dealer to Dealers ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,
@@ -358,7 +354,7 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
 
     @property
     def product_ref(self) -> _refs.AsyncSingleRef[int | Product]:
-        """The link of Product ($ref) to an entity of Products: set, delete and read it."""
+        """The link of Product to Products ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,

@@ -58,7 +58,7 @@ class ProductItem(_nav.EntityItem[Product, QProduct]):
 
     @property
     def brand_ref(self) -> _refs.SingleRef[int | Brand]:
-        """The link of Brand ($ref) to an entity of Brands: set, delete and read it."""
+        """The link of Brand to Brands ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -78,9 +78,7 @@ class ProductItem(_nav.EntityItem[Product, QProduct]):
 
     @property
     def product_category_ref(self) -> _refs.SingleRef[int | ProductCategory]:
-        """The link of ProductCategory ($ref) to an entity of ProductCategories: set,
-        delete and read it.
-        """
+        """The link of ProductCategory to ProductCategories ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -145,7 +143,7 @@ class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
 
     @property
     def brand_ref(self) -> _refs.AsyncSingleRef[int | Brand]:
-        """The link of Brand ($ref) to an entity of Brands: set, delete and read it."""
+        """The link of Brand to Brands ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,
@@ -165,9 +163,7 @@ class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
 
     @property
     def product_category_ref(self) -> _refs.AsyncSingleRef[int | ProductCategory]:
-        """The link of ProductCategory ($ref) to an entity of ProductCategories: set,
-        delete and read it.
-        """
+        """The link of ProductCategory to ProductCategories ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,

@@ -119,9 +119,7 @@ class ProspectItem(_nav.EntityItem[Prospect, QProspect]):
 
     @property
     def company_ref(self) -> _refs.SingleRef[int | Company]:
-        """The link of Company ($ref) to an entity of Companies: set, delete and read
-        it.
-        """
+        """The link of Company to Companies ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -308,9 +306,7 @@ class AsyncProspectItem(_nav.AsyncEntityItem[Prospect, QProspect]):
 
     @property
     def company_ref(self) -> _refs.AsyncSingleRef[int | Company]:
-        """The link of Company ($ref) to an entity of Companies: set, delete and read
-        it.
-        """
+        """The link of Company to Companies ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,

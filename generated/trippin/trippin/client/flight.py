@@ -85,7 +85,7 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
 
     @property
     def from_ref(self) -> _refs.SingleRef[str | Airport]:
-        """The link of From ($ref) to an entity of Airports: set, delete and read it."""
+        """The link of From to Airports ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -105,7 +105,7 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
 
     @property
     def to_ref(self) -> _refs.SingleRef[str | Airport]:
-        """The link of To ($ref) to an entity of Airports: set, delete and read it."""
+        """The link of To to Airports ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -125,7 +125,7 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
 
     @property
     def airline_ref(self) -> _refs.SingleRef[str | Airline]:
-        """The link of Airline ($ref) to an entity of Airlines: set, delete and read it."""
+        """The link of Airline to Airlines ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -203,7 +203,7 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
 
     @property
     def from_ref(self) -> _refs.AsyncSingleRef[str | Airport]:
-        """The link of From ($ref) to an entity of Airports: set, delete and read it."""
+        """The link of From to Airports ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,
@@ -223,7 +223,7 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
 
     @property
     def to_ref(self) -> _refs.AsyncSingleRef[str | Airport]:
-        """The link of To ($ref) to an entity of Airports: set, delete and read it."""
+        """The link of To to Airports ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,
@@ -243,7 +243,7 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
 
     @property
     def airline_ref(self) -> _refs.AsyncSingleRef[str | Airline]:
-        """The link of Airline ($ref) to an entity of Airlines: set, delete and read it."""
+        """The link of Airline to Airlines ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,

@@ -87,7 +87,7 @@ class PersonItem(_nav.EntityItem[Person, QPerson]):
 
     @property
     def friends_refs(self) -> _refs.CollectionRefs[str | Person]:
-        """The links of Friends ($ref) to entities of People: add, remove and list them."""
+        """Links of Friends to People ($ref): add, remove, list."""
         return _refs.CollectionRefs(
             self._session,
             self._path,
@@ -117,7 +117,7 @@ class PersonItem(_nav.EntityItem[Person, QPerson]):
 
     @property
     def photo_ref(self) -> _refs.SingleRef[int | Photo]:
-        """The link of Photo ($ref) to an entity of Photos: set, delete and read it."""
+        """The link of Photo to Photos ($ref): set, delete, get."""
         return _refs.SingleRef(
             self._session,
             self._path,
@@ -331,7 +331,7 @@ class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
 
     @property
     def friends_refs(self) -> _refs.AsyncCollectionRefs[str | Person]:
-        """The links of Friends ($ref) to entities of People: add, remove and list them."""
+        """Links of Friends to People ($ref): add, remove, list."""
         return _refs.AsyncCollectionRefs(
             self._session,
             self._path,
@@ -361,7 +361,7 @@ class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
 
     @property
     def photo_ref(self) -> _refs.AsyncSingleRef[int | Photo]:
-        """The link of Photo ($ref) to an entity of Photos: set, delete and read it."""
+        """The link of Photo to Photos ($ref): set, delete, get."""
         return _refs.AsyncSingleRef(
             self._session,
             self._path,

@@ -90,7 +90,7 @@ class TripItem(_nav.EntityItem[Trip, QTrip]):
 
     @property
     def photos_refs(self) -> _refs.CollectionRefs[int | Photo]:
-        """The links of Photos ($ref) to entities of Photos: add, remove and list them."""
+        """Links of Photos to Photos ($ref): add, remove, list."""
         return _refs.CollectionRefs(
             self._session,
             self._path,
@@ -195,7 +195,7 @@ class AsyncTripItem(_nav.AsyncEntityItem[Trip, QTrip]):
 
     @property
     def photos_refs(self) -> _refs.AsyncCollectionRefs[int | Photo]:
-        """The links of Photos ($ref) to entities of Photos: add, remove and list them."""
+        """Links of Photos to Photos ($ref): add, remove, list."""
         return _refs.AsyncCollectionRefs(
             self._session,
             self._path,
