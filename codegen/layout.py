@@ -235,3 +235,17 @@ def self_method(name: str, returns: str, indent: int = 4) -> str:
         return line
     pad = " " * indent
     return f"def {name}(\n{pad}    self,\n{pad}) -> {returns}:"
+
+
+def generic_self_method(name: str, generic: str, argument: str, indent: int = 4) -> str:
+    """`def name(self) -> G[A]:` as black lays it out: split at `self`, then inside the brackets, then at the
+    top-level `|` of `A` (a link property's `_refs.CollectionRefs[str | Person]`)."""
+    returns = f"{generic}[{argument}]"
+    if (
+        indent + len(f"def {name}(self) -> {returns}:") <= LINE_LENGTH
+        or indent + len(f") -> {returns}:") <= LINE_LENGTH
+    ):
+        return self_method(name, returns, indent)
+    pad, inner = " " * indent, " " * (indent + 4)
+    body = argument if indent + 4 + len(argument) <= LINE_LENGTH else f"\n{inner}| ".join(_top_level_union(argument))
+    return f"def {name}(\n{inner}self,\n{pad}) -> {generic}[\n{inner}{body}\n{pad}]:"

@@ -36,6 +36,7 @@ from .csdl.model import Document, EntitySet, Operation, Property, Singleton, Str
 from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
 from .errors import MetadataError, SpecError
 from .layout import python_literal
+from .plan_refs import RefTargets
 from .spec import Spec
 
 if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for types here
@@ -80,6 +81,10 @@ class NavigationPlan:
     wire_name: str
     target: TypePlan
     collection: bool
+    # Its links (`$ref`, see plan_refs): the entity set of their targets and the item class's attribute for
+    # them (`friends_refs`, `photo_ref`); None when they cannot be addressed.
+    target_set: str | None = None
+    refs: str | None = None
 
 
 @attrs.frozen
@@ -227,7 +232,8 @@ def build_service_plan(
     async_client = names.allocate(f"Async{client}")
     accessors = naming.NameAllocator(set(_CLIENT_MEMBERS))
     size = _ClientSize(spec)
-    types = _type_plans(structured, classes, annotation_of, operations, names, size)
+    ref_targets = RefTargets(s for c in document.containers() for s in c.entity_sets)
+    types = _type_plans(structured, classes, annotation_of, operations, names, size, ref_targets)
     set_plans: list[EntitySetPlan] = []
     for entity_set in sets:
         pascal = naming.class_name(entity_set.name)
@@ -305,6 +311,8 @@ def _type_module(
             peers += [(target.module, target.collection_class), (target.module, target.async_collection_class)]
         else:
             peers += [(target.module, target.item_class), (target.module, target.async_item_class)]
+        if n.refs is not None:  # its link methods take the target's key (or entity)
+            texts.append(target.key_annotation)
     imports = _module_imports([t.model.name, t.model.query_name], texts, operations, peers, t.module, exports)
     return TypeModulePlan(t, own_sets, own_singletons, imports)
 
@@ -347,6 +355,7 @@ def _type_plans(
     operations: list[Operation],
     names: naming.NameAllocator,
     size: _ClientSize,
+    ref_targets: RefTargets,
 ) -> dict[str, TypePlan]:
     """An item and a collection class per entity type, in name order; then their navigation properties.
 
@@ -401,13 +410,31 @@ def _type_plans(
             item_operations=_operations(on_item, annotation_of, classes, plans, item_names),
             collection_operations=_operations(on_collection, annotation_of, classes, plans, collection_names),
         )
-        plan.navigations.extend(navigations)
+        # Named after the operations, so that adding links renames no operation an existing client calls.
+        plan.navigations.extend(_with_refs(navigations, lineage, ref_targets, item_names))
         size.add(plan.patch_parameters, (*plan.item_operations, *plan.collection_operations), len(navigations))
         done[qualified] = plan
     # Navigation targets were taken from the first plans, whose lists are the same objects: point them at
     # the final plans (same names), so that a template reading a target's operations sees them.
     for plan in done.values():
         plan.navigations[:] = [attrs.evolve(n, target=done[n.target.qualified_name]) for n in plan.navigations]
+    return done
+
+
+def _with_refs(
+    navigations: list[NavigationPlan],
+    lineage: list[StructuredType],
+    ref_targets: RefTargets,
+    names: naming.NameAllocator,
+) -> list[NavigationPlan]:
+    declared = {n.name: n for t in lineage for n in t.navigation_properties}
+    done = []
+    for n in navigations:
+        target_set = ref_targets.target(lineage, declared[n.wire_name])
+        if target_set is not None:
+            suffix = "Refs" if n.collection else "Ref"
+            n = attrs.evolve(n, target_set=target_set, refs=names.allocate(naming.attribute_name(n.wire_name + suffix)))
+        done.append(n)
     return done
 
 

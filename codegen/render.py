@@ -20,6 +20,7 @@ from .layout import (
     import_from,
     parameter,
     self_method,
+    generic_self_method,
     python_literal,
     string_literal,
     query_statement,
@@ -123,6 +124,7 @@ def _environment() -> jinja2.Environment:
     env.globals["constraint"] = constraint
     env.globals["parameter"] = parameter
     env.globals["self_method"] = self_method
+    env.globals["generic_self_method"] = generic_self_method
     env.globals["local_import"] = local_import
     env.globals["generator_version"] = __version__
     env.globals["runtime_requirement"] = RUNTIME_REQUIREMENT

@@ -421,7 +421,8 @@ HOSTILE = [
     ("GET", "/People/$count/x", None, 400),
     ("GET", "/Me/$count", None, 400),
     ("GET", "/Me/$foo", None, 400),
-    ("GET", "/Me/Trips/$ref", None, 501),
+    ("GET", "/Me/Trips/$ref", None, 400),  # contained entities have no references
+    ("GET", "/People/$ref", None, 501),  # the references of a whole entity set are not served
     ("GET", "/Me/UserName", None, 501),
     ("GET", "/GetNearestAirport(lat=1)", None, 400),
     ("GET", "/GetNearestAirport(lat=1,lon=2,x=3)", None, 400),

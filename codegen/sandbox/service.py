@@ -27,6 +27,7 @@ from .operations import Handler, OperationCall, Stored, echo
 from .options import QueryOptions, parse_options
 from .parameters import action_parameters, function_parameters
 from .paths import Call, Count, Rows, Single, resolve
+from .references import RefTarget, entity_id, link, parse_id, resolve_ref, unlink, unlink_all
 from .results import operation_context, operation_json
 from .schema import INTEGER_TYPES, Model, Table
 from .store import Record, Scope, Store
@@ -116,6 +117,8 @@ class ODataService:
             if below.startswith("$"):
                 raise ODataFailure(501, f"{below} is not supported by the sandbox.")
             aliases = parameter_aliases(request)
+            if below.endswith("/$ref"):
+                return await self.references(request, below.removesuffix("/$ref"), aliases)
             target = await _threaded(lambda: resolve(self.model, self.store, below, aliases))
             if isinstance(target, Count):
                 self._method(request, "GET")
@@ -243,6 +246,66 @@ class ODataService:
             response.headers["Preference-Applied"] = "return=representation"
             return response
         return Response(status_code=204, headers={**ODATA_HEADERS, **headers})
+
+    # --- entity references ($ref, see `references`) -------------------------------------------------------
+
+    async def references(self, request: Request, path: str, aliases: dict[str, str]) -> Response:
+        ref = await _threaded(lambda: resolve_ref(self.model, self.store, path, aliases))
+        root = self.service_root(request)
+        if ref.key is not None:  # `Nav(key)/$ref`, the OData 4.01 way to name the link to remove
+            self._method(request, "DELETE")
+            key = ref.key
+            await _threaded(lambda: unlink(self.store, ref, key))
+        elif request.method in ("GET", "HEAD"):
+            return await self._reference_list(request, ref, root)
+        elif request.method == "DELETE" and ref.navigation.collection:
+            given = request.query_params.getlist("$id")
+            if len(given) != 1:
+                raise ODataFailure(400, "Name the entity to unlink with one $id (or as Nav(key)/$ref).")
+            key = await _threaded(lambda: parse_id(self.model, self.store, ref, given[0], str(request.url), root))
+            await _threaded(lambda: unlink(self.store, ref, key))
+        elif request.method == "DELETE":
+            await _threaded(lambda: unlink_all(self.store, ref))
+        else:
+            self._method(request, "POST" if ref.navigation.collection else "PUT", "GET", "DELETE")
+            body = await read_json_body(request, MAX_BODY_BYTES)
+            if not isinstance(body, dict):
+                raise ODataFailure(400, 'The body must be a JSON object: {"@odata.id": "<entity URL>"}.')
+            wanted = body.get("@odata.id")
+            key = await _threaded(lambda: parse_id(self.model, self.store, ref, wanted, str(request.url), root))
+            replace = not ref.navigation.collection
+            await _threaded(lambda: link(self.store, ref, key, replace=replace))
+        return Response(status_code=204, headers=dict(ODATA_HEADERS))
+
+    async def _reference_list(self, request: Request, ref: RefTarget, root: str) -> Response:
+        """The ids of the linked entities: a page of them, or the one (204 when there is none)."""
+        options = parse_options(request.query_params.multi_items())
+        if options.select is not None or options.expand:
+            raise ODataFailure(400, "$select and $expand do not apply to entity references.")
+        if not ref.navigation.collection:
+            _single_entity_options(options)
+            found = await _threaded(lambda: self.store.first(ref.target, None, ref.scope))
+            if found is None:
+                return Response(status_code=204, headers=dict(ODATA_HEADERS))
+            return json_response(
+                {"@odata.context": f"{root}$metadata#$ref", "@odata.id": entity_id(root, ref.target, found.key)}
+            )
+        size, applied = self._page_size(request)
+        remaining = None if options.top is None else max(0, options.top - options.skiptoken)
+        limit = size if remaining is None else min(size, remaining)
+        offset = options.skip + options.skiptoken
+        page = await _threaded(
+            lambda: self.store.page(ref.target, options, offset=offset, limit=limit, scope=ref.scope)
+        )
+        records, more = page
+        body: dict[str, Any] = {"@odata.context": f"{root}$metadata#Collection($ref)"}
+        if options.count:
+            body["@odata.count"] = await _threaded(lambda: self.store.count(ref.target, options, ref.scope))
+        body["value"] = [{"@odata.id": entity_id(root, ref.target, r.key)} for r in records]
+        if more and (remaining is None or remaining > limit):
+            body["@odata.nextLink"] = _next_link(request, options.skiptoken + len(records))
+        headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
+        return json_response(body, headers=headers)
 
     # --- operations ---------------------------------------------------------------------------------------
 

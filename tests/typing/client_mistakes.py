@@ -80,6 +80,11 @@ trippin.me.patch(first_name=1)  # E: Argument "first_name" to "patch" of "Person
 trippin.people.navigate("x").photo.patch(id=5)  # E: Unexpected keyword argument "id" for "patch" of "PhotoItem"
 trippin.me.trips.navigate(1).patch(budget="x")  # E: Argument "budget" to "patch" of "TripItem" has incompatible type
 trippin.me.trips.query().filter(QTrip.budget > "x")  # E: Unsupported operand types for > ("FloatExpr" and "str")
+trippin.people.navigate("x").friends_refs.add(1)  # E: Argument 1 to "add" of "CollectionRefs" has incompatible type
+trippin.people.navigate("x").photo_ref.set("x")  # E: Argument 1 to "set" of "SingleRef" has incompatible type "str"
+trippin.people.navigate("x").trips_refs  # E: "PersonItem" has no attribute "trips_refs"
+trippin.people.navigate("x").friends_refs.set("y")  # E: "CollectionRefs[str | Person]" has no attribute "set"
+client.dealers.navigate(1).products_refs.remove("7")  # E: Argument 1 to "remove" of "CollectionRefs" has incompatible
 
 fetched = client.leads.get(1)
 print(fetched.totally_made_up_name)  # E: "Lead" has no attribute "totally_made_up_name"
@@ -135,7 +140,14 @@ with AimbaseClient("https://acme.aimbase.com", username="u", token="t") as manag
     assert_type(managed.leads.get(1), Lead)
 
 
+assert_type(trippin.people.navigate("x").friends_refs.list(limit=2), list[str])
+assert_type(client.leads.navigate(1).prospect_ref.get(), str | None)
+client.dealers.navigate(1).products_refs.add(7)
+
+
 async def async_uses(async_client: AsyncAimbaseClient) -> None:
+    assert_type(await async_client.dealers.navigate(1).products_refs.list(), list[str])
+    assert_type(await async_client.leads.navigate(1).prospect_ref.set(2), None)
     assert_type(await async_client.leads.get(1), Lead)
     assert_type(await async_client.leads.patch(1, medium=None), Lead | None)
     assert_type(async_client.leads.query().filter(QLead.score > 1).iter(), AsyncIterator[Lead])

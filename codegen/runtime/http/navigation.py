@@ -22,6 +22,7 @@ from ..model import ODataModel
 from ..query import QueryType
 from ..query.options import Expandable, Selectable
 from .entity_set import AsyncEntitySet, EntitySet
+from .errors import NotFoundError, redact_url
 from .exchange import read_json
 from .paths import ResourcePath, cast_path
 from .requests import Constraint, entity_options, patch_body, patch_headers
@@ -57,6 +58,14 @@ class _ItemBase(AtPath[M], Generic[M, Q]):
     def _get_url(self, expand: Iterable[Expandable], select: Iterable[Selectable]) -> str:
         return self._path.url(entity_options(self.__query_type__, expand, select))
 
+    def _found(self, data: Any, url: str) -> M:
+        """The entity read; a NotFoundError for an empty answer: 204, a single-valued navigation to nothing."""
+        if data is None:
+            where = redact_url(getattr(self, "_session").url(url))
+            message = f"{self._path.url()} leads to no entity (the answer has no content)"
+            raise NotFoundError(message, status=204, method="GET", url=where)
+        return self._entity(data)
+
     _etag: str | None
 
     def _patch_request(self, changes: Mapping[str, Any], etag: str | None, return_entity: bool) -> dict[str, Any]:
@@ -79,7 +88,8 @@ class EntityItem(_ItemBase[M, Q], SyncAtPath[M]):
 
     def get(self, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """The entity; NotFoundError when there is none (a single-valued navigation with no target, too)."""
-        return self._entity(self._session.get_json(self._get_url(expand, select)))
+        url = self._get_url(expand, select)
+        return self._found(self._session.get_json(url), url)
 
     def cast(self, cls: type[I]) -> I:
         """The entity as a derived type (`People('x')/NS.Employee`), to reach what that type adds."""
@@ -107,7 +117,8 @@ class AsyncEntityItem(_ItemBase[M, Q], AsyncAtPath[M]):
 
     async def get(self, *, expand: Iterable[Expandable] = (), select: Iterable[Selectable] = ()) -> M:
         """The entity; NotFoundError when there is none (a single-valued navigation with no target, too)."""
-        return self._entity(await self._session.get_json(self._get_url(expand, select)))
+        url = self._get_url(expand, select)
+        return self._found(await self._session.get_json(url), url)
 
     def cast(self, cls: type[AI]) -> AI:
         return cls(self._session, self._cast_path(cls), self._etag)

@@ -11,6 +11,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.dealer import Dealer
@@ -19,6 +20,7 @@ from ..models.dealer import QDealer
 # What only annotations name: models, and the classes of the modules this one leads to (methods import those
 # when they run).
 if _t.TYPE_CHECKING:
+    from ..models.product import Product
     from .product import AsyncProductCollection
     from .product import ProductCollection
 
@@ -48,6 +50,16 @@ class DealerItem(_nav.EntityItem[Dealer, QDealer]):
 
         return self._navigation(
             ProductCollection,
+            "Products",
+        )
+
+    @property
+    def products_refs(self) -> _refs.CollectionRefs[int | Product]:
+        """Links of Products to Products ($ref): add, remove, list."""
+        return _refs.CollectionRefs(
+            self._session,
+            self._path,
+            "Products",
             "Products",
         )
 
@@ -142,6 +154,16 @@ class AsyncDealerItem(_nav.AsyncEntityItem[Dealer, QDealer]):
 
         return self._navigation(
             AsyncProductCollection,
+            "Products",
+        )
+
+    @property
+    def products_refs(self) -> _refs.AsyncCollectionRefs[int | Product]:
+        """Links of Products to Products ($ref): add, remove, list."""
+        return _refs.AsyncCollectionRefs(
+            self._session,
+            self._path,
+            "Products",
             "Products",
         )
 

@@ -12,6 +12,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.lead import Lead
@@ -21,7 +22,10 @@ from ..models.lead import QLead
 # when they run).
 if _t.TYPE_CHECKING:
     from ..models.customs import Customs
+    from ..models.dealer import Dealer
     from ..models.metadata import Metadata
+    from ..models.product import Product
+    from ..models.prospect import Prospect
     from .dealer import AsyncDealerItem
     from .dealer import DealerItem
     from .product import AsyncProductItem
@@ -109,6 +113,16 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
         )
 
     @property
+    def prospect_ref(self) -> _refs.SingleRef[int | Prospect]:
+        """The link of Prospect to Prospects ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Prospect",
+            "Prospects",
+        )
+
+    @property
     def dealer(self) -> DealerItem:
         """Navigation property Dealer."""
         from .dealer import DealerItem
@@ -119,6 +133,16 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
         )
 
     @property
+    def dealer_ref(self) -> _refs.SingleRef[int | Dealer]:
+        """The link of Dealer to Dealers ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Dealer",
+            "Dealers",
+        )
+
+    @property
     def product(self) -> ProductItem:
         """Navigation property Product."""
         from .product import ProductItem
@@ -126,6 +150,16 @@ class LeadItem(_nav.EntityItem[Lead, QLead]):
         return self._navigation(
             ProductItem,
             "Product",
+        )
+
+    @property
+    def product_ref(self) -> _refs.SingleRef[int | Product]:
+        """The link of Product to Products ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Product",
+            "Products",
         )
 
 
@@ -279,6 +313,16 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
         )
 
     @property
+    def prospect_ref(self) -> _refs.AsyncSingleRef[int | Prospect]:
+        """The link of Prospect to Prospects ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Prospect",
+            "Prospects",
+        )
+
+    @property
     def dealer(self) -> AsyncDealerItem:
         """Navigation property Dealer."""
         from .dealer import AsyncDealerItem
@@ -289,6 +333,16 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
         )
 
     @property
+    def dealer_ref(self) -> _refs.AsyncSingleRef[int | Dealer]:
+        """The link of Dealer to Dealers ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Dealer",
+            "Dealers",
+        )
+
+    @property
     def product(self) -> AsyncProductItem:
         """Navigation property Product."""
         from .product import AsyncProductItem
@@ -296,6 +350,16 @@ class AsyncLeadItem(_nav.AsyncEntityItem[Lead, QLead]):
         return self._navigation(
             AsyncProductItem,
             "Product",
+        )
+
+    @property
+    def product_ref(self) -> _refs.AsyncSingleRef[int | Product]:
+        """The link of Product to Products ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Product",
+            "Products",
         )
 
 

@@ -11,6 +11,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.product import Product
@@ -19,6 +20,8 @@ from ..models.product import QProduct
 # What only annotations name: models, and the classes of the modules this one leads to (methods import those
 # when they run).
 if _t.TYPE_CHECKING:
+    from ..models.brand import Brand
+    from ..models.product_category import ProductCategory
     from .brand import AsyncBrandItem
     from .brand import BrandItem
     from .product_category import AsyncProductCategoryItem
@@ -54,6 +57,16 @@ class ProductItem(_nav.EntityItem[Product, QProduct]):
         )
 
     @property
+    def brand_ref(self) -> _refs.SingleRef[int | Brand]:
+        """The link of Brand to Brands ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Brand",
+            "Brands",
+        )
+
+    @property
     def product_category(self) -> ProductCategoryItem:
         """Navigation property ProductCategory."""
         from .product_category import ProductCategoryItem
@@ -61,6 +74,16 @@ class ProductItem(_nav.EntityItem[Product, QProduct]):
         return self._navigation(
             ProductCategoryItem,
             "ProductCategory",
+        )
+
+    @property
+    def product_category_ref(self) -> _refs.SingleRef[int | ProductCategory]:
+        """The link of ProductCategory to ProductCategories ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "ProductCategory",
+            "ProductCategories",
         )
 
 
@@ -119,6 +142,16 @@ class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
         )
 
     @property
+    def brand_ref(self) -> _refs.AsyncSingleRef[int | Brand]:
+        """The link of Brand to Brands ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Brand",
+            "Brands",
+        )
+
+    @property
     def product_category(self) -> AsyncProductCategoryItem:
         """Navigation property ProductCategory."""
         from .product_category import AsyncProductCategoryItem
@@ -126,6 +159,16 @@ class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
         return self._navigation(
             AsyncProductCategoryItem,
             "ProductCategory",
+        )
+
+    @property
+    def product_category_ref(self) -> _refs.AsyncSingleRef[int | ProductCategory]:
+        """The link of ProductCategory to ProductCategories ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "ProductCategory",
+            "ProductCategories",
         )
 
 

@@ -11,6 +11,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.prospect import Prospect
@@ -19,6 +20,7 @@ from ..models.prospect import QProspect
 # What only annotations name: models, and the classes of the modules this one leads to (methods import those
 # when they run).
 if _t.TYPE_CHECKING:
+    from ..models.company import Company
     from .company import AsyncCompanyItem
     from .company import CompanyItem
 
@@ -113,6 +115,16 @@ class ProspectItem(_nav.EntityItem[Prospect, QProspect]):
         return self._navigation(
             CompanyItem,
             "Company",
+        )
+
+    @property
+    def company_ref(self) -> _refs.SingleRef[int | Company]:
+        """The link of Company to Companies ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Company",
+            "Companies",
         )
 
 
@@ -290,6 +302,16 @@ class AsyncProspectItem(_nav.AsyncEntityItem[Prospect, QProspect]):
         return self._navigation(
             AsyncCompanyItem,
             "Company",
+        )
+
+    @property
+    def company_ref(self) -> _refs.AsyncSingleRef[int | Company]:
+        """The link of Company to Companies ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Company",
+            "Companies",
         )
 
 

@@ -11,6 +11,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.product import Product
@@ -19,6 +20,7 @@ from ..models.product import QProduct
 # What only annotations name: models, and the classes of the modules this one leads to (methods import those
 # when they run).
 if _t.TYPE_CHECKING:
+    from ..models.brand import Brand
     from .brand import AsyncBrandItem
     from .brand import BrandItem
 
@@ -100,6 +102,16 @@ class ProductItem(_nav.EntityItem[Product, QProduct]):
         return self._navigation(
             BrandItem,
             "Brand",
+        )
+
+    @property
+    def brand_ref(self) -> _refs.SingleRef[int | Brand]:
+        """The link of Brand to Brands ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Brand",
+            "Brands",
         )
 
 
@@ -212,6 +224,16 @@ class AsyncProductItem(_nav.AsyncEntityItem[Product, QProduct]):
         return self._navigation(
             AsyncBrandItem,
             "Brand",
+        )
+
+    @property
+    def brand_ref(self) -> _refs.AsyncSingleRef[int | Brand]:
+        """The link of Brand to Brands ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Brand",
+            "Brands",
         )
 
 

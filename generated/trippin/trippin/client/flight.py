@@ -12,6 +12,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.flight import Flight
@@ -20,6 +21,8 @@ from ..models.flight import QFlight
 # What only annotations name: models, and the classes of the modules this one leads to (methods import those
 # when they run).
 if _t.TYPE_CHECKING:
+    from ..models.airline import Airline
+    from ..models.airport import Airport
     from .airline import AirlineItem
     from .airline import AsyncAirlineItem
     from .airport import AirportItem
@@ -81,6 +84,16 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
         )
 
     @property
+    def from_ref(self) -> _refs.SingleRef[str | Airport]:
+        """The link of From to Airports ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "From",
+            "Airports",
+        )
+
+    @property
     def to(self) -> AirportItem:
         """Navigation property To."""
         from .airport import AirportItem
@@ -91,6 +104,16 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
         )
 
     @property
+    def to_ref(self) -> _refs.SingleRef[str | Airport]:
+        """The link of To to Airports ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "To",
+            "Airports",
+        )
+
+    @property
     def airline(self) -> AirlineItem:
         """Navigation property Airline."""
         from .airline import AirlineItem
@@ -98,6 +121,16 @@ class FlightItem(_nav.EntityItem[Flight, QFlight]):
         return self._navigation(
             AirlineItem,
             "Airline",
+        )
+
+    @property
+    def airline_ref(self) -> _refs.SingleRef[str | Airline]:
+        """The link of Airline to Airlines ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Airline",
+            "Airlines",
         )
 
 
@@ -169,6 +202,16 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
         )
 
     @property
+    def from_ref(self) -> _refs.AsyncSingleRef[str | Airport]:
+        """The link of From to Airports ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "From",
+            "Airports",
+        )
+
+    @property
     def to(self) -> AsyncAirportItem:
         """Navigation property To."""
         from .airport import AsyncAirportItem
@@ -179,6 +222,16 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
         )
 
     @property
+    def to_ref(self) -> _refs.AsyncSingleRef[str | Airport]:
+        """The link of To to Airports ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "To",
+            "Airports",
+        )
+
+    @property
     def airline(self) -> AsyncAirlineItem:
         """Navigation property Airline."""
         from .airline import AsyncAirlineItem
@@ -186,6 +239,16 @@ class AsyncFlightItem(_nav.AsyncEntityItem[Flight, QFlight]):
         return self._navigation(
             AsyncAirlineItem,
             "Airline",
+        )
+
+    @property
+    def airline_ref(self) -> _refs.AsyncSingleRef[str | Airline]:
+        """The link of Airline to Airlines ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Airline",
+            "Airlines",
         )
 
 

@@ -11,6 +11,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.airline import Airline
@@ -22,6 +23,7 @@ from ..models.person import QPerson
 if _t.TYPE_CHECKING:
     from ..models.location import Location
     from ..models.person_gender import PersonGender
+    from ..models.photo import Photo
     from ..models.trip import Trip
     from .photo import AsyncPhotoItem
     from .photo import PhotoItem
@@ -84,6 +86,16 @@ class PersonItem(_nav.EntityItem[Person, QPerson]):
         )
 
     @property
+    def friends_refs(self) -> _refs.CollectionRefs[str | Person]:
+        """Links of Friends to People ($ref): add, remove, list."""
+        return _refs.CollectionRefs(
+            self._session,
+            self._path,
+            "Friends",
+            "People",
+        )
+
+    @property
     def trips(self) -> TripCollection:
         """Navigation property Trips (a collection)."""
         from .trip import TripCollection
@@ -101,6 +113,16 @@ class PersonItem(_nav.EntityItem[Person, QPerson]):
         return self._navigation(
             PhotoItem,
             "Photo",
+        )
+
+    @property
+    def photo_ref(self) -> _refs.SingleRef[int | Photo]:
+        """The link of Photo to Photos ($ref): set, delete, get."""
+        return _refs.SingleRef(
+            self._session,
+            self._path,
+            "Photo",
+            "Photos",
         )
 
     def get_favorite_airline(
@@ -308,6 +330,16 @@ class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
         )
 
     @property
+    def friends_refs(self) -> _refs.AsyncCollectionRefs[str | Person]:
+        """Links of Friends to People ($ref): add, remove, list."""
+        return _refs.AsyncCollectionRefs(
+            self._session,
+            self._path,
+            "Friends",
+            "People",
+        )
+
+    @property
     def trips(self) -> AsyncTripCollection:
         """Navigation property Trips (a collection)."""
         from .trip import AsyncTripCollection
@@ -325,6 +357,16 @@ class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
         return self._navigation(
             AsyncPhotoItem,
             "Photo",
+        )
+
+    @property
+    def photo_ref(self) -> _refs.AsyncSingleRef[int | Photo]:
+        """The link of Photo to Photos ($ref): set, delete, get."""
+        return _refs.AsyncSingleRef(
+            self._session,
+            self._path,
+            "Photo",
+            "Photos",
         )
 
     async def get_favorite_airline(

@@ -13,6 +13,7 @@ import typing as _t
 from codegen import runtime as _rt
 from codegen.runtime import http as _http
 from codegen.runtime.http import navigation as _nav
+from codegen.runtime.http import references as _refs
 from codegen.runtime import query as _q
 
 from ..models.trip import QTrip
@@ -22,6 +23,7 @@ from ..models.trip import Trip
 # when they run).
 if _t.TYPE_CHECKING:
     from ..models.person import Person
+    from ..models.photo import Photo
     from .person import AsyncPersonCollection
     from .person import PersonCollection
     from .photo import AsyncPhotoCollection
@@ -83,6 +85,16 @@ class TripItem(_nav.EntityItem[Trip, QTrip]):
 
         return self._navigation(
             PhotoCollection,
+            "Photos",
+        )
+
+    @property
+    def photos_refs(self) -> _refs.CollectionRefs[int | Photo]:
+        """Links of Photos to Photos ($ref): add, remove, list."""
+        return _refs.CollectionRefs(
+            self._session,
+            self._path,
+            "Photos",
             "Photos",
         )
 
@@ -178,6 +190,16 @@ class AsyncTripItem(_nav.AsyncEntityItem[Trip, QTrip]):
 
         return self._navigation(
             AsyncPhotoCollection,
+            "Photos",
+        )
+
+    @property
+    def photos_refs(self) -> _refs.AsyncCollectionRefs[int | Photo]:
+        """Links of Photos to Photos ($ref): add, remove, list."""
+        return _refs.AsyncCollectionRefs(
+            self._session,
+            self._path,
+            "Photos",
             "Photos",
         )
 
