@@ -290,6 +290,27 @@ def test_the_documented_bound_action(server: SandboxServer, sandbox: Sandbox) ->
     assert loads(sent.content) == {"BrandId": 2, "Radius": 50}
 
 
+def test_assign_and_unassign_a_product_through_ref_links(server: SandboxServer, sandbox: Sandbox) -> None:
+    """Aimbase's Dealer Product Assign: POST Dealers(id)/Products/$ref {"@odata.id": ".../Products(7)"}."""
+    recorder = Recorder()
+    unlinked = sql_ids(sandbox, "Products", "t.Id NOT IN (SELECT t_Id FROM Dealers__Products WHERE s_Id = 33)")
+    product = unlinked[0]
+    with recording_client(server.url, recorder) as client:
+        refs = client.dealers.navigate(33).products_refs
+        refs.add(product)
+        assert product in [r["Id"] for r in linked_products(sandbox, 33)]
+        listed = refs.list()
+        navigated = [p.id for p in client.dealers.navigate(33).products.query().filter(QProduct.id == product).list()]
+        refs.remove(product)
+        with pytest.raises(NotFoundError):
+            refs.add(10**6)  # no such product
+    posted = recorder.odata("POST")[0]
+    assert posted.url == f"{server.url}/odata/V2/Dealers(33)/Products/$ref"
+    assert json.loads(posted.content) == {"@odata.id": f"{server.url}/odata/V2/Products({product})"}
+    assert f"{server.url}/odata/V2/Products({product})" in listed and navigated == [product]
+    assert product not in [r["Id"] for r in linked_products(sandbox, 33)]
+
+
 def test_both_aimbase_packages_live_side_by_side() -> None:
     """Two services of one vendor in one process: distributions, modules and classes of their own."""
     assert [metadata.distribution(name).metadata["Name"] for name in ("aimbase", "aimbase-dealers")] == [
@@ -368,3 +389,18 @@ async def test_async_patch_parameters_and_refusals(server: SandboxServer, sandbo
         isinstance(brand, Brand) and brand.code == "OBR-WATER" and stored(sandbox, "Brands", 5)["Code"] == "OBR-WATER"
     )
     assert len(recorder.odata("PATCH")) == 2
+
+
+@in_loop
+async def test_async_ref_links_change_the_store(server: SandboxServer, sandbox: Sandbox) -> None:
+    recorder = Recorder()
+    linked = [r["Id"] for r in linked_products(sandbox, 38)]
+    async with async_client(server.url, recorder) as client:
+        refs = client.dealers.navigate(38).products_refs
+        await refs.remove(linked[0])
+        after_remove = [r["Id"] for r in linked_products(sandbox, 38)]
+        await refs.add(linked[0])
+        listed = await refs.list()
+    assert linked[0] not in after_remove and len(after_remove) == len(linked) - 1
+    assert [r["Id"] for r in linked_products(sandbox, 38)] == linked
+    assert len(listed) == len(linked)
