@@ -123,6 +123,7 @@ class ClassPlan:
     abstract: bool
     open_type: bool
     key: tuple[str, ...]  # attribute names; `info.id` for a key through a complex property
+    odata_key: tuple[str, ...]  # the same as attrs field names (`_id` for a deprecated `id`): __odata_key__
     type_checking_imports: tuple[tuple[str, str], ...]  # (module, class) needed only by type checkers
     runtime_imports: tuple[tuple[str, str], ...]  # (module, enum class) the query type uses
     stdlib_imports: tuple[tuple[str, str], ...]  # (module, alias)
@@ -345,7 +346,7 @@ class _Planner:
         fields = [self._property(p, chosen[p.name]) for p in t.properties]
         fields += [self._navigation(n, chosen[n.name]) for n in t.navigation_properties]
         fields = [self._deprecated_field(f, t, qualified) for f in fields]
-        key, key_aliases = self._key(t, fields, base)
+        key, odata_key, key_aliases = self._key(t, fields, base)
         plan = ClassPlan(
             name=self.class_names[qualified],
             module=self.modules[qualified],
@@ -357,6 +358,7 @@ class _Planner:
             abstract=t.abstract,
             open_type=t.open_type,
             key=key,
+            odata_key=odata_key,
             type_checking_imports=self._referenced_classes(t),
             runtime_imports=self._enums_used(t),
             stdlib_imports=self._stdlib_imports(fields),
@@ -384,26 +386,29 @@ class _Planner:
 
     def _key(
         self, t: StructuredType, fields: list[FieldPlan], base: ClassPlan | None
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """The key's attribute paths (inherited when the type declares none), and the aliases of path keys."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The key's attribute paths and the attrs field paths the runtime reads (inherited when the type
+        declares none), and the aliases of path keys (by field path)."""
         if not t.key:
-            return (base.key, base.key_aliases) if base else ((), ())
+            return (base.key, base.odata_key, base.key_aliases) if base else ((), (), ())
         aliases = dict(t.key_aliases)
-        paths, path_aliases = [], []
+        paths, stored_paths, path_aliases = [], [], []
         for ref in t.key:  # validate.py checked that each path leads to a property
-            owner_fields, attributes = fields, []
+            owner_fields, attributes, stored = fields, [], []
             owner_base = base
             for segment in ref.split("/"):
                 field = _field_by_wire(owner_fields, owner_base, segment)
-                attributes.append(field.storage)  # the runtime reads keys: a deprecated one without a warning
+                attributes.append(field.attribute)
+                stored.append(field.storage)  # a deprecated key is read from its field, without a warning
                 target = self.structured.get(field.type_name) if field.type_name else None
                 if target is not None:
                     complex_plan = self._class(target.qualified_name)
                     owner_fields, owner_base = list(complex_plan.fields), complex_plan.base
             paths.append(".".join(attributes))
+            stored_paths.append(".".join(stored))
             if "/" in ref:
-                path_aliases.append((paths[-1], aliases[ref]))
-        return tuple(paths), tuple(path_aliases)
+                path_aliases.append((stored_paths[-1], aliases[ref]))
+        return tuple(paths), tuple(stored_paths), tuple(path_aliases)
 
     def _property(self, p: Property, attribute: str) -> FieldPlan:
         annotation = self._annotation(p.type, item_nullable=p.nullable)

@@ -14,7 +14,7 @@ from .plan_service import ParameterPlan
 
 def decorator(message: str, indent: int = 4) -> str:
     """`@_rt.deprecated("...")`, split as black splits a call that does not fit."""
-    return layout.single_call("_rt.deprecated", string_literal(message), indent, prefix="@")
+    return layout.call_line("_rt.deprecated", (string_literal(message),), indent, prefix="@")
 
 
 def descriptors(cls: ClassPlan) -> str:
@@ -29,14 +29,24 @@ def descriptors(cls: ClassPlan) -> str:
 
 
 def _model_descriptor(cls: ClassPlan, f: FieldPlan) -> str:
-    getter = _stub("__get__", ("self", f"instance: {cls.name}", "owner: object = None"), f.annotation, f.deprecated)
-    setter = _stub("__set__", ("self", f"instance: {cls.name}", f"value: {f.annotation}"), "None", f.deprecated)
-    return f"\n\nclass {f.descriptor}(_rt.DeprecatedAttribute):\n    if _t.TYPE_CHECKING:\n{getter}{setter}"
+    instance = f"instance: {cls.name}"
+    getter = _stub("__get__", ("self", instance, "owner: object = None"), f.annotation, f.deprecated)
+    setter = _stub("__set__", ("self", instance, _parameter("value", f.annotation)), "None", f.deprecated)
+    head = layout.class_statement(f.descriptor or "", "_rt.DeprecatedAttribute")
+    return f"\n\n{head}\n    if _t.TYPE_CHECKING:\n{getter}{setter}"
 
 
 def _query_descriptor(f: FieldPlan) -> str:
     getter = _stub("__get__", ("self", "instance: object", "owner: object"), f.query.returns, f.deprecated)
-    return f"\n\nclass {f.query_descriptor}(_rt.DeprecatedPath):\n    if _t.TYPE_CHECKING:\n{getter}"
+    head = layout.class_statement(f.query_descriptor or "", "_rt.DeprecatedPath")
+    return f"\n\n{head}\n    if _t.TYPE_CHECKING:\n{getter}"
+
+
+def _parameter(name: str, annotation: str) -> str:
+    """`name: annotation` as a stub's parameter line holds it (at indent 12, before its comma)."""
+    if 12 + len(name) + 2 + len(annotation) + 1 <= layout.LINE_LENGTH:
+        return f"{name}: {annotation}"
+    return f"{name}: (\n{' ' * 16}{layout.parenthesised_annotation(annotation, 16)}\n{' ' * 12})"
 
 
 def _stub(name: str, parameters: tuple[str, ...], returns: str, message: str | None) -> str:
@@ -44,8 +54,8 @@ def _stub(name: str, parameters: tuple[str, ...], returns: str, message: str | N
     from joining them, whatever their length)."""
     lines = "".join(f"            {p},\n" for p in parameters)
     tail = f"        ) -> {returns}: ..."
-    if len(tail) > 88:
-        tail = f"        ) -> (\n            {returns}\n        ): ..."
+    if len(tail) > layout.LINE_LENGTH:
+        tail = f"        ) -> (\n            {layout.parenthesised_annotation(returns, 12)}\n        ): ..."
     return f"\n        {decorator(message or '', 8)}\n        def {name}(\n{lines}{tail}\n"
 
 
@@ -67,11 +77,7 @@ def patch_warnings(parameters: tuple[ParameterPlan, ...]) -> str:
     """The statements of a patch method warning about each deprecated property it is given (PEP 702 has no
     form for a parameter, so mypy cannot report these; the runtime does)."""
     return "".join(
-        f"        if {p.attribute} is not _rt.UNSET:\n            {_warn(p.deprecated)}\n"
+        f"        {layout.call_line('_rt.warn_if_given', (p.attribute, string_literal(p.deprecated)), 8)}\n"
         for p in parameters
         if p.deprecated is not None
     )
-
-
-def _warn(message: str) -> str:
-    return layout.single_call("_rt.warn_deprecated", string_literal(message), 12)

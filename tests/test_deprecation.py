@@ -15,15 +15,20 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 
 from codegen.csdl import parse_metadata
 from codegen.csdl.annotations import deprecation
 from codegen.csdl.model import Deprecation
 from codegen.generate import generate
+from codegen import render_deprecation
+from codegen.plan import ClassPlan, FieldPlan, QueryPathPlan
 from codegen.plan_deprecation import MAX_DESCRIPTION, message
+from codegen.plan_service import ParameterPlan
 from codegen.spec import spec_from_arguments
 
+from black_support import black_format
 from client_support import Script, generated_client_module, no_content
 
 REPO = Path(__file__).resolve().parents[1]
@@ -240,3 +245,97 @@ def test_client_members_warn(package: ModuleType) -> None:
 
 def test_enum_member_docstring_says_so(files: dict[str, str]) -> None:
     assert '"""Color/Mauve is deprecated: nobody can spell it"""' in files["depsvc/models/color.py"]
+
+
+def _revisions(description: str) -> str:
+    return (
+        '<Annotation Term="Org.OData.Core.V1.Revisions"><Collection><Record>'
+        '<PropertyValue Property="Kind" EnumMember="Org.OData.Core.V1.RevisionKind/Deprecated"/>'
+        f'<PropertyValue Property="Description" String="{description}"/></Record></Collection></Annotation>'
+    )
+
+
+KEYED = f"""<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="K" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="T">
+        <Key><PropertyRef Name="Id"/></Key>
+        <Property Name="Id" Type="Edm.Int32" Nullable="false">{_revisions("keys change")}</Property>
+        <Property Name="OdataPresent" Type="Edm.String">{_revisions("clashes with the runtime")}</Property>
+      </EntityType>
+      <EntityContainer Name="C"><EntitySet Name="Ts" EntityType="K.T"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""
+
+
+def test_a_deprecated_key_and_a_name_the_runtime_uses(tmp_path_factory: pytest.TempPathFactory) -> None:
+    keyed = generated_client_module(tmp_path_factory, "deprecated_keys_tests", KEYED)
+    from codegen.runtime import structure
+
+    script = Script(lambda request: httpx.Response(200, json={"Id": 1, "OdataPresent": "p"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the key is read from its field, the field beside the runtime's own
+        entity = structure({"Id": 1}, keyed.T)
+        again = keyed.Client("https://svc.example", transport=script.transport).ts.navigate(entity).get()
+    assert str(script.requests[0].url) == "https://svc.example/Ts(1)"
+    with pytest.warns(DeprecationWarning, match="^T/OdataPresent is deprecated: clashes with the runtime$"):
+        assert again.odata_present == "p"
+    assert keyed.T.__odata_key__ == ("_id",)
+
+
+# -- layout: generation runs no formatter, so each shape must be what black writes ----------------------------
+
+LENGTHS = [3, 30, 60, 90]
+
+
+def _deprecated_class(name_length: int, message_length: int, annotation: str) -> ClassPlan:
+    attribute = "a" * name_length
+    query = QueryPathPlan("_q.Property", ('"W"', "_q.IntExpr", '"Edm.Int32"'), returns=annotation)
+    field = FieldPlan(
+        attribute,
+        "W",
+        annotation,
+        "None",
+        None,
+        query,
+        deprecated="m" * message_length,
+        descriptor=f"_T_{attribute}",
+        query_descriptor=f"_QT_{attribute}",
+    )
+    return ClassPlan(
+        name="T",
+        module="t",
+        qualified_name="N.T",
+        kind="entity",
+        doc=None,
+        base=None,
+        fields=(field,),
+        abstract=False,
+        open_type=False,
+        key=(),
+        odata_key=(),
+        type_checking_imports=(),
+        runtime_imports=(),
+        stdlib_imports=(),
+        query_name="QT",
+    )
+
+
+@pytest.mark.parametrize("name_length", LENGTHS)
+@pytest.mark.parametrize("message_length", [*LENGTHS, 400])
+@pytest.mark.parametrize("annotation", ["int | None", "list[" + "Q" * 80 + "] | None"])
+def test_deprecation_shapes_are_what_black_writes(name_length: int, message_length: int, annotation: str) -> None:
+    cls = _deprecated_class(name_length, message_length, annotation)
+    field = cls.fields[0]
+    module = render_deprecation.descriptors(cls).lstrip("\n") + "\n"  # after the imports in a module
+    assert black_format(module) == module
+    body = f"class T:\n    {render_deprecation.attribute(field)}\n    {render_deprecation.query_attribute(field)}\n"
+    assert black_format(body) == body
+    decorated = f"class T:\n    {render_deprecation.decorator(field.deprecated or '')}\n    def f(self) -> None:\n        pass\n"
+    assert black_format(decorated) == decorated
+    patch = ParameterPlan(field.attribute, "W", "int", deprecated=field.deprecated)
+    statements = f"def f(self) -> None:\n    if x:\n{render_deprecation.patch_warnings((patch,))}"
+    assert black_format(statements) == statements

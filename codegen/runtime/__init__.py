@@ -48,14 +48,14 @@ __all__ = [
     "make_converter",
     "structure",
     "unstructure",
-    "warn_deprecated",
+    "warn_if_given",
     "wire",
 ]
 
 
 if _TYPE_CHECKING:
     from .conversion import configure_converter, converter, make_converter, structure, unstructure
-    from .deprecation import DeprecatedAttribute, DeprecatedPath, deprecated, warn_deprecated
+    from .deprecation import DeprecatedAttribute, DeprecatedPath, deprecated, warn_if_given
     from .errors import DeserializationError
     from .http import (
         AsyncServiceClient,
@@ -93,7 +93,7 @@ else:
             ("configure_converter", "converter", "make_converter", "structure", "unstructure"), ".conversion"
         ),
         "DeserializationError": ".errors",
-        **dict.fromkeys(("DeprecatedAttribute", "DeprecatedPath", "deprecated", "warn_deprecated"), ".deprecation"),
+        **dict.fromkeys(("DeprecatedAttribute", "DeprecatedPath", "deprecated", "warn_if_given"), ".deprecation"),
         **dict.fromkeys(("ODataModel", "wire"), ".model"),
         **dict.fromkeys(("UNSET", "Unset"), ".unset"),
     }

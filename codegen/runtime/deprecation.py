@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import typing_extensions
 
+from .unset import UNSET
+
 if TYPE_CHECKING:
     from typing_extensions import deprecated as deprecated
 else:
@@ -82,6 +84,8 @@ class DeprecatedPath:
             return self._inner.__get__(instance, owner)
 
 
-def warn_deprecated(message: str) -> None:
-    """Warn the caller of a generated method (a patch given a deprecated property) with `message`."""
-    warnings.warn(message, DeprecationWarning, stacklevel=3)
+def warn_if_given(value: object, message: str) -> None:
+    """Warn the caller of a generated method with `message` unless `value` is UNSET (a patch not given a
+    deprecated property)."""
+    if value is not UNSET:
+        warnings.warn(message, DeprecationWarning, stacklevel=3)

@@ -21,7 +21,7 @@ _FOR_GENERATED_CODE = frozenset(
         "converter",
         "deprecated",
         "make_converter",
-        "warn_deprecated",
+        "warn_if_given",
         "wire",
     }
 )
