@@ -75,10 +75,10 @@ class PersonItem(_nav.EntityItem[Person, QPerson]):
             "AddressInfo": address_info,
             "Gender": gender,
         }
-        if emails is not _rt.UNSET:
-            _rt.warn_deprecated(
-                "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead"
-            )
+        _rt.warn_if_given(
+            emails,
+            "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead",
+        )
         return self._patch(changes, etag=etag, return_entity=return_entity)
 
     @property
@@ -216,10 +216,10 @@ class PeopleEntitySet(PersonCollection):
             "AddressInfo": address_info,
             "Gender": gender,
         }
-        if emails is not _rt.UNSET:
-            _rt.warn_deprecated(
-                "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead"
-            )
+        _rt.warn_if_given(
+            emails,
+            "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead",
+        )
         return self._patch(key, changes, etag=etag, return_entity=return_entity)
 
     def create(
@@ -307,10 +307,10 @@ class AsyncPersonItem(_nav.AsyncEntityItem[Person, QPerson]):
             "AddressInfo": address_info,
             "Gender": gender,
         }
-        if emails is not _rt.UNSET:
-            _rt.warn_deprecated(
-                "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead"
-            )
+        _rt.warn_if_given(
+            emails,
+            "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead",
+        )
         return await self._patch(changes, etag=etag, return_entity=return_entity)
 
     @property
@@ -448,10 +448,10 @@ class AsyncPeopleEntitySet(AsyncPersonCollection):
             "AddressInfo": address_info,
             "Gender": gender,
         }
-        if emails is not _rt.UNSET:
-            _rt.warn_deprecated(
-                "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead"
-            )
+        _rt.warn_if_given(
+            emails,
+            "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead",
+        )
         return await self._patch(key, changes, etag=etag, return_entity=return_entity)
 
     async def create(
