@@ -213,12 +213,11 @@ class ServicePlan:
 
     @property
     def has_deprecations(self) -> bool:
-        operations = [*self.operations, *(o for s in self.entity_sets for o in s.operations)]
-        operations += [o for t in self.types for o in (*t.item_operations, *t.collection_operations)]
-        parameters = [p for s in self.entity_sets for p in s.patch_parameters]
-        parameters += [p for t in self.types for p in t.patch_parameters]
-        elements: list[OperationPlan | EntitySetPlan | SingletonPlan | ParameterPlan] = [*operations, *parameters]
-        return any(e.deprecated for e in [*elements, *self.entity_sets, *self.singletons])
+        """Whether a client member is deprecated (a set's operations are its type's; a deprecated patch
+        parameter is a deprecated property, which the models count)."""
+        operations = [o for t in self.types for o in (*t.item_operations, *t.collection_operations)]
+        members: list[OperationPlan | EntitySetPlan | SingletonPlan] = [*self.operations, *operations]
+        return any(m.deprecated for m in [*members, *self.entity_sets, *self.singletons])
 
 
 AnnotationOf = Callable[[TypeRef, bool], str]
