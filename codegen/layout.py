@@ -130,6 +130,14 @@ def _split_at_annotation(name: str, annotation: str, value: Call, indent: int) -
     return f"{opened}\n{inner}{body}\n{pad}{tail}"
 
 
+def parenthesised_annotation(annotation: str, indent: int) -> str:
+    """An annotation on its own line(s) inside black's parentheses at `indent`: split before each top-level
+    `|`, and inside a member's brackets, when it does not fit."""
+    if indent + len(annotation) <= LINE_LENGTH:
+        return annotation
+    return f"\n{' ' * indent}| ".join(_subscript(p, indent) for p in _top_level_union(annotation))
+
+
 def _subscript(annotation: str, indent: int) -> str:
     """`list[X]`, split inside its brackets when too long at `indent`, as black splits a union's member."""
     head, bracket, rest = annotation.partition("[")
@@ -174,6 +182,11 @@ def _split_call(prefix: str, call: Call, tail: str, indent: int) -> str:
     return f"{prefix}{call.callee}({lines}\n{pad}){tail}"
 
 
+def call_line(callee: str, arguments: tuple[str, ...], indent: int, prefix: str = "") -> str:
+    """`prefix + callee(arguments)` (a decorator, a call statement), split as black splits it when too long."""
+    return _element(Call(callee, arguments), "", indent, prefix=prefix)
+
+
 def return_call(callee: str, argument: str, indent: int = 8) -> str:
     """`return callee(argument)`, split inside the call as black splits it when too long."""
     return _element(Call(callee, (argument,)), "", indent, prefix="return ")
@@ -183,9 +196,11 @@ def field_statement(field: FieldPlan, indent: int = 4) -> str:
     """An attrs field: `name: annotation = _attrs.field(default=..., metadata=_rt.wire("Wire", "Edm.Int32"))`."""
     default = {"None": "default=None", "list": "factory=list"}.get(field.default or "")
     arguments: list[Argument] = [default] if default else []
+    if field.storage != field.attribute:  # a deprecated property's private field keeps the public init argument
+        arguments.append(f"alias={python_literal(field.attribute)}")
     wire = [python_literal(field.wire_name)] + ([python_literal(field.edm_type)] if field.edm_type else [])
     arguments.append(Call("metadata=_rt.wire", tuple(wire)))
-    return call_statement(field.attribute, field.annotation, Call("_attrs.field", tuple(arguments)), indent)
+    return call_statement(field.storage, field.annotation, Call("_attrs.field", tuple(arguments)), indent)
 
 
 def query_statement(attribute: str, query: QueryPathPlan, indent: int = 4) -> str:

@@ -59,6 +59,17 @@ def attribute_name(name: str) -> str:
     return f"{result}_" if result in _KEYWORDS or result in _BUILTINS or result in RESERVED_ATTRIBUTES else result
 
 
+# Private attributes the runtime gives every generated class (codegen.runtime.model.ODataModel).
+_RUNTIME_PRIVATE = frozenset({"_odata_present"})
+
+
+def private_name(attribute: str) -> str:
+    """The private field under a public attribute: `_` before it (attributes never start with one), never a
+    name the runtime's own fields have."""
+    name = f"_{attribute}"
+    return f"{name}_" if name in _RUNTIME_PRIVATE else name
+
+
 def class_name(name: str) -> str:
     result = _valid(pascal_case(name), "Type")
     return f"{result}_" if result in _KEYWORDS else result

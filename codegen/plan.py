@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import attrs
 
-from . import naming
-from .csdl.model import Document, EnumType, NavigationProperty, Property, StructuredType, TypeRef
+from . import naming, plan_deprecation
+from .csdl.model import Document, EnumMember, EnumType, NavigationProperty, Property, StructuredType, TypeRef
 from .errors import SpecError
 from .layout import Argument, Call, python_literal
 from .plan_project import ProjectPlan
@@ -78,6 +78,16 @@ class FieldPlan:
     type_name: str | None = None  # the qualified OData type of a structural property
     # The primitive Edm type the reader must check ranges of (Int32 and Int64 are both `int` in Python).
     edm_type: str | None = None
+    deprecated: str | None = None  # the warning, when the property is deprecated
+    # A deprecated property's attribute is a descriptor (of this class) over a private attrs field, for the
+    # model and for the query type: see codegen/runtime/deprecation.py.
+    descriptor: str | None = None
+    query_descriptor: str | None = None
+
+    @property
+    def storage(self) -> str:
+        """The attrs field's name: the attribute, or for a deprecated property the private field under it."""
+        return self.attribute if self.deprecated is None else naming.private_name(self.attribute)
 
 
 def _field_by_wire(fields: list[FieldPlan], base: ClassPlan | None, wire_name: str) -> FieldPlan:
@@ -98,6 +108,7 @@ class QueryPathPlan:
     callee: str
     arguments: tuple[Argument, ...]
     annotation: str | None = None
+    returns: str = "_q.UntypedExpr"  # what reading the path gives: `_q.IntExpr`, `QProspect`, ...
 
 
 @attrs.frozen
@@ -112,12 +123,18 @@ class ClassPlan:
     abstract: bool
     open_type: bool
     key: tuple[str, ...]  # attribute names; `info.id` for a key through a complex property
+    odata_key: tuple[str, ...]  # the same as attrs field names (`_id` for a deprecated `id`): __odata_key__
     type_checking_imports: tuple[tuple[str, str], ...]  # (module, class) needed only by type checkers
     runtime_imports: tuple[tuple[str, str], ...]  # (module, enum class) the query type uses
     stdlib_imports: tuple[tuple[str, str], ...]  # (module, alias)
     query_name: str  # the typed query class, e.g. QLead
     # (attribute path, Alias) of each key part through a complex property: `("info.id", "InfoID")`.
     key_aliases: tuple[tuple[str, str], ...] = ()
+    deprecated: str | None = None  # the warning, when the type is deprecated
+
+    @property
+    def deprecated_fields(self) -> list[FieldPlan]:
+        return [f for f in self.fields if f.deprecated is not None]
 
     @property
     def module_imports(self) -> list[tuple[str, str]]:
@@ -160,6 +177,12 @@ class PackagePlan:
     type_index: tuple[tuple[str, str], ...]  # (qualified or alias-qualified OData name, export)
     service: ServicePlan
     project: ProjectPlan | None  # None: the package alone, without pyproject.toml
+
+    @property
+    def has_deprecations(self) -> bool:
+        """Whether anything generated is deprecated: its modules then keep mypy from reporting their own uses."""
+        service = self.service
+        return any(c.deprecated or c.deprecated_fields for c in self.classes) or service.has_deprecations
 
     @property
     def exports(self) -> list[tuple[str, str]]:
@@ -322,7 +345,8 @@ class _Planner:
         chosen = {m: explicit.get(f"{qualified}/{m}") or attributes.allocate(naming.attribute_name(m)) for m in members}
         fields = [self._property(p, chosen[p.name]) for p in t.properties]
         fields += [self._navigation(n, chosen[n.name]) for n in t.navigation_properties]
-        key, key_aliases = self._key(t, fields, base)
+        fields = [self._deprecated_field(f, t, qualified) for f in fields]
+        key, odata_key, key_aliases = self._key(t, fields, base)
         plan = ClassPlan(
             name=self.class_names[qualified],
             module=self.modules[qualified],
@@ -334,37 +358,57 @@ class _Planner:
             abstract=t.abstract,
             open_type=t.open_type,
             key=key,
+            odata_key=odata_key,
             type_checking_imports=self._referenced_classes(t),
             runtime_imports=self._enums_used(t),
             stdlib_imports=self._stdlib_imports(fields),
             query_name=self.query_names[qualified],
             key_aliases=key_aliases,
+            deprecated=plan_deprecation.message(t.name, t.doc.deprecated),
         )
         self._classes[qualified] = plan
         return plan
 
+    def _deprecated_field(self, field: FieldPlan, t: StructuredType, qualified: str) -> FieldPlan:
+        """The field with its warning and descriptor classes, when its property is deprecated."""
+        members = {p.name: p.doc for p in t.properties} | {n.name: n.doc for n in t.navigation_properties}
+        warning = plan_deprecation.message(f"{t.name}/{field.wire_name}", members[field.wire_name].deprecated)
+        if warning is None:
+            return field
+        # Module-level names: class and query names are unique, attributes unique within their class.
+        model, query = self.class_names[qualified], self.query_names[qualified]
+        return attrs.evolve(
+            field,
+            deprecated=warning,
+            descriptor=f"_{model}_{field.attribute}",
+            query_descriptor=f"_{query}_{field.attribute}",
+        )
+
     def _key(
         self, t: StructuredType, fields: list[FieldPlan], base: ClassPlan | None
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """The key's attribute paths (inherited when the type declares none), and the aliases of path keys."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The key's attribute paths and the attrs field paths the runtime reads (inherited when the type
+        declares none), and the aliases of path keys (by field path)."""
         if not t.key:
-            return (base.key, base.key_aliases) if base else ((), ())
+            return (base.key, base.odata_key, base.key_aliases) if base else ((), (), ())
         aliases = dict(t.key_aliases)
-        paths, path_aliases = [], []
+        paths, stored_paths, path_aliases = [], [], []
         for ref in t.key:  # validate.py checked that each path leads to a property
-            owner_fields, attributes = fields, []
+            owner_fields, attributes, stored = fields, [], []
             owner_base = base
             for segment in ref.split("/"):
                 field = _field_by_wire(owner_fields, owner_base, segment)
                 attributes.append(field.attribute)
+                stored.append(field.storage)  # a deprecated key is read from its field, without a warning
                 target = self.structured.get(field.type_name) if field.type_name else None
                 if target is not None:
                     complex_plan = self._class(target.qualified_name)
                     owner_fields, owner_base = list(complex_plan.fields), complex_plan.base
             paths.append(".".join(attributes))
+            stored_paths.append(".".join(stored))
             if "/" in ref:
-                path_aliases.append((paths[-1], aliases[ref]))
-        return tuple(paths), tuple(path_aliases)
+                path_aliases.append((stored_paths[-1], aliases[ref]))
+        return tuple(paths), tuple(stored_paths), tuple(path_aliases)
 
     def _property(self, p: Property, attribute: str) -> FieldPlan:
         annotation = self._annotation(p.type, item_nullable=p.nullable)
@@ -393,17 +437,21 @@ class _Planner:
         if name in self.structured:
             kind = "NestedCollection" if ref.collection else "Nested"
             target = self.query_names[name]
-            return QueryPathPlan(f"_q.{kind}", (wire, python_literal(target)), f"_q.{kind}[{target}]")
+            returns = f"_q.CollectionExpr[{target}]" if ref.collection else target
+            return QueryPathPlan(f"_q.{kind}", (wire, python_literal(target)), f"_q.{kind}[{target}]", returns)
         make: Argument
         if name in self.enums:
             make, edm = Call("_q.enum_of", (self.class_names[name],)), python_literal(name)
+            returns = f"_q.EnumExpr[{self.class_names[name]}]"
         elif name in _QUERY_EXPRESSIONS:
             make, edm = f"_q.{_QUERY_EXPRESSIONS[name]}", python_literal(name)
+            returns = make
         else:
-            make, edm = "_q.UntypedExpr", "None"
+            make, edm, returns = "_q.UntypedExpr", "None", "_q.UntypedExpr"
         if ref.collection:
-            return QueryPathPlan("_q.Property", (wire, Call("_q.collection_of", (make, edm))))
-        return QueryPathPlan("_q.Property", (wire, make, edm))
+            collection = Call("_q.collection_of", (make, edm))
+            return QueryPathPlan("_q.Property", (wire, collection), returns=f"_q.CollectionExpr[{returns}]")
+        return QueryPathPlan("_q.Property", (wire, make, edm), returns=returns)
 
     def _underlying(self, name: str) -> str:
         return self.typedefs[name].underlying_type if name in self.typedefs else name
@@ -443,7 +491,7 @@ class _Planner:
     def _enum(self, e: EnumType) -> EnumPlan:
         allocator = naming.NameAllocator()
         members = tuple(
-            EnumMemberPlan(allocator.allocate(naming.enum_member_name(m.name)), m.name, m.value, m.doc.description)
+            EnumMemberPlan(allocator.allocate(naming.enum_member_name(m.name)), m.name, m.value, _member_doc(e, m))
             for m in e.members
         )
         return EnumPlan(
@@ -465,3 +513,11 @@ class _Planner:
             if namespace in aliases:
                 index[f"{aliases[namespace]}.{local}"] = name
         return tuple(sorted(index.items()))
+
+
+def _member_doc(e: EnumType, member: EnumMember) -> str | None:
+    """An enum member's docstring; a deprecated member says so there (PEP 702 has no form for enum members)."""
+    warning = plan_deprecation.message(f"{e.name}/{member.name}", member.doc.deprecated)
+    if warning is None:
+        return member.doc.description
+    return f"{member.doc.description}\n{warning}" if member.doc.description else warning

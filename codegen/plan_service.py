@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import naming
+from . import naming, plan_deprecation
 from .csdl.model import Document, EntitySet, Operation, Property, Singleton, StructuredType, TypeRef
 from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
 from .errors import MetadataError, SpecError
@@ -60,6 +60,7 @@ class ParameterPlan:
     annotation: str
     max_length: int | None = None
     allowed_values: tuple[str, ...] = ()  # Python literals
+    deprecated: str | None = None  # the warning a patch sends when given this (deprecated) property
 
 
 @attrs.frozen
@@ -73,6 +74,7 @@ class OperationPlan:
     returns_collection: bool
     doc: str | None
     query_of: TypePlan | None = None  # a function returning entities of this type: the method returns a query
+    deprecated: str | None = None  # the warning, when the operation is deprecated
 
 
 @attrs.frozen
@@ -132,6 +134,7 @@ class SingletonPlan:
     async_class_name: str
     type: TypePlan  # its item class has the patch method: a singleton changes the properties its type allows
     doc: str | None
+    deprecated: str | None = None
 
 
 @attrs.frozen
@@ -149,6 +152,7 @@ class EntitySetPlan:
     operations: tuple[OperationPlan, ...]  # bound to one entity: `(key, ...)`, the same as `navigate(key).op()`
     doc: str | None
     type: TypePlan
+    deprecated: str | None = None
 
     @property
     def constrained(self) -> list[ParameterPlan]:
@@ -211,6 +215,14 @@ class ServicePlan:
     modules: tuple[TypeModulePlan, ...] = ()
     # (class, its module under client/) of every class the type modules define, sorted by class.
     class_index: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def has_deprecations(self) -> bool:
+        """Whether a client member is deprecated (a set's operations are its type's; a deprecated patch
+        parameter is a deprecated property, which the models count)."""
+        operations = [o for t in self.types for o in (*t.item_operations, *t.collection_operations)]
+        members: list[OperationPlan | EntitySetPlan | SingletonPlan] = [*self.operations, *operations]
+        return any(m.deprecated for m in [*members, *self.entity_sets, *self.singletons])
 
 
 AnnotationOf = Callable[[TypeRef, bool], str]
@@ -464,6 +476,7 @@ def _singleton(
         async_class_name=names.allocate(f"Async{pascal}Singleton"),
         type=types[singleton.type],
         doc=None,
+        deprecated=plan_deprecation.message(singleton.name, singleton.doc.deprecated),
     )
 
 
@@ -545,6 +558,7 @@ def _entity_set(
         operations=tuple(bound),
         doc=entity_set.doc.description,
         type=type_plan,
+        deprecated=plan_deprecation.message(entity_set.name, entity_set.doc.deprecated),
     )
 
 
@@ -610,14 +624,14 @@ def _patch_parameters(
     for p in editable:
         attribute = by_wire[p.name].attribute
         preferred = f"{attribute}_" if attribute in _PATCH_OPTIONS else attribute
-        parameters.append(_patch_parameter(p, names.allocate(preferred), annotation_of))
+        parameters.append(_patch_parameter(p, names.allocate(preferred), annotation_of, by_wire[p.name].deprecated))
     return tuple(parameters)
 
 
-def _patch_parameter(p: Property, name: str, annotation_of: AnnotationOf) -> ParameterPlan:
+def _patch_parameter(p: Property, name: str, annotation_of: AnnotationOf, deprecated: str | None) -> ParameterPlan:
     allowed = tuple(python_literal(v.value) for v in p.doc.allowed_values if isinstance(v.value, (str, int)))
     annotation = annotation_of(p.type, p.nullable)
-    return ParameterPlan(name, p.name, annotation, p.max_length, allowed)
+    return ParameterPlan(name, p.name, annotation, p.max_length, allowed, deprecated)
 
 
 def _operations(
@@ -700,4 +714,5 @@ def _operation(
         returns_collection=collection,
         doc=doc,
         query_of=query_of,
+        deprecated=plan_deprecation.message(operation.name, operation.doc.deprecated),
     )

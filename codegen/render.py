@@ -27,6 +27,7 @@ from .layout import (
     return_call,
     tuple_literal,
 )
+from . import render_deprecation
 from .plan import ClassPlan, PackagePlan
 from .plan_service import ParameterPlan
 from .plan_project import RUNTIME_REQUIREMENT
@@ -53,19 +54,23 @@ def render_output(plan: PackagePlan) -> dict[str, str]:
 def render_package(plan: PackagePlan) -> dict[str, str]:
     """Every file of the package, keyed by path relative to the package directory."""
     env = _environment()
+    deprecations = plan.has_deprecations
     files = {
-        "__init__.py": env.get_template("package_init.py.jinja").render(plan=plan),
-        "__init__.pyi": env.get_template("package_init.pyi.jinja").render(plan=plan),
+        "__init__.py": env.get_template("package_init.py.jinja").render(plan=plan, deprecations=deprecations),
+        "__init__.pyi": env.get_template("package_init.pyi.jinja").render(plan=plan, deprecations=deprecations),
         "py.typed": "",
         "models/__init__.py": env.get_template("models_init.py.jinja").render(plan=plan),
     }
     model = env.get_template("model.py.jinja")
     for cls in plan.classes:
-        files[f"models/{cls.module}.py"] = model.render(cls=cls, source=plan.source)
-    files["client/__init__.py"] = env.get_template("client_init.py.jinja").render(plan=plan, service=plan.service)
+        files[f"models/{cls.module}.py"] = model.render(cls=cls, source=plan.source, deprecations=deprecations)
+    client_init = env.get_template("client_init.py.jinja")
+    files["client/__init__.py"] = client_init.render(plan=plan, service=plan.service, deprecations=deprecations)
     client_type = env.get_template("client_type.py.jinja")
     for module in plan.service.modules:
-        files[f"client/{module.name}.py"] = client_type.render(module=module, source=plan.source)
+        files[f"client/{module.name}.py"] = client_type.render(
+            module=module, source=plan.source, deprecations=deprecations
+        )
     enum = env.get_template("enum.py.jinja")
     for e in plan.enums:
         files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)
@@ -117,6 +122,9 @@ def _environment() -> jinja2.Environment:
     env.filters["patch_parameters"] = _patch_parameters
     env.filters["patch_changes"] = _patch_changes
     env.filters["tuple_literal"] = tuple_literal
+    env.filters["deprecated_descriptors"] = render_deprecation.descriptors
+    env.filters["patch_warnings"] = render_deprecation.patch_warnings
+    env.globals["deprecated_decorator"] = render_deprecation.decorator
     env.filters["import_from"] = import_from
     env.globals["assignment"] = assignment
     env.globals["class_statement"] = class_statement
@@ -233,6 +241,8 @@ def _field_block(cls: ClassPlan) -> str:
         parts.append(f"\n    {field_statement(f)}\n")
         if f.doc:
             parts.append(f"    {docstring(f.doc)}\n")
+        if f.deprecated is not None:
+            parts.append(f"    {render_deprecation.attribute(f)}\n")
     return "".join(parts)
 
 
@@ -252,4 +262,7 @@ def _patch_changes(parameters: tuple[ParameterPlan, ...]) -> str:
 
 def _query_block(cls: ClassPlan) -> str:
     """The typed paths of a query class, one descriptor per field."""
-    return "".join(f"    {query_statement(f.attribute, f.query)}\n" for f in cls.fields)
+    return "".join(
+        f"    {render_deprecation.query_attribute(f) if f.deprecated else query_statement(f.attribute, f.query)}\n"
+        for f in cls.fields
+    )

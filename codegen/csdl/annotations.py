@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from .limits import MAX_ANNOTATION_ITEMS
-from .model import AllowedValue, Documentation
+from .model import AllowedValue, Deprecation, Documentation
 from .xml import EDM_V4
 
 CORE = "Org.OData.Core.V1"
@@ -135,7 +135,27 @@ def documentation(annotations: dict[str, Any]) -> Documentation:
             for item in allowed
             if isinstance(item, dict)
         ),
+        deprecated=deprecation(annotations.get(f"{CORE}.Revisions")),
     )
+
+
+def deprecation(revisions: Any) -> Deprecation | None:
+    """The first `Core.Revisions` entry whose Kind is `Deprecated`, or None.
+
+    XML writes the Kind as an enum member path (`Core.RevisionKind/Deprecated`, alias or namespace), JSON as the
+    member name alone; any other value form a hostile document gives is not a deprecation.
+    """
+    for item in revisions if isinstance(revisions, list) else ():
+        if isinstance(item, dict) and _is_deprecated_kind(item.get("Kind")):
+            return Deprecation(description=_text(item.get("Description")), version=_text(item.get("Version")))
+    return None
+
+
+def _is_deprecated_kind(kind: Any) -> bool:
+    if not isinstance(kind, str):
+        return False
+    enum, _, member = kind.strip().rpartition("/")
+    return member == "Deprecated" and (not enum or enum.rpartition(".")[2] == "RevisionKind")
 
 
 def _text(value: Any) -> str | None:

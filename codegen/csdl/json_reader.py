@@ -591,7 +591,10 @@ class _Reader:
                 imports.append(self.operation_import(item, member, member_at))
             elif "$Type" in item:
                 singleton_type = self.qualify(self._required_string(item, "$Type", member_at))
-                singletons.append(Singleton(member, singleton_type, self.location(member_at)))
+                found = self.with_external(item, member_at, f"{qualified}/{member}")
+                singletons.append(
+                    Singleton(member, singleton_type, self.location(member_at), vocab.documentation(found))
+                )
             else:
                 self.fail(member_at, "is neither an entity set, a singleton, an action import nor a function import")
         return EntityContainer(namespace, name, tuple(sets), tuple(singletons), tuple(imports))

@@ -66,6 +66,14 @@ class AllowedValue:
 
 
 @attrs.frozen
+class Deprecation:
+    """A `Core.Revisions` entry of Kind `Deprecated`: why (Description) and since when (Version)."""
+
+    description: str | None = None
+    version: str | None = None
+
+
+@attrs.frozen
 class Documentation:
     """The vocabulary annotations the generator understands on one element."""
 
@@ -74,6 +82,7 @@ class Documentation:
     computed: bool = False
     immutable: bool = False
     allowed_values: tuple[AllowedValue, ...] = ()
+    deprecated: Deprecation | None = None
 
     def merged(self, other: Documentation) -> Documentation:
         """Combine inline annotations with ones from an external Annotations block."""
@@ -83,6 +92,7 @@ class Documentation:
             computed=self.computed or other.computed,
             immutable=self.immutable or other.immutable,
             allowed_values=other.allowed_values or self.allowed_values,
+            deprecated=other.deprecated or self.deprecated,
         )
 
 
@@ -223,6 +233,7 @@ class Singleton:
     name: str
     type: str
     location: Location
+    doc: Documentation = Documentation()
 
 
 @attrs.frozen

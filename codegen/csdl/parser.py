@@ -433,8 +433,14 @@ class _Reader:
             if child.tag == _T["EntitySet"]:
                 sets.append(self.entity_set(child, qualified))
             elif child.tag == _T["Singleton"]:
+                singleton = child.get("Name", "")
                 singletons.append(
-                    Singleton(child.get("Name", ""), self.qualify(child.get("Type", "")), self.location(child))
+                    Singleton(
+                        singleton,
+                        self.qualify(child.get("Type", "")),
+                        self.location(child),
+                        vocab.documentation(self.annotations(child, f"{qualified}/{singleton}")),
+                    )
                 )
             elif child.tag in (_T["ActionImport"], _T["FunctionImport"]):
                 kind = "action" if child.tag == _T["ActionImport"] else "function"

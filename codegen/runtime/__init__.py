@@ -19,6 +19,8 @@ __all__ = [
     "ClientValidationError",
     "ConflictError",
     "DeadlineExceededError",
+    "DeprecatedAttribute",
+    "DeprecatedPath",
     "DeserializationError",
     "ForbiddenError",
     "HTTPError",
@@ -42,15 +44,18 @@ __all__ = [
     "Unset",
     "configure_converter",
     "converter",
+    "deprecated",
     "make_converter",
     "structure",
     "unstructure",
+    "warn_if_given",
     "wire",
 ]
 
 
 if _TYPE_CHECKING:
     from .conversion import configure_converter, converter, make_converter, structure, unstructure
+    from .deprecation import DeprecatedAttribute, DeprecatedPath, deprecated, warn_if_given
     from .errors import DeserializationError
     from .http import (
         AsyncServiceClient,
@@ -88,6 +93,7 @@ else:
             ("configure_converter", "converter", "make_converter", "structure", "unstructure"), ".conversion"
         ),
         "DeserializationError": ".errors",
+        **dict.fromkeys(("DeprecatedAttribute", "DeprecatedPath", "deprecated", "warn_if_given"), ".deprecation"),
         **dict.fromkeys(("ODataModel", "wire"), ".model"),
         **dict.fromkeys(("UNSET", "Unset"), ".unset"),
     }

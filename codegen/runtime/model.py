@@ -112,11 +112,13 @@ _NOT_RECEIVED_NAMED = 5
 
 
 def _set_values(obj: ODataModel) -> Iterator[tuple[str, Any]]:
+    """(public name, value) of each field that is set: a deprecated property's private field is shown under
+    its attribute (the field's init alias)."""
     for field in attrs.fields(type(obj)):
         if field.name != "_odata_present":
             value = getattr(obj, field.name, _MISSING)
             if value is not _MISSING:
-                yield field.name, value
+                yield field.alias or field.name, value
 
 
 def _not_received(obj: ODataModel) -> list[str]:
@@ -127,7 +129,9 @@ def _not_received(obj: ODataModel) -> list[str]:
     present = getattr(obj, "_odata_present", None)
     if present is None:
         return []
-    return [f.name for f in attrs.fields(type(obj)) if _WIRE in f.metadata and f.metadata[_WIRE] not in present]
+    return [
+        f.alias or f.name for f in attrs.fields(type(obj)) if _WIRE in f.metadata and f.metadata[_WIRE] not in present
+    ]
 
 
 def _not_received_note(missing: list[str]) -> str:
@@ -138,7 +142,8 @@ def _not_received_note(missing: list[str]) -> str:
 
 
 def fields_by_attribute(cls: type[ODataModel]) -> frozenset[str]:
-    return frozenset(f.name for f in attrs.fields(cls) if _WIRE in f.metadata)
+    """The public attribute names of the wire fields (a deprecated property's is its private field's alias)."""
+    return frozenset(f.alias or f.name for f in attrs.fields(cls) if _WIRE in f.metadata)
 
 
 @attrs.frozen

@@ -11,7 +11,19 @@ from . import __all__ as _RUNTIME_NAMES
 
 # What generated code builds on, not what a script calls: left in codegen.runtime.
 _FOR_GENERATED_CODE = frozenset(
-    {"AsyncServiceClient", "ODataModel", "ServiceClient", "configure_converter", "converter", "make_converter", "wire"}
+    {
+        "AsyncServiceClient",
+        "DeprecatedAttribute",
+        "DeprecatedPath",
+        "ODataModel",
+        "ServiceClient",
+        "configure_converter",
+        "converter",
+        "deprecated",
+        "make_converter",
+        "warn_if_given",
+        "wire",
+    }
 )
 _QUERY = ("Query", "asc", "desc", "expand")
 
