@@ -43,6 +43,7 @@ __all__ = [
     "configure_converter",
     "converter",
     "make_converter",
+    "register_subclass",
     "structure",
     "unstructure",
     "wire",
@@ -81,6 +82,7 @@ if _TYPE_CHECKING:
         UnsafeRedirectError,
     )
     from .model import ODataModel, wire
+    from .subclasses import register_subclass
     from .unset import UNSET, Unset
 else:
     _HOMES = {
@@ -89,6 +91,7 @@ else:
         ),
         "DeserializationError": ".errors",
         **dict.fromkeys(("ODataModel", "wire"), ".model"),
+        "register_subclass": ".subclasses",
         **dict.fromkeys(("UNSET", "Unset"), ".unset"),
     }
 
