@@ -77,10 +77,11 @@ def _generated_base(cls: object) -> type[ODataModel]:
         raise TypeError(f"register_subclass takes a subclass of a generated model, not {cls!r}")
     if "__odata_type__" in vars(cls):
         raise TypeError(
-            f"{_name(cls)} sets __odata_type__: a registered subclass keeps that of the generated class it extends"
+            f"{_name(cls)} sets __odata_type__: it is a generated class, or a subclass that would pose as another "
+            "type; register a subclass that keeps the __odata_type__ of the generated class it extends"
         )
     generated = generated_class(cls)
-    if generated is cls or generated is ODataModel:
+    if generated is cls:  # nothing in its MRO but ODataModel sets __odata_type__
         raise TypeError(f"{_name(cls)} does not derive from a generated model (a class setting __odata_type__)")
     return generated
 
