@@ -3,6 +3,7 @@ with one line naming the template's file and line, writing nothing."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,25 @@ def test_a_spec_without_templates_renders_the_builtins(workspace: Path) -> None:
     override(workspace, "model.py.jinja", marked_model_template())  # not named by the spec: never read
     assert spec_of(workspace).templates is None
     assert MARK not in generate.generate(spec_of(workspace)).files["trip/models/person.py"]
+
+
+def test_the_template_documentation_names_every_template_and_every_plan_field() -> None:
+    """docs/templates.md is what a user template can use: it must not fall behind the plan."""
+    import attrs
+
+    from codegen import plan, plan_project, plan_service
+
+    doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    for template in TEMPLATES.glob("*.jinja"):
+        assert f"| `{template.name}` |" in doc, template.name
+    sections = doc.split("\n### ")[1:]
+    classes = [
+        cls
+        for module in (plan, plan_service, plan_project)
+        for cls in vars(module).values()
+        if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == module.__name__
+    ]
+    for cls in classes:
+        (section,) = [s for s in sections if re.search(rf"\b{cls.__name__}\b", s.splitlines()[0])]
+        for field in attrs.fields(cls):
+            assert f"`{field.name}`" in section, f"{cls.__name__}.{field.name} is not in docs/templates.md"
