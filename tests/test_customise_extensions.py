@@ -207,3 +207,13 @@ def test_without_extensions_the_package_imports_no_user_module(workspace: Path) 
     generate.write(spec)
     assert not os.path.lexists(spec.package_dir / "custom.py")
     assert "_extension" not in (spec.package_dir / "__init__.py").read_text(encoding="utf-8")
+
+
+def test_dropping_extensions_from_the_spec_never_deletes_the_module(workspace: Path) -> None:
+    spec = spec_of(workspace)
+    generate.write(spec)
+    (spec.package_dir / "custom.py").write_bytes(USER_CODE)
+    without = spec_of(workspace, SPEC.split("[extensions]")[0])
+    with pytest.raises(OutputError, match="'trip/custom.py' is not a file codegen wrote"):
+        generate.write(without)
+    assert (spec.package_dir / "custom.py").read_bytes() == USER_CODE
