@@ -242,7 +242,7 @@ def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.check:
         checked = generate.generate(spec, strict=args.strict)
-        differences = compare_package(checked.files, spec.target_dir)
+        differences = compare_package(checked.files, spec.target_dir, checked.user)
         for difference in differences:
             print(f"  {difference}", file=sys.stderr)
         if differences:

@@ -41,3 +41,7 @@ class SpecError(CodegenError):
 
 class OutputError(CodegenError):
     """The output directory cannot be written safely."""
+
+
+class TemplateError(CodegenError):
+    """A template of the spec's [templates] directory is unknown, unreadable, or fails to compile or render."""

@@ -3,6 +3,7 @@
 Inputs are the metadata and referenced documents (their bytes), the spec's effective settings, and the
 generator itself: the bytes of every file of the codegen package and of its templates, the Python version and
 the versions of the libraries that shape the output. A version string alone would miss an edited checkout.
+The user templates of the spec's [templates] directory count by name and bytes, exactly those the renderer loads.
 Where the output is written (machine paths) is left out: the same spec gives the same digest in any checkout.
 """
 
@@ -19,6 +20,8 @@ from typing import Any
 import attrs
 
 from .csdl.limits import MAX_DOCUMENT_BYTES
+from .errors import TemplateError
+from .overrides import overrides
 from .render import TEMPLATES
 from .spec import Spec
 
@@ -40,6 +43,27 @@ def fingerprint(spec: Spec) -> str | None:
             return None
         digest.update(f"\0{len(name)}:{name}\0{len(content)}\0".encode())
         digest.update(content)
+    user_templates = _user_templates(spec)
+    if user_templates is None:
+        return None
+    digest.update(user_templates.encode())
+    return digest.hexdigest()
+
+
+def _user_templates(spec: Spec) -> str | None:
+    """The digest of the spec's user templates (by file name, never by where they are), "" without any, or None
+    when they cannot be read or one is not a template (the full run says why)."""
+    if spec.templates is None:
+        return ""
+    try:
+        found = overrides(spec.templates, TEMPLATES)
+        digest = hashlib.sha256(b"templates")
+        for name, path in sorted(found.items()):
+            content = path.read_bytes()
+            digest.update(f"\0{name}\0{len(content)}\0".encode())
+            digest.update(content)
+    except (TemplateError, OSError):
+        return None
     return digest.hexdigest()
 
 
@@ -55,6 +79,8 @@ def settings(spec: Spec) -> dict[str, Any]:
             shown[field.name] = value.name  # generated docstrings name the file
         elif field.name == "source":
             shown[field.name] = value is not None  # with a spec file the client is named after the service
+        elif field.name == "templates":
+            shown[field.name] = value is not None  # the files are hashed by name, not by where they are
         elif field.name == "references":
             shown[field.name] = sorted(value)  # their bytes are hashed, keyed by Uri
         else:

@@ -6,6 +6,7 @@ import attrs
 
 from .csdl import Document, parse_metadata
 from .errors import MetadataError, SpecError
+from .extensions import UserModule, check_free, user_module
 from .fingerprint import fingerprint
 from .output import Cache, Difference, compare_package, layout_change, recorded_cache, with_manifest, write_package
 from .plan import PackagePlan, build_plan
@@ -22,6 +23,7 @@ class Generated:
     files: dict[str, str]
     selection: Selection | None = None  # what [select] kept; None without one
     notice: str | None = None  # set by write() when the output changed between package and project
+    user: UserModule | None = None  # the spec's [extensions] module: the user's, carried over, never compared
 
 
 @attrs.frozen
@@ -41,7 +43,9 @@ def up_to_date(spec: Spec, *, strict: bool = False) -> Unchanged | None:
         source = spec.metadata.read_bytes()  # fingerprint() found it bounded, an instant ago
     except OSError:
         return None
-    cache = recorded_cache(spec.target_dir, source_name=spec.metadata.name, source=source, fingerprint=inputs)
+    cache = recorded_cache(
+        spec.target_dir, source_name=spec.metadata.name, source=source, fingerprint=inputs, user=_user(spec)
+    )
     if cache is None or (strict and cache.warnings):
         return None
     return Unchanged(cache.warnings)
@@ -62,19 +66,30 @@ def generate(spec: Spec, *, strict: bool = False) -> Generated:
     plan = build_plan(document, spec, plan_project(spec, source) if spec.project else None)
     # An input edited while it was read leaves no fingerprint: the next run must not trust this output.
     cache = Cache(inputs if fingerprint(spec) == inputs else None, len(document.warnings))
-    files = with_manifest(render_output(plan), source_name=spec.metadata.name, source=source, cache=cache)
-    return Generated(document, plan, files, selection)
+    if spec.extension_module is not None:
+        names = {name for _, name in plan.exports + plan.runtime_exports}
+        check_free(spec.extension_module, names, str(spec.source) if spec.source else None, None)
+    rendered = render_output(plan, templates=spec.templates, extension_module=spec.extension_module)
+    files = with_manifest(rendered, source_name=spec.metadata.name, source=source, cache=cache)
+    return Generated(document, plan, files, selection, user=_user(spec))
 
 
 def write(spec: Spec, *, strict: bool = False) -> Generated:
     result = generate(spec, strict=strict)
     notice = layout_change(result.files, spec.target_dir)
-    write_package(result.files, spec.target_dir)
+    write_package(result.files, spec.target_dir, result.user)
     return attrs.evolve(result, notice=notice)
 
 
 def check(spec: Spec) -> list[Difference]:
-    return compare_package(generate(spec).files, spec.target_dir)
+    result = generate(spec)
+    return compare_package(result.files, spec.target_dir, result.user)
+
+
+def _user(spec: Spec) -> UserModule | None:
+    if spec.extension_module is None:
+        return None
+    return user_module(spec.package, spec.extension_module, project=spec.project)
 
 
 def _check_entity_sets(document: Document, spec: Spec) -> None:

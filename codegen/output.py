@@ -16,6 +16,11 @@ hand-written module, in the package or next to its files, is never deleted.
 What building or installing a generated project leaves in it (`build/`, `dist/`,
 `<name>.egg-info/`, tool caches) is neither ours nor the user's work: it is ignored by the
 check and carried over into the new directory, so built wheels survive.
+
+The user's extension module (`[extensions] module`, codegen/extensions.py) is the user's: it is not in the
+manifest, its content is ignored by the check, a starter is written only where it is absent, and each
+regeneration hard-links it (or, where links are not supported, copies it) into the new directory before the
+swap, so at every instant one of the two directories holds it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import attrs
 
 from . import __version__
 from .errors import OutputError
+from .extensions import UserModule
 
 MANIFEST = ".codegen-manifest.json"
 GENERATOR = "odata-codegen"
@@ -101,7 +107,9 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint: str) -> Cache | None:
+def recorded_cache(
+    target: Path, *, source_name: str, source: bytes, fingerprint: str, user: UserModule | None = None
+) -> Cache | None:
     """The manifest's cache entry when the output at `target` is exactly what the inputs of `fingerprint` gave.
 
     Only the manifest's fingerprint and warning count are taken from it. Its file names are never opened: the
@@ -120,9 +128,11 @@ def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint
     try:
         if _staging_leftovers(target):  # an interrupted run's: the full run cleans them up
             return None
-        entries = _entries(target)
+        entries = _entries(target, user=user)
         if set(entries) != set(listed) | {MANIFEST} or not all(entries.values()):
             return None
+        if user is not None and not _user_module_present(target, user):
+            return None  # the full run writes its starter
         hashes = {path: _file_sha256(target / path) for path in entries if path != MANIFEST}
         on_disk = (target / MANIFEST).read_bytes()
     except OSError:  # unreadable, or changed under us: the full run says what is wrong
@@ -130,9 +140,9 @@ def recorded_cache(target: Path, *, source_name: str, source: bytes, fingerprint
     return recorded if on_disk == _manifest_text(hashes, source_name, source, recorded).encode() else None
 
 
-def write_package(files: dict[str, str], target: Path) -> None:
+def write_package(files: dict[str, str], target: Path, user: UserModule | None = None) -> None:
     try:
-        _write_package(files, _real_target(target))
+        _write_package(files, _real_target(target), user)
     except OSError as exc:  # an unwritable or non-directory --out is bad input, not a bug of ours
         message = f"cannot write the package: {exc.strerror or exc}"
         raise OutputError(message, path=str(exc.filename or target)) from None
@@ -147,13 +157,14 @@ def _real_target(target: Path) -> Path:
     return target.resolve()
 
 
-def _write_package(files: dict[str, str], target: Path) -> None:
-    _check_replaceable(target)
+def _write_package(files: dict[str, str], target: Path, user: UserModule | None) -> None:
+    _check_replaceable(target, user)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target, set(files))
     kept = _unchanged(files, target)
-    if kept == set(files) and set(_entries(target)) == kept:
-        return  # the same bytes, and nothing to delete: no file is touched
+    if kept == set(files) and set(_entries(target, user=user)) == kept:
+        if user is None or _user_module_present(target, user):
+            return  # the same bytes, and nothing to delete: no file is touched
     # Not tempfile.mkdtemp: its 0700 mode would become the package directory's mode; mkdir honours the umask.
     staging = target.parent / f".{target.name}-{secrets.token_hex(6)}"
     staging.mkdir()
@@ -163,6 +174,8 @@ def _write_package(files: dict[str, str], target: Path) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             if relative not in kept or not _linked(target / relative, path):
                 path.write_bytes(text.encode("utf-8"))
+        if user is not None:
+            _carry_user_module(target, staging, user)
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -182,6 +195,28 @@ def _unchanged(files: dict[str, str], target: Path) -> set[str]:
         if same:
             kept.add(relative)
     return kept
+
+
+def _user_module_present(target: Path, user: UserModule) -> bool:
+    return os.path.lexists(target / f"{user.path}.py") or os.path.lexists(target / user.path)
+
+
+def _carry_user_module(target: Path, staging: Path, user: UserModule) -> None:
+    """The user's module into the new directory as it is (a link to the same file, or a copy), or the starter
+    where there is none."""
+    for relative in (f"{user.path}.py", user.path):
+        existing = target / relative
+        if existing.is_symlink() or existing.is_file():
+            _link_or_copy(existing, staging / relative)
+        elif existing.is_dir():
+            shutil.copytree(existing, staging / relative, symlinks=True, copy_function=_link_or_copy)
+    if not _user_module_present(target, user):
+        (staging / f"{user.path}.py").write_bytes(user.starter.encode("utf-8"))
+
+
+def _link_or_copy(source: str | Path, destination: str | Path) -> None:
+    if not _linked(Path(source), Path(destination)):
+        shutil.copy2(source, destination, follow_symlinks=False)
 
 
 def _linked(existing: Path, new: Path) -> bool:
@@ -213,14 +248,14 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _check_replaceable(target: Path) -> None:
+def _check_replaceable(target: Path, user: UserModule | None = None) -> None:
     if not target.exists():
         return
     if not target.is_dir():
         raise OutputError(f"{_REFUSAL}; remove it or choose another --out", path=str(target))
-    entries = _entries(target)
+    entries = _entries(target, user=user)
     if not entries:
-        return  # an empty directory holds nothing to lose
+        return  # an empty directory (or one holding only the user's module) holds nothing to lose
     listed = _manifest_files(target)
     if listed is None:
         hint = _LEGACY_HINT if _looks_legacy(target) else "remove it or choose another --out"
@@ -244,13 +279,15 @@ def _looks_legacy(root: Path) -> bool:
         return False
 
 
-def _entries(root: Path, *, build_output: bool = False) -> dict[str, bool]:
-    """Every file or link below root, relative POSIX path -> is a regular file; bytecode caches left out, and
-    build output too unless `build_output` is true."""
+def _entries(root: Path, *, build_output: bool = False, user: UserModule | None = None) -> dict[str, bool]:
+    """Every file or link below root, relative POSIX path -> is a regular file; bytecode caches left out, build
+    output too unless `build_output` is true, and the files of `user`'s module."""
     found: dict[str, bool] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if "__pycache__" in relative.parts or (not build_output and _is_build_output(relative)):
+            continue
+        if user is not None and user.owns(relative.as_posix()):
             continue
         mode = path.lstat().st_mode
         if not stat.S_ISDIR(mode):
@@ -319,15 +356,19 @@ def layout_change(files: dict[str, str], target: Path) -> str | None:
     return f"{target} is now the package alone: its pyproject.toml and README.md are gone"
 
 
-def compare_package(files: dict[str, str], target: Path) -> list[Difference]:
+def compare_package(files: dict[str, str], target: Path, user: UserModule | None = None) -> list[Difference]:
     """How the package on disk differs from `files`; empty when identical byte for byte (the manifest's cache
-    entry aside, see Cache)."""
+    entry aside, see Cache). The user's module counts only when it is missing (a write would create it)."""
     on_disk = {
         str(p.relative_to(target).as_posix()): p
         for p in (sorted(target.rglob("*")) if target.is_dir() else [])
         if p.is_file() and "__pycache__" not in p.parts and not _is_build_output(p.relative_to(target))
     }
+    if user is not None:
+        on_disk = {path: p for path, p in on_disk.items() if not user.owns(path)}
     differences = []
+    if user is not None and not _user_module_present(target, user):
+        differences.append(Difference(f"{user.path}.py", "missing"))
     for relative in sorted(set(files) | set(on_disk)):
         if relative not in on_disk:
             differences.append(Difference(relative, "missing"))

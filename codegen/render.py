@@ -9,7 +9,10 @@ import textwrap
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
+from . import overrides
+from .errors import TemplateError
 from .layout import (
     assignment,
     class_statement,
@@ -39,25 +42,43 @@ _HERE = Path(__file__).resolve().parent
 TEMPLATES = next((p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir()), _HERE / "templates")
 
 
-def render_output(plan: PackagePlan) -> dict[str, str]:
-    """Every file codegen writes, keyed by path relative to the target: the project, or the package alone."""
-    package = render_package(plan)
+def render_output(
+    plan: PackagePlan, *, templates: Path | None = None, extension_module: str | None = None
+) -> dict[str, str]:
+    """Every file codegen writes, keyed by path relative to the target: the project, or the package alone.
+
+    `templates` is the spec's directory of user templates; `extension_module` the user's module that the package
+    imports last (codegen/extensions.py)."""
+    overridden = overrides.overrides(templates, TEMPLATES) if templates is not None else {}
+    env = _environment(overridden)
+    try:
+        return _render_output(env, plan, extension_module)
+    except TemplateError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a user template may raise anything; ours are a bug (re-raised)
+        blamed = overrides.blame(exc, overridden) if overridden else None
+        if blamed is None:
+            raise
+        raise blamed from None
+
+
+def _render_output(env: jinja2.Environment, plan: PackagePlan, extension_module: str | None) -> dict[str, str]:
+    package = render_package(plan, env, extension_module)
     if plan.project is None:
         return package
-    env = _environment()
     files = {f"{plan.name}/{path}": text for path, text in package.items()}
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(plan=plan, project=plan.project)
     files["README.md"] = env.get_template("project_readme.md.jinja").render(plan=plan, project=plan.project)
     return dict(sorted(files.items()))
 
 
-def render_package(plan: PackagePlan) -> dict[str, str]:
+def render_package(plan: PackagePlan, env: jinja2.Environment, extension_module: str | None) -> dict[str, str]:
     """Every file of the package, keyed by path relative to the package directory."""
-    env = _environment()
     deprecations = plan.has_deprecations
+    init = {"plan": plan, "extension_module": extension_module, "deprecations": deprecations}
     files = {
-        "__init__.py": env.get_template("package_init.py.jinja").render(plan=plan, deprecations=deprecations),
-        "__init__.pyi": env.get_template("package_init.pyi.jinja").render(plan=plan, deprecations=deprecations),
+        "__init__.py": env.get_template("package_init.py.jinja").render(init),
+        "__init__.pyi": env.get_template("package_init.pyi.jinja").render(init),
         "py.typed": "",
         "models/__init__.py": env.get_template("models_init.py.jinja").render(plan=plan),
     }
@@ -99,15 +120,23 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+def _environment(overridden: dict[str, Path]) -> jinja2.Environment:
+    """The environment rendering every file; with user templates, those first, and everything in the sandbox."""
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(TEMPLATES)
+    kind = jinja2.Environment
+    if overridden:
+        # Only the files overrides.py accepted (and hashed) can be loaded, whatever a template includes.
+        loader = jinja2.ChoiceLoader([jinja2.FunctionLoader(functools.partial(_user_template, overridden)), loader])
+        kind = jinja2.sandbox.ImmutableSandboxedEnvironment
+    env = kind(
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, not HTML; literals go through pyrepr
-        bytecode_cache=_bytecode_cache(),
+        # Sandboxed code is compiled differently (calls go through the sandbox): it must not share the cache.
+        bytecode_cache=None if overridden else _bytecode_cache(),
     )
     # The only ways document-derived text may reach the output, one per context it lands in.
     env.filters["pyrepr"] = python_literal
@@ -137,6 +166,16 @@ def _environment() -> jinja2.Environment:
     env.globals["generator_version"] = __version__
     env.globals["runtime_requirement"] = RUNTIME_REQUIREMENT
     return env
+
+
+def _user_template(overridden: dict[str, Path], name: str) -> tuple[str, str, None] | None:
+    path = overridden.get(name)
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8"), str(path), None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"cannot read the template: {exc}", path=str(path)) from None
 
 
 def local_import(module: str, name: str, here: str | None) -> str:

@@ -22,6 +22,7 @@ from packaging.version import InvalidVersion, Version
 
 from .csdl.limits import MAX_DOCUMENT_BYTES
 from .errors import SpecError
+from .extensions import module_problem
 from .naming import BUILTINS, RESERVED_ATTRIBUTES
 from .selectors import Pattern, patterns
 
@@ -62,6 +63,9 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "client": {"entity_sets": ((list, str), False)},
     "naming": {"renames": (dict, False)},
     "select": {"include": (list, False), "exclude": (list, False)},
+    # Customisation that survives regeneration (docs/templates.md, codegen/extensions.py).
+    "templates": {"directory": (str, False)},
+    "extensions": {"module": (str, False)},
 }
 
 
@@ -137,6 +141,16 @@ SPEC_KEYS: dict[tuple[str, str], SpecKey] = {
     ("select", "exclude"): SpecKey(
         "leave these out (globs as in include; exclude wins)", "<nothing>", '["operation:*"]'
     ),
+    ("templates", "directory"): SpecKey(
+        "your templates, each replacing the built-in one of its file name (docs/templates.md)",
+        "<none: the built-ins>",
+        '"templates"',
+    ),
+    ("extensions", "module"): SpecKey(
+        "your module in the package, imported last and never overwritten (a starter is written when absent)",
+        "<none>",
+        '"custom"',
+    ),
 }
 
 
@@ -164,6 +178,8 @@ class Spec:
     # [select]: what to generate (codegen/selectors.py, codegen/plan_select.py); both empty: the whole document.
     include: tuple[Pattern, ...] = ()
     exclude: tuple[Pattern, ...] = ()
+    templates: Path | None = None  # [templates] directory: user templates replacing built-ins of the same name
+    extension_module: str | None = None  # [extensions] module: the user's module the package imports
 
     @property
     def target_dir(self) -> Path:
@@ -220,9 +236,33 @@ def load_spec(path: Path) -> Spec:
         references=_references(metadata.get("references", {}), base, text, path),
         include=_select_patterns(data, text, path, "include"),
         exclude=_select_patterns(data, text, path, "exclude"),
+        templates=_templates_directory(data, base, text, path),
+        extension_module=_extension_module(data, text, path),
     )
     _check_values(spec, text, path)
     return spec
+
+
+def _templates_directory(data: dict[str, Any], base: Path, text: str, path: Path) -> Path | None:
+    # An empty section (as `codegen init` writes it, its key commented out) is no section.
+    if "directory" not in data.get("templates", {}):
+        return None
+    line = _line(text, "directory", "templates") or _line(text, "templates")
+    directory = (base / str(data["templates"]["directory"])).resolve()
+    if not directory.is_dir():
+        raise SpecError(f"[templates] directory: no directory {directory}", path=str(path), line=line)
+    return directory
+
+
+def _extension_module(data: dict[str, Any], text: str, path: Path) -> str | None:
+    name = data.get("extensions", {}).get("module")
+    if name is None:  # no section, or an empty one
+        return None
+    line = _line(text, "module", "extensions") or _line(text, "extensions")
+    problem = module_problem(name)
+    if problem:
+        raise SpecError(f"[extensions] module {name[:80]!r} {problem}", path=str(path), line=line)
+    return str(name)
 
 
 def spec_from_arguments(

@@ -332,7 +332,8 @@ SPEC_CASES: dict[str, tuple[list[str], int | None, str]] = {
     "unknown-section": (
         ["[clients]", 'entity_sets = "*"'],
         12,
-        "unknown section [clients] (did you mean [client]?); expected one of metadata, output, project, service, client, naming, select",
+        "unknown section [clients] (did you mean [client]?); expected one of metadata, output, project, service, "
+        "client, naming, select, templates, extensions",
     ),
     "wrong-value-type": (
         ["[client]", "entity_sets = 7"],

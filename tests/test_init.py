@@ -98,9 +98,10 @@ def test_every_key_is_written_in_its_section_and_each_example_is_valid(tmp_path:
             written.append((section, key.group(1)))
     assert written == list(SPEC_KEYS)  # each key once, in the table's order
     assert 'login_path = "/api/Login"' in text.splitlines()
-    # Uncommented, every example is a value load_spec accepts (the one file an example names must exist).
+    # Uncommented, every example is a value load_spec accepts (the file and folder examples name must exist).
     uncommented = re.sub(r"(?m)^# (\w+ = )", r"\1", text)
     (tmp_path / "specs" / "dealers" / "vocabulary.xml").write_text("<x/>", encoding="utf-8")
+    (tmp_path / "specs" / "dealers" / "templates").mkdir()
     full = tmp_path / "specs" / "dealers" / "full.toml"
     full.write_text(uncommented, encoding="utf-8")
     data = tomllib.loads(uncommented)

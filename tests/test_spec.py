@@ -138,7 +138,7 @@ def test_unknown_key_named_like_a_key_of_an_earlier_section(tmp_path: Path) -> N
 def test_unknown_section_names_its_line(tmp_path: Path) -> None:
     error = spec_error(write_spec(tmp_path, BASE + ["[generator]", "fast = true"]))
     assert str(error) == (
-        f"{tmp_path / 'codegen.toml'}:13: unknown section [generator]; expected one of metadata, output, project, service, client, naming, select"
+        f"{tmp_path / 'codegen.toml'}:13: unknown section [generator]; expected one of metadata, output, project, service, client, naming, select, templates, extensions"
     )
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "converter",
     "deprecated",
     "make_converter",
+    "register_subclass",
     "structure",
     "unstructure",
     "warn_if_given",
@@ -86,6 +87,7 @@ if _TYPE_CHECKING:
         UnsafeRedirectError,
     )
     from .model import ODataModel, wire
+    from .subclasses import register_subclass
     from .unset import UNSET, Unset
 else:
     _HOMES = {
@@ -95,6 +97,7 @@ else:
         "DeserializationError": ".errors",
         **dict.fromkeys(("DeprecatedAttribute", "DeprecatedPath", "deprecated", "warn_if_given"), ".deprecation"),
         **dict.fromkeys(("ODataModel", "wire"), ".model"),
+        "register_subclass": ".subclasses",
         **dict.fromkeys(("UNSET", "Unset"), ".unset"),
     }
 

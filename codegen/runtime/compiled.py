@@ -41,7 +41,8 @@ from . import edm
 from .checked import CheckedDict
 from .enums import Received, sent_form, written
 from .errors import DeserializationError
-from .model import ODataModel, WireField, field_hint, resolve_odata_type, wire_fields
+from .model import ODataModel, WireField, field_hint, generated_class, resolve_odata_type, wire_fields
+from .subclasses import registered, watch
 
 Reader = Callable[[Any], Any]
 Writer = Callable[[Any], dict[str, Any]]
@@ -85,6 +86,7 @@ class Specialiser:
         # The writers of the classes the converter has handed to `unstructure`, i.e. those whose unstructure hook
         # is ours: a field holding one of them calls its writer without the converter's dispatch.
         self._direct: dict[type, Writer] = {}
+        watch(self)
 
     # --- hooks registered on the converter ---------------------------------------------------------------
 
@@ -105,8 +107,15 @@ class Specialiser:
     def reader(self, cls: type[ODataModel]) -> Reader:
         found = self._readers.get(cls)
         if found is None:
-            found = self._readers[cls] = _compile_reader(self, cls)
+            actual = registered(cls)  # the user's subclass standing for a generated class (`subclasses`)
+            found = self._readers.get(actual) or _compile_reader(self, actual)
+            self._readers[cls] = self._readers[actual] = found
         return found
+
+    def forget(self, cls: type[ODataModel]) -> None:
+        """Drop the reader of `cls`: a subclass was registered for it. Readers of fields and of derived types look
+        theirs up here per value, so the next object of `cls` read anywhere is read by a new one."""
+        self._readers.pop(cls, None)
 
     def writer(self, cls: type[ODataModel]) -> Writer:
         found = self._writers.get(cls)
@@ -417,10 +426,12 @@ def _target(cls: type[ODataModel], data: Mapping[str, Any]) -> type[ODataModel]:
     odata_type = data.get("@odata.type") or data.get("@type")
     if not isinstance(odata_type, str):
         return cls
+    base = generated_class(cls)  # `cls` may be a user's subclass; the package's index names generated classes
     try:
-        return resolve_odata_type(cls, odata_type)
+        found = resolve_odata_type(base, odata_type)
     except ValueError as exc:  # a known type that is not `cls` or derived from it
         raise DeserializationError(str(exc), owner=cls.__name__) from None
+    return cls if found is base else registered(found)
 
 
 def _split_extras(data: Mapping[str, Any], wires: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -563,7 +574,9 @@ def _other_annotations(out: dict[str, Any], annotations: Mapping[str, Any]) -> N
 
 
 def _is_derived(cls: type[ODataModel]) -> bool:
-    return any(base is not ODataModel and issubclass(base, ODataModel) for base in cls.__bases__)
+    """True for a derived OData type; a user's subclass of a generated class is that class on the wire."""
+    bases = generated_class(cls).__bases__
+    return any(base is not ODataModel and issubclass(base, ODataModel) for base in bases)
 
 
 def _define(name: str, lines: list[str], namespace: dict[str, Any], cls: type) -> Any:

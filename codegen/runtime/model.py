@@ -235,6 +235,17 @@ class _PackageNamespace(Mapping[str, Any]):
         return 0
 
 
+def generated_class(cls: type[ODataModel]) -> type[ODataModel]:
+    """The generated class `cls` is or extends: the nearest in its MRO that sets `__odata_type__` (a user's
+    registered subclass does not, see `subclasses`); `cls` itself when none does."""
+    for klass in cls.__mro__:
+        if klass is ODataModel:
+            break
+        if "__odata_type__" in vars(klass):
+            return klass
+    return cls
+
+
 def resolve_odata_type(base: type[ODataModel], odata_type: str) -> type[ODataModel]:
     """The class named by an `@odata.type` annotation, which must be `base` or derive from it.
 

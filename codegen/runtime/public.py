@@ -25,10 +25,13 @@ _FOR_GENERATED_CODE = frozenset(
         "wire",
     }
 )
+# Registration is for the user's own modules, which import it from codegen.runtime: it is one registry for every
+# package, which a name in each package's namespace would hide.
+_FOR_USER_MODULES = frozenset({"register_subclass"})
 _QUERY = ("Query", "asc", "desc", "expand")
 
 # Public name -> the runtime module it is imported from.
 REEXPORTS: dict[str, str] = {
-    **{name: "codegen.runtime" for name in _RUNTIME_NAMES if name not in _FOR_GENERATED_CODE},
+    **{name: "codegen.runtime" for name in _RUNTIME_NAMES if name not in _FOR_GENERATED_CODE | _FOR_USER_MODULES},
     **{name: "codegen.runtime.query" for name in _QUERY},
 }
