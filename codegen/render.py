@@ -65,6 +65,9 @@ def render_package(plan: PackagePlan) -> dict[str, str]:
     client_type = env.get_template("client_type.py.jinja")
     for module in plan.service.modules:
         files[f"client/{module.name}.py"] = client_type.render(module=module, source=plan.source)
+    for path_module in plan.service.complex_modules:  # most documents have none: the template is not even loaded
+        client_complex = env.get_template("client_complex.py.jinja")
+        files[f"client/{path_module.name}.py"] = client_complex.render(module=path_module, source=plan.source)
     enum = env.get_template("enum.py.jinja")
     for e in plan.enums:
         files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)
