@@ -9,7 +9,9 @@ single-valued navigation) with its navigation properties and the operations boun
 a collection class (an entity set, a collection-valued navigation, a function's result) with the
 operations bound to a collection of it or of a base type. Entity sets subclass their type's collection
 class and keep one method per entity-bound operation taking the key; a derived type's operations are reached
-through `cast` (the type-cast segment). Action and function imports become methods of the client.
+through `cast` (the type-cast segment). Action and function imports become methods of the client. Operations
+bound to complex types are reached through accessors of the properties holding them (see plan_complex): their
+item and collection classes go in a module per complex type, next to the entity types' modules.
 
 The client is a package: `client/__init__.py` holds the service clients, and each entity type has a module of
 its own (named as its model's module) with its item and collection classes and the entity sets and singletons

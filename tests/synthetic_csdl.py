@@ -106,6 +106,12 @@ COMPLEX_OPERATIONS_CSDL = """<?xml version="1.0" encoding="utf-8"?>
         <Parameter Name="to" Type="Edm.String"/>
         <ReturnType Type="Edm.Double"/>
       </Function>
+      <Function Name="Distance" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <Parameter Name="to" Type="Edm.String"/>
+        <Parameter Name="unit" Type="Edm.String"/>
+        <ReturnType Type="Edm.Double"/>
+      </Function>
       <Action Name="Verify" IsBound="true">
         <Parameter Name="address" Type="Geo.Address"/>
         <Parameter Name="strict" Type="Edm.Boolean"/>

@@ -68,6 +68,14 @@ CASES: list[tuple[str, Call, list[Any], str, str, Any]] = [
         None,
     ),
     (
+        "an overload on the same type, named by its parameters",
+        lambda c, k: c.people.navigate("russell").home_address.distance_with_to_unit(to="Oslo", unit="km"),
+        [ok({"value": 12.5})],
+        "GET",
+        f"{RUSSELL}/HomeAddress/Geo.Distance(to=@to,unit=@unit)?@to='Oslo'&@unit='km'",
+        None,
+    ),
+    (
         "singleton, void action",
         lambda c, k: c.me.home_address.verify(strict=True),
         [no_content()],
