@@ -9,7 +9,9 @@ single-valued navigation) with its navigation properties and the operations boun
 a collection class (an entity set, a collection-valued navigation, a function's result) with the
 operations bound to a collection of it or of a base type. Entity sets subclass their type's collection
 class and keep one method per entity-bound operation taking the key; a derived type's operations are reached
-through `cast` (the type-cast segment). Action and function imports become methods of the client.
+through `cast` (the type-cast segment). Action and function imports become methods of the client. Operations
+bound to complex types are reached through accessors of the properties holding them (see plan_complex): their
+item and collection classes go in a module per complex type, next to the entity types' modules.
 
 The client is a package: `client/__init__.py` holds the service clients, and each entity type has a module of
 its own (named as its model's module) with its item and collection classes and the entity sets and singletons
@@ -36,6 +38,7 @@ from .csdl.model import Document, EntitySet, Operation, Property, Singleton, Str
 from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
 from .errors import MetadataError, SpecError
 from .layout import python_literal
+from .plan_complex import ComplexReach, complex_reach
 from .plan_refs import RefTargets
 from .spec import Spec
 
@@ -46,6 +49,7 @@ if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for
 _SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model", "navigate", "cast"})
 _ITEM_MEMBERS = frozenset({"get", "cast", "patch", "path"})
 _CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
+_COMPLEX_MEMBERS = frozenset({"cast", "path"})
 # Parameters of the generated patch method, and `changes`, the local it builds.
 _PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
 # Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client_macros.jinja),
@@ -106,6 +110,8 @@ class TypePlan:
     module: str  # its module under client/
     # `patch` of the item class (a navigated entity, a singleton): the properties a client may change.
     patch_parameters: tuple[ParameterPlan, ...] = ()
+    # Accessors of its complex-typed properties that lead to bound operations (plan_complex), filled last.
+    complex_paths: list[PropertyPathPlan] = attrs.field(factory=list)
 
     @property
     def class_names(self) -> list[str]:
@@ -124,6 +130,53 @@ class TypePlan:
     def collection_base(self) -> tuple[str, str]:
         generic = f"[{self.model.name}, {self.model.query_name}, {self.key_annotation}]"
         return f"_http.EntitySet{generic}", f"_http.AsyncEntitySet{generic}"
+
+
+@attrs.frozen
+class PropertyPathPlan:
+    """An accessor of a complex-typed property: `.../Name` as its type's item or collection class."""
+
+    attribute: str
+    wire_name: str
+    target: ComplexTypePlan
+    collection: bool
+
+
+@attrs.frozen
+class ComplexTypePlan:
+    """The request classes of one complex type (see plan_complex): an item class when a single-valued property
+    of the type leads to operations, a collection class when a collection-valued one does (None: not needed)."""
+
+    qualified_name: str
+    model: ClassPlan
+    item_class: str | None
+    async_item_class: str | None
+    collection_class: str | None
+    async_collection_class: str | None
+    item_operations: tuple[OperationPlan, ...]
+    collection_operations: tuple[OperationPlan, ...]
+    module: str  # its module under client/, named as its model's module
+    properties: list[PropertyPathPlan] = attrs.field(factory=list)  # of the item class; filled last (cycles)
+
+    @property
+    def class_names(self) -> list[str]:
+        """Its classes, sync then async, as its module defines them."""
+        names = [self.item_class, self.collection_class, self.async_item_class, self.async_collection_class]
+        return [n for n in names if n is not None]
+
+
+@attrs.frozen
+class ComplexModulePlan:
+    type: ComplexTypePlan
+    imports: ModuleImports
+
+    @property
+    def name(self) -> str:
+        return self.type.module
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.type.class_names
 
 
 @attrs.frozen
@@ -215,6 +268,7 @@ class ServicePlan:
     modules: tuple[TypeModulePlan, ...] = ()
     # (class, its module under client/) of every class the type modules define, sorted by class.
     class_index: tuple[tuple[str, str], ...] = ()
+    complex_modules: tuple[ComplexModulePlan, ...] = ()
 
     @property
     def has_deprecations(self) -> bool:
@@ -282,8 +336,11 @@ def build_service_plan(
         bound=False,
     )
     size.add((), unbound)
+    reach = complex_reach(structured, operations)
+    complex_plans = _complex_plans(reach, structured, classes, annotation_of, types, names, size)
     plans = tuple(types[q] for q in sorted(types))
     modules = tuple(_type_module(t, set_plans, singletons, exports) for t in plans)
+    complex_modules = tuple(_complex_module(c, exports) for c in complex_plans)
     root_peers = [(s.type.module, c) for s in set_plans for c in (s.class_name, s.async_class_name)]
     root_peers += [(g.type.module, c) for g in singletons for c in (g.class_name, g.async_class_name)]
     return ServicePlan(
@@ -298,7 +355,8 @@ def build_service_plan(
         types=plans,
         singletons=tuple(singletons),
         modules=modules,
-        class_index=tuple(sorted((name, m.name) for m in modules for name in m.class_names)),
+        class_index=tuple(sorted(_class_index(modules) + _class_index(complex_modules))),
+        complex_modules=complex_modules,
     )
 
 
@@ -325,6 +383,7 @@ def _type_module(
             peers += [(target.module, target.item_class), (target.module, target.async_item_class)]
         if n.refs is not None:  # its link methods take the target's key (or entity)
             texts.append(target.key_annotation)
+    peers += _path_peers(t.complex_paths)
     imports = _module_imports([t.model.name, t.model.query_name], texts, operations, peers, t.module, exports)
     return TypeModulePlan(t, own_sets, own_singletons, imports)
 
@@ -716,3 +775,88 @@ def _operation(
         query_of=query_of,
         deprecated=plan_deprecation.message(operation.name, operation.doc.deprecated),
     )
+
+
+# -- complex-typed properties and the operations bound to complex types (see plan_complex) --------------------
+
+
+def _complex_plans(
+    reach: ComplexReach,
+    structured: dict[str, StructuredType],
+    classes: dict[str, ClassPlan],
+    annotation_of: AnnotationOf,
+    types: dict[str, TypePlan],
+    names: naming.NameAllocator,
+    size: _ClientSize,
+) -> list[ComplexTypePlan]:
+    """The classes of the complex types `reach` names, in name order, then the accessors of every item class
+    (entity or complex): properties may lead to each other in cycles."""
+    plans: dict[str, ComplexTypePlan] = {}
+    for qualified in sorted(reach.items | reach.collections):
+        lineage = [t.qualified_name for t in _lineage(structured, qualified)]
+        pascal = classes[qualified].name
+        item, collection = qualified in reach.items, qualified in reach.collections
+        on_item = [("", o) for t in lineage for o in reach.item_bound.get(t, [])] if item else []
+        on_collection = [("", o) for t in lineage for o in reach.collection_bound.get(t, [])] if collection else []
+        plans[qualified] = ComplexTypePlan(
+            qualified_name=qualified,
+            model=classes[qualified],
+            item_class=names.allocate(f"{pascal}Item") if item else None,
+            async_item_class=names.allocate(f"Async{pascal}Item") if item else None,
+            collection_class=names.allocate(f"{pascal}Collection") if collection else None,
+            async_collection_class=names.allocate(f"Async{pascal}Collection") if collection else None,
+            item_operations=_operations(on_item, annotation_of, classes, types, naming.NameAllocator(_COMPLEX_MEMBERS)),
+            collection_operations=_operations(
+                on_collection, annotation_of, classes, types, naming.NameAllocator(_COMPLEX_MEMBERS)
+            ),
+            module=classes[qualified].module,
+        )
+    for plan in plans.values():
+        if plan.item_class is not None:
+            taken = set(_COMPLEX_MEMBERS) | {o.method for o in plan.item_operations}
+            plan.properties.extend(_property_paths(structured, plan.qualified_name, reach, plans, taken))
+        size.add((), (*plan.item_operations, *plan.collection_operations), len(plan.properties))
+    for t in types.values() if plans else ():
+        taken = set(_ITEM_MEMBERS) | set(_SET_MEMBERS) | {n.attribute for n in t.navigations}
+        taken |= {o.method for o in t.item_operations}
+        t.complex_paths.extend(_property_paths(structured, t.qualified_name, reach, plans, taken))
+        size.add((), (), len(t.complex_paths))
+    return list(plans.values())
+
+
+def _property_paths(
+    structured: dict[str, StructuredType],
+    qualified: str,
+    reach: ComplexReach,
+    plans: dict[str, ComplexTypePlan],
+    taken: set[str],
+) -> list[PropertyPathPlan]:
+    """Accessors of the type's properties (its base types' too) that lead to a complex type's class; named
+    after the navigations and operations of the class, so that adding one renames none of those."""
+    names = naming.NameAllocator(taken)
+    return [
+        PropertyPathPlan(names.allocate(naming.attribute_name(p.name)), p.name, plans[p.type.name], p.type.collection)
+        for t in _lineage(structured, qualified)
+        for p in t.properties
+        if reach.leads_somewhere(p)
+    ]
+
+
+def _class_index(modules: Iterable[TypeModulePlan | ComplexModulePlan]) -> list[tuple[str, str]]:
+    return [(name, m.name) for m in modules for name in m.class_names]
+
+
+def _path_peers(paths: Iterable[PropertyPathPlan]) -> list[tuple[str, str]]:
+    """The classes (module under client/, class) the accessors return, both flavours."""
+    peers = []
+    for p in paths:
+        t = p.target
+        pair = (t.collection_class, t.async_collection_class) if p.collection else (t.item_class, t.async_item_class)
+        peers += [(t.module, name) for name in pair if name is not None]
+    return peers
+
+
+def _complex_module(t: ComplexTypePlan, exports: dict[str, str]) -> ComplexModulePlan:
+    operations = [*t.item_operations, *t.collection_operations]
+    imports = _module_imports([t.model.name], [], operations, _path_peers(t.properties), t.module, exports)
+    return ComplexModulePlan(t, imports)

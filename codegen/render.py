@@ -92,6 +92,11 @@ def render_package(plan: PackagePlan, env: jinja2.Environment, extension_module:
         files[f"client/{module.name}.py"] = client_type.render(
             module=module, source=plan.source, deprecations=deprecations
         )
+    for path_module in plan.service.complex_modules:  # most documents have none: the template is not even loaded
+        client_complex = env.get_template("client_complex.py.jinja")
+        files[f"client/{path_module.name}.py"] = client_complex.render(
+            module=path_module, source=plan.source, deprecations=deprecations
+        )
     enum = env.get_template("enum.py.jinja")
     for e in plan.enums:
         files[f"models/{e.module}.py"] = enum.render(enum=e, source=plan.source)

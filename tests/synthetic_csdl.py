@@ -59,3 +59,102 @@ def sap_b1_like(entity_types: int = 234, actions: int = 390, properties: int = 2
     lines += imports
     lines += ["</EntityContainer>", "</Schema>", "</edmx:DataServices>", "</edmx:Edmx>"]
     return "\n".join(lines) + "\n"
+
+
+COMPLEX_NAMESPACE = "Geo"
+
+# Operations bound to complex types and to collections of them, reached through entity sets, singletons,
+# navigation, casts of entities and of complex values, and complex properties nested in complex ones. One
+# operation of each result kind: primitive, void, complex, entity, entity collection, complex collection.
+COMPLEX_OPERATIONS_CSDL = """<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Geo" Alias="G" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="Address">
+        <Property Name="Street" Type="Edm.String"/>
+        <Property Name="City" Type="Edm.String"/>
+      </ComplexType>
+      <ComplexType Name="CityAddress" BaseType="Geo.Address">
+        <Property Name="Zip" Type="Edm.String"/>
+      </ComplexType>
+      <ComplexType Name="Location">
+        <Property Name="Name" Type="Edm.String"/>
+        <Property Name="Address" Type="Geo.Address"/>
+      </ComplexType>
+      <ComplexType Name="Info">
+        <Property Name="Address" Type="Geo.Address"/>
+        <Property Name="Favourite" Type="Geo.Location"/>
+        <Property Name="Note" Type="Edm.String"/>
+      </ComplexType>
+      <ComplexType Name="Plain">
+        <Property Name="Text" Type="Edm.String"/>
+      </ComplexType>
+      <EntityType Name="Person">
+        <Key><PropertyRef Name="UserName"/></Key>
+        <Property Name="UserName" Type="Edm.String" Nullable="false"/>
+        <Property Name="HomeAddress" Type="Geo.Address"/>
+        <Property Name="Info" Type="Geo.Info"/>
+        <Property Name="AddressInfo" Type="Collection(Geo.Location)"/>
+        <Property Name="Plain" Type="Geo.Plain"/>
+        <NavigationProperty Name="BestFriend" Type="Geo.Person"/>
+      </EntityType>
+      <EntityType Name="Employee" BaseType="Geo.Person">
+        <Property Name="WorkAddress" Type="Geo.CityAddress"/>
+      </EntityType>
+      <Function Name="Distance" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <Parameter Name="to" Type="Edm.String"/>
+        <ReturnType Type="Edm.Double"/>
+      </Function>
+      <Function Name="Distance" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <Parameter Name="to" Type="Edm.String"/>
+        <Parameter Name="unit" Type="Edm.String"/>
+        <ReturnType Type="Edm.Double"/>
+      </Function>
+      <Action Name="Verify" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <Parameter Name="strict" Type="Edm.Boolean"/>
+      </Action>
+      <Function Name="Normalized" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <ReturnType Type="Geo.Address"/>
+      </Function>
+      <Function Name="Owner" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <ReturnType Type="Geo.Person"/>
+      </Function>
+      <Function Name="Residents" IsBound="true" IsComposable="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <ReturnType Type="Collection(Geo.Person)"/>
+      </Function>
+      <Function Name="ZipArea" IsBound="true">
+        <Parameter Name="address" Type="Geo.CityAddress"/>
+        <ReturnType Type="Edm.String"/>
+      </Function>
+      <Function Name="Describe" IsBound="true">
+        <Parameter Name="address" Type="Geo.Address"/>
+        <ReturnType Type="Edm.String"/>
+      </Function>
+      <Function Name="Describe" IsBound="true">
+        <Parameter Name="location" Type="Geo.Location"/>
+        <ReturnType Type="Edm.String"/>
+      </Function>
+      <Function Name="Describe" IsBound="true">
+        <Parameter Name="locations" Type="Collection(Geo.Location)"/>
+        <Parameter Name="separator" Type="Edm.String"/>
+        <ReturnType Type="Edm.String"/>
+      </Function>
+      <Action Name="Sorted" IsBound="true">
+        <Parameter Name="locations" Type="Collection(Geo.Location)"/>
+        <Parameter Name="by" Type="Edm.String"/>
+        <ReturnType Type="Collection(Geo.Location)"/>
+      </Action>
+      <EntityContainer Name="Container">
+        <EntitySet Name="People" EntityType="Geo.Person"/>
+        <Singleton Name="Me" Type="Geo.Person"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""

@@ -8,8 +8,8 @@ entities, `call.store` the data to change. The result is what the response carri
 value shaped as the operation's return type, a `Record` or a list of them; raising
 `codegen.sandbox.errors.ODataFailure` answers with that OData error.
 
-The generic echo answers by the declared return type: the binding entity or collection itself when it has
-that type (DefaultService's `Discount` returns the products it was bound to), else the rows of a table of
+The generic echo answers by the declared return type: the binding entity or collection (or complex value)
+itself when it has that type (DefaultService's `Discount` returns the products it was bound to), else the rows of a table of
 that type; a parameter of the return type, echoed; else a default value (0, "", false, the first enum
 member, a complex value of defaults, an empty collection).
 """
@@ -65,7 +65,8 @@ class OperationCall:
     binding_scope: Scope = EVERYTHING
     binding_collection: bool = False
     binding_context: str = ""  # how response context URLs name the binding's rows
-    binding_path: str = ""  # the path that reached the binding (`People('x')`)
+    binding_path: str = ""  # the path that reached the binding (`People('x')`, `People('x')/HomeAddress`)
+    binding_value: Any = None  # bound to a complex type: the stored value (a list for a collection of it)
 
     def records(self) -> list[Record]:
         """The entities the operation is bound to (one for an entity binding; none when unbound)."""
@@ -170,6 +171,9 @@ def echo(call: OperationCall) -> Any:
     model = call.model
     if returned.name in model.structured and model.structured[returned.name].kind == "entity":
         return _entity_echo(call, returned)
+    binding = call.operation.parameters[0].type if call.operation.bound and call.operation.parameters else None
+    if binding == returned and call.binding_value is not None:  # bound to a complex value: that value itself
+        return call.binding_value
     for name, value in call.parameters.items():
         parameter = declared_parameters(call.operation)[name]
         if parameter.type == returned and value is not None:

@@ -6,6 +6,7 @@ too), type casts, `$count`, and bound or imported operations.
     People('x')                     Single        People/NS.Employee         Rows (cast)
     Me                              Single        Products/NS.Discount       Call (bound to the collection)
     People('x')/Trips               Rows          GetNearestAirport(lat=1,lon=2)   Call (an import)
+    People('x')/HomeAddress/NS.Op   Call (bound to the complex value, `Value`, through its properties and casts)
 
 Entities a path passes through (`People('x')` in `People('x')/Trips`) are read on the way, so that a missing
 one is a 404 and a navigation can join from its values. A cast to a derived type keeps the rows of that type
@@ -20,6 +21,7 @@ from typing import Any
 import attrs
 
 from ..csdl.model import Operation
+from .codec import from_sql
 from .errors import ODataFailure
 from .limits import unquoted
 from .operations import find_bound, find_import, qualified
@@ -28,7 +30,7 @@ from .resources import parse_key
 from .schema import Model, Table
 from .store import EVERYTHING, Scope, Store, key_scope, navigation_scope, type_scope
 
-__all__ = ["Call", "Count", "Rows", "Single", "Target", "resolve"]
+__all__ = ["Call", "Count", "Rows", "Single", "Target", "Value", "resolve"]
 
 MAX_SEGMENTS = 32
 _MAX_NAME_CHARS = 511  # a namespace (511) or simple identifier (128), per CSDL
@@ -60,6 +62,17 @@ class Single:
 
 
 @attrs.frozen
+class Value:
+    """A complex-typed property of an entity (`People('x')/HomeAddress`, `.../Info/Address`, a cast of one), which
+    only operations bound to complex types are served on; `value` is its stored JSON (a list when `collection`)."""
+
+    value: Any
+    type_name: str
+    collection: bool
+    path: str
+
+
+@attrs.frozen
 class Count:
     rows: Rows
 
@@ -69,7 +82,7 @@ class Call:
     """An operation to invoke; `arguments` holds a function's parameters as written in the URL."""
 
     operation: Operation
-    binding: Rows | Single | None
+    binding: Rows | Single | Value | None
     arguments: Mapping[str, str] | None
 
 
@@ -88,7 +101,7 @@ class _Segment:
 def resolve(model: Model, store: Store, path: str, aliases: Mapping[str, str]) -> Target:
     """What `path` (below the service root, no leading `/`) addresses; a 4xx naming the segment if nothing."""
     segments = _segments(path)
-    target = _root(model, segments[0], aliases)
+    target: Target | Value = _root(model, segments[0], aliases)
     for segment in segments[1:]:
         if isinstance(target, (Count, Call)):
             what = "$count" if isinstance(target, Count) else f"the operation {target.operation.qualified_name}"
@@ -96,8 +109,12 @@ def resolve(model: Model, store: Store, path: str, aliases: Mapping[str, str]) -
             raise ODataFailure(status, f"Nothing can follow {what} here (found '{segment}').")
         if isinstance(target, Rows):
             target = _after_rows(model, target, segment, aliases)
+        elif isinstance(target, Value):
+            target = _after_value(model, target, segment)
         else:
             target = _after_single(model, store, target, segment, aliases)
+    if isinstance(target, Value):
+        raise ODataFailure(501, f"Property paths ({target.path}) are not served by the sandbox.", target=target.path)
     return target
 
 
@@ -188,7 +205,9 @@ def _after_rows(model: Model, rows: Rows, segment: _Segment, aliases: Mapping[st
     return Call(operation, rows, arguments)
 
 
-def _after_single(model: Model, store: Store, single: Single, segment: _Segment, aliases: Mapping[str, str]) -> Target:
+def _after_single(
+    model: Model, store: Store, single: Single, segment: _Segment, aliases: Mapping[str, str]
+) -> Target | Value:
     name = segment.name
     _refuse_unserved(name)
     record = store.first(single.table, None, single.scope)
@@ -216,7 +235,11 @@ def _after_single(model: Model, store: Store, single: Single, segment: _Segment,
         path = f"{single.path}/{cast}"
         context = f"{single.context}/{cast}"
         return Single(view, scope, context, path, cast, single.navigation, single.singleton)
-    if name in single.table.columns:
+    column = single.table.columns.get(name)
+    if column is not None and segment.parens is None and column.edm in model.structured:
+        stored = from_sql(column, record.values.get(name))
+        return Value(stored, column.edm, column.kind == "collection", f"{single.path}/{name}")
+    if column is not None:
         raise ODataFailure(501, f"Property paths ({single.path}/{name}) are not served by the sandbox.", target=name)
     if any(n.name == name for n in model.navigation_properties(single.type_name)):
         raise ODataFailure(501, f"No entity set holds the targets of the navigation {name}.", target=name)
@@ -225,14 +248,34 @@ def _after_single(model: Model, store: Store, single: Single, segment: _Segment,
     return Call(operation, single, arguments)
 
 
-def _cast(model: Model, current: str, name: str) -> str | None:
-    """The entity type a type-cast segment names, or None when `name` is no type; a 400 for a type the
-    current one is neither derived from nor a base of."""
+def _after_value(model: Model, value: Value, segment: _Segment) -> Target | Value:
+    """A complex value's property, a cast of it, or an operation bound to its type (a collection of it)."""
+    name = segment.name
+    _refuse_unserved(name)
+    prop = next((p for p in model.properties(value.type_name) if p.name == name), None)
+    if prop is not None and not value.collection and segment.parens is None:
+        kind, type_name = model.classify(prop.type)
+        if type_name not in model.structured:
+            raise ODataFailure(501, f"Property paths ({value.path}/{name}) are not served by the sandbox.", target=name)
+        inner = value.value.get(name) if isinstance(value.value, dict) else None
+        return Value(inner, type_name, kind == "collection", f"{value.path}/{name}")
+    cast = _cast(model, value.type_name, name, "complex")
+    if cast is not None:
+        if segment.parens is not None:
+            raise ODataFailure(400, f"The type cast {name} takes no key here.", target=name)
+        return Value(value.value, cast, value.collection, f"{value.path}/{cast}")
+    arguments = _arguments(segment)
+    return Call(find_bound(model, name, value.type_name, value.collection, arguments), value, arguments)
+
+
+def _cast(model: Model, current: str, name: str, kind: str = "entity") -> str | None:
+    """The entity (or complex) type a type-cast segment names, or None when `name` is no type; a 400 for a
+    type the current one is neither derived from nor a base of."""
     type_name = qualified(model, name)
     found = model.structured.get(type_name)
     if found is None or "." not in name:
         return None
-    if found.kind != "entity" or not (model.derives_from(type_name, current) or model.derives_from(current, type_name)):
+    if found.kind != kind or not (model.derives_from(type_name, current) or model.derives_from(current, type_name)):
         raise ODataFailure(400, f"{name} is not a type derived from {current}.", target=name)
     return type_name
 

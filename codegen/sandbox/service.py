@@ -26,7 +26,7 @@ from .limits import MAX_BODY_BYTES, MAX_LOGIN_BODY_BYTES, read_json_body
 from .operations import Handler, OperationCall, Stored, echo
 from .options import QueryOptions, parse_options
 from .parameters import action_parameters, function_parameters
-from .paths import Call, Count, Rows, Single, resolve
+from .paths import Call, Count, Rows, Single, Value, resolve
 from .references import RefTarget, entity_id, link, parse_id, resolve_ref, unlink, unlink_all
 from .results import operation_context, operation_json
 from .schema import INTEGER_TYPES, Model, Table
@@ -321,7 +321,9 @@ class ODataService:
         options = parse_options(request.query_params.multi_items())
         binding = call.binding
         details = OperationCall(operation, parameters, self.store, self.model)
-        if binding is not None:
+        if isinstance(binding, Value):
+            details = attrs.evolve(details, binding_value=binding.value, binding_path=binding.path)
+        elif binding is not None:
             details = attrs.evolve(
                 details,
                 binding_table=binding.table,
