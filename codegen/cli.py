@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse and render even when the manifest shows that no input changed (and print the warnings again)",
     )
+    _add_diff(commands)
     box = commands.add_parser(
         "sandbox",
         help="serve a local OData sandbox for a spec",
@@ -90,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "diff":
+            return _diff(args)
         return _sandbox(args) if args.command == "sandbox" else _generate(parser, args)
     except CodegenError as exc:
         print(f"codegen: error: {exc}", file=sys.stderr)
@@ -103,6 +106,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"codegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr
         )
         return EXIT_BUG
+
+
+def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
+    from .diff import FORMATS
+
+    diff = commands.add_parser(
+        "diff",
+        help="report the API changes between two $metadata files or specs, and which break user code",
+        description=(
+            "Compare the Python API generated from OLD with the one generated from NEW (each a $metadata file, "
+            "CSDL XML or JSON, or a codegen.toml spec, whose naming, renames and selection apply). Each change is "
+            "classified breaking or compatible for code using the package (rules: codegen/diff/rules.py). "
+            "Exit 0: nothing breaking; 1: something breaking changed; 2: bad input."
+        ),
+    )
+    diff.add_argument("old", type=Path, help="the old $metadata file or spec")
+    diff.add_argument("new", type=Path, help="the new $metadata file or spec")
+    diff.add_argument(
+        "--format", choices=FORMATS, default="text", help="text (default), json (docs/diff-format.md) or markdown"
+    )
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare, load_surface, render
+
+    changes = compare(load_surface(args.old), load_surface(args.new))
+    sys.stdout.write(render(changes, args.format))
+    return EXIT_DIFFERS if any(c.breaking for c in changes) else EXIT_OK
 
 
 def _spec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Spec:
