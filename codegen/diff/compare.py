@@ -125,8 +125,8 @@ class _Comparison:
         self.add("python-name-changed", path, gone, ", ".join(gone), ", ".join(sorted(set(new) - set(old))) or None)
 
     def _flag(self, path: str, python: Iterable[str], old: bool, new: bool, on: str, off: str) -> None:
-        if old != new:
-            self.add(on if new else off, path, python, old, new)
+        if old != new:  # the kind says which way: `false -> true` would repeat it
+            self.add(on if new else off, path, python)
 
     def _retyped(self, kind: str, path: str, python: Iterable[str], old: str | None, new: str | None) -> None:
         if old != new:
@@ -212,11 +212,10 @@ class _Comparison:
             p = p1 or p0
             assert p is not None
             owner = t1 if p1 else t0
-            if p1 is not None:
-                kind = "required-property-added" if p1.required else "property-added"
-                self.add(kind, f"{owner.qualified_name}/{p.name}", [f"{owner.python}.{p.attribute}"])
-            else:
-                self.add("property-removed", f"{owner.qualified_name}/{p.name}", [f"{owner.python}.{p.attribute}"])
+            surface, types = (self.new, self.new_types) if p1 else (self.old, self.old_types)
+            python = [f"{owner.python}.{p.attribute}", *self._patch_names(owner.qualified_name, p.name, surface, types)]
+            kind = "property-removed" if p1 is None else "required-property-added" if p1.required else "property-added"
+            self.add(kind, f"{owner.qualified_name}/{p.name}", python)
             return
         path, python = f"{t0.qualified_name}/{p0.name}", [f"{t1.python}.{p1.attribute}"]
         if p0.attribute != p1.attribute:

@@ -61,8 +61,7 @@ def _values(change: Change) -> str:
 
 
 def render_markdown(changes: Sequence[Change]) -> str:
-    breaking = any(c.breaking for c in changes)
-    lines = [f"### OData API diff: {summary(changes)}{' (breaking)' if breaking else ''}", ""]
+    lines = [f"### OData API diff: {summary(changes)}", ""]
     for title, group in _groups(changes):
         lines += [
             f"**{title}** ({len(group)})",
