@@ -295,3 +295,22 @@ BASE_JSON = {
         },
     },
 }
+
+
+def test_documented_change_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/diff-format.md documents every key the JSON report has, at the top level and in a change."""
+    doc = (ROOT / "docs" / "diff-format.md").read_text(encoding="utf-8")
+    code, out, _ = run(
+        capsys, AIMBASE / "codegen.toml", edited_spec(AIMBASE, tmp_path, AIMBASE_EDITS), "--format", "json"
+    )
+    report = json.loads(out)
+    for key in [*report, *report["changes"][0]]:
+        assert f"| `{key}` |" in doc, key
+
+
+def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert exited.value.code == 0
+    assert "Exit 0: nothing breaking; 1: something breaking changed; 2: bad input." in out

@@ -506,7 +506,7 @@ def test_python_names_come_from_the_plan(tmp_path: Path) -> None:
         surface_of(tmp_path, edited([(NAME, NAME.replace("50", "20")), (NOTE, "")]), "new.xml"),
     )
     by_kind = {c.kind: c for c in changes}
-    assert by_kind["property-removed"].python == ("Item.note",)
+    assert by_kind["property-removed"].python == ("Item.note", "ItemItem.patch(note=)", "ItemsEntitySet.patch(note=)")
     lowered = by_kind["max-length-lowered"]
     assert lowered.python == ("Item.name", "ItemItem.patch(name=)", "ItemsEntitySet.patch(name=)")
     assert (lowered.old, lowered.new) == ("50", "20")

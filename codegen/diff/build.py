@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from ..csdl.model import Document, EntitySet, EnumType, Operation, Property, StructuredType
 from ..layout import python_literal
 from ..plan import ClassPlan, EnumPlan, PackagePlan, build_plan
-from ..plan_service import OperationPlan, ParameterPlan
+from ..plan_service import OperationPlan, ParameterPlan, TypePlan
 from ..spec import Spec
 from .surface import (
     EntitySetSurface,
@@ -39,6 +39,9 @@ def build_surface(document: Document, spec: Spec) -> Surface:
     methods = _method_index(plan)
     containers = document.containers()
     enums = sorted(document.enum_types(), key=lambda e: e.qualified_name)
+    planned_enums = {e.qualified_name: e for e in plan.enums}
+    client_methods = _client_methods(methods)
+    clients = {t.qualified_name: t for t in plan.service.types}
     return Surface(
         client=plan.service.client_name,
         entity_sets=_entity_sets(plan, {s.name: s for c in containers for s in c.entity_sets}),
@@ -52,15 +55,15 @@ def build_surface(document: Document, spec: Spec) -> Surface:
                 kind=i.kind,
                 operation=i.operation,
                 entity_set=i.entity_set,
-                methods=tuple(sorted(m for key, found in methods.items() if key[:2] == ("", i.name) for m, _ in found)),
+                methods=tuple(sorted(client_methods.get(i.name, []))),
             )
             for i in sorted((i for c in containers for i in c.operation_imports), key=lambda i: i.name)
         ),
         types=tuple(
-            _type(t, classes[t.qualified_name], plan)
+            _type(t, classes[t.qualified_name], clients.get(t.qualified_name))
             for t in sorted(document.structured_types(), key=lambda t: t.qualified_name)
         ),
-        enums=tuple(_enum(e, {e.qualified_name: e for e in plan.enums}[e.qualified_name]) for e in enums),
+        enums=tuple(_enum(e, planned_enums[e.qualified_name]) for e in enums),
         type_definitions=tuple(
             TypeDefinitionSurface(
                 qualified_name=d.qualified_name, underlying_type=d.underlying_type, max_length=d.max_length
@@ -69,6 +72,15 @@ def build_surface(document: Document, spec: Spec) -> Surface:
         ),
         operations=_operations(document, methods),
     )
+
+
+def _client_methods(methods: _MethodIndex) -> dict[str, list[str]]:
+    """Import name -> the service client's methods for it, one per overload."""
+    found: dict[str, list[str]] = {}
+    for (owner, path, _), generated in methods.items():
+        if owner == "":
+            found.setdefault(path, []).extend(m for m, _ in generated)
+    return found
 
 
 def _entity_sets(plan: PackagePlan, declared: dict[str, EntitySet]) -> tuple[EntitySetSurface, ...]:
@@ -96,9 +108,9 @@ def _patch(parameters: Iterable[ParameterPlan]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((p.wire_name, p.attribute) for p in parameters))
 
 
-def _type(t: StructuredType, model: ClassPlan, plan: PackagePlan) -> TypeSurface:
+def _type(t: StructuredType, model: ClassPlan, client: TypePlan | None) -> TypeSurface:
+    """`client`: the item and collection classes of an entity type (None for a complex type)."""
     fields = {f.wire_name: f for f in model.fields}
-    client = next((p for p in plan.service.types if p.qualified_name == t.qualified_name), None)
     return TypeSurface(
         qualified_name=t.qualified_name,
         kind=t.kind,
