@@ -522,3 +522,11 @@ def test_spec_renames_are_python_name_changes(tmp_path: Path) -> None:
         ("python-name-changed", "T.Item/Note", ("Item.note",), "Item.note", "Item.remark"),
     ]
     assert all(isinstance(c, Change) and c.breaking for c in changes)
+
+
+def test_made_editable_names_the_new_patch_parameters(tmp_path: Path) -> None:
+    computed = edited([(NOTE, NOTE.replace("/>", ">" + COMPUTED + "</Property>"))])
+    changes = compare(surface_of(tmp_path, computed, "old.xml"), surface_of(tmp_path, BASE_TEXT, "new.xml"))
+    assert [(c.kind, c.python) for c in changes] == [
+        ("property-made-editable", ("Item.note", "ItemItem.patch(note=)", "ItemsEntitySet.patch(note=)"))
+    ]

@@ -16,10 +16,14 @@ from .rules import RULES, WIDENINGS
 from .surface import (
     EntitySetSurface,
     EnumSurface,
+    ImportSurface,
     NavigationSurface,
     OperationSurface,
+    ParameterSurface,
     PropertySurface,
+    SingletonSurface,
     Surface,
+    TypeDefinitionSurface,
     TypeSurface,
 )
 
@@ -53,11 +57,11 @@ def compare(old: Surface, new: Surface) -> tuple[Change, ...]:
     return tuple(sorted(set(found.changes), key=Change.sort_key))
 
 
-def _pairs(old: Iterable[T], new: Iterable[T], key: Callable[[T], str]) -> Iterable[tuple[T | None, T | None]]:
-    """(old, new) by key, in key order; None on the side that lacks it."""
+def _pairs(old: Iterable[T], new: Iterable[T], key: Callable[[T], str]) -> Iterable[tuple[str, T | None, T | None]]:
+    """(key, old, new) in key order; None on the side that lacks it."""
     before, after = {key(x): x for x in old}, {key(x): x for x in new}
     for name in sorted(before.keys() | after.keys()):
-        yield before.get(name), after.get(name)
+        yield name, before.get(name), after.get(name)
 
 
 def _show(value: object) -> str | None:
@@ -70,6 +74,8 @@ class _Comparison:
         self.changes: list[Change] = []
         self.old_types = {t.qualified_name: t for t in old.types}
         self.new_types = {t.qualified_name: t for t in new.types}
+        self.old_patches = _set_patches(old, self.old_types)
+        self.new_patches = _set_patches(new, self.new_types)
 
     def add(self, kind: str, path: str, python: Iterable[str], old: object = None, new: object = None) -> None:
         self.changes.append(
@@ -84,32 +90,18 @@ class _Comparison:
     def run(self) -> None:
         if self.old.client != self.new.client:
             self.add("python-name-changed", "EntityContainer", [self.old.client], self.old.client, self.new.client)
-        for before, after in _pairs(self.old.entity_sets, self.new.entity_sets, lambda s: s.name):
-            self._entity_set(before, after)
-        for g0, g1 in _pairs(self.old.singletons, self.new.singletons, lambda s: s.name):
-            self._element(
-                "singleton", g0.name if g0 else g1.name if g1 else "", g0, g1, lambda g: [f"client.{g.accessor}"]
-            )
-            if g0 and g1 and g0.type != g1.type:
-                self.add("singleton-type-changed", g0.name, [f"client.{g1.accessor}"], g0.type, g1.type)
-            if g0 and g1 and g0.accessor != g1.accessor:
-                self.add("python-name-changed", g0.name, [f"client.{g0.accessor}"], g0.accessor, g1.accessor)
-        for i0, i1 in _pairs(self.old.imports, self.new.imports, lambda i: i.name):
-            self._element("operation-import", i0.name if i0 else i1.name if i1 else "", i0, i1, lambda i: i.methods)
-            if i0 and i1 and (i0.operation, i0.entity_set) != (i1.operation, i1.entity_set):
-                self.add("operation-import-changed", i0.name, i1.methods, i0.operation, i1.operation)
-            if i0 and i1 and not self._moved(i0.methods) <= set(i1.methods):
-                self._renamed(i0.name, self._moved(i0.methods), i1.methods)
-        for t0, t1 in _pairs(self.old.types, self.new.types, lambda t: t.qualified_name):
-            self._type(t0, t1)
-        for e0, e1 in _pairs(self.old.enums, self.new.enums, lambda e: e.qualified_name):
-            self._enum(e0, e1)
-        for d0, d1 in _pairs(self.old.type_definitions, self.new.type_definitions, lambda d: d.qualified_name):
-            path = d0.qualified_name if d0 else d1.qualified_name if d1 else ""
-            self._element("type-definition", path, d0, d1, lambda d: ())
-            if d0 and d1:
-                self._retyped("type-definition-type", path, (), d0.underlying_type, d1.underlying_type)
-                self._bound("max-length", path, (), d0.max_length, d1.max_length)
+        for name, s0, s1 in _pairs(self.old.entity_sets, self.new.entity_sets, lambda s: s.name):
+            self._entity_set(name, s0, s1)
+        for name, g0, g1 in _pairs(self.old.singletons, self.new.singletons, lambda s: s.name):
+            self._singleton(name, g0, g1)
+        for name, i0, i1 in _pairs(self.old.imports, self.new.imports, lambda i: i.name):
+            self._import(name, i0, i1)
+        for name, t0, t1 in _pairs(self.old.types, self.new.types, lambda t: t.qualified_name):
+            self._type(name, t0, t1)
+        for name, e0, e1 in _pairs(self.old.enums, self.new.enums, lambda e: e.qualified_name):
+            self._enum(name, e0, e1)
+        for name, d0, d1 in _pairs(self.old.type_definitions, self.new.type_definitions, lambda d: d.qualified_name):
+            self._type_definition(name, d0, d1)
         self._operations()
 
     def _element(
@@ -139,13 +131,13 @@ class _Comparison:
         lowered = new is not None and (old is None or new < old)
         self.add(f"{kind}-lowered" if lowered else f"{kind}-raised", path, python, old, new)
 
-    # -- entity sets ----------------------------------------------------------
+    # -- the container --------------------------------------------------------
 
-    def _entity_set(self, s0: EntitySetSurface | None, s1: EntitySetSurface | None) -> None:
+    def _entity_set(self, name: str, s0: EntitySetSurface | None, s1: EntitySetSurface | None) -> None:
         def names(s: EntitySetSurface) -> list[str]:
             return [f"client.{s.accessor}", s.class_name]
 
-        self._element("entity-set", s0.name if s0 else s1.name if s1 else "", s0, s1, names)
+        self._element("entity-set", name, s0, s1, names)
         if s0 is None or s1 is None:
             return
         if s0.entity_type != s1.entity_type:
@@ -169,15 +161,33 @@ class _Comparison:
             kind = "entity-set-property-frozen" if frozen else "entity-set-property-unfrozen"
             self.add(kind, f"{s0.name}/{name}", python)
 
+    def _singleton(self, name: str, g0: SingletonSurface | None, g1: SingletonSurface | None) -> None:
+        self._element("singleton", name, g0, g1, lambda g: [f"client.{g.accessor}"])
+        if g0 and g1 and g0.type != g1.type:
+            self.add("singleton-type-changed", name, [f"client.{g1.accessor}"], g0.type, g1.type)
+        if g0 and g1 and g0.accessor != g1.accessor:
+            self.add("python-name-changed", name, [f"client.{g0.accessor}"], g0.accessor, g1.accessor)
+
+    def _import(self, name: str, i0: ImportSurface | None, i1: ImportSurface | None) -> None:
+        self._element("operation-import", name, i0, i1, lambda i: i.methods)
+        if i0 and i1 and (i0.operation, i0.entity_set) != (i1.operation, i1.entity_set):
+            self.add("operation-import-changed", name, i1.methods, i0.operation, i1.operation)
+        if i0 and i1 and not self._moved(i0.methods) <= set(i1.methods):
+            self._renamed(name, self._moved(i0.methods), i1.methods)
+
+    def _type_definition(self, path: str, d0: TypeDefinitionSurface | None, d1: TypeDefinitionSurface | None) -> None:
+        self._element("type-definition", path, d0, d1, lambda d: ())
+        if d0 and d1:
+            self._retyped("type-definition-type", path, (), d0.underlying_type, d1.underlying_type)
+            self._bound("max-length", path, (), d0.max_length, d1.max_length)
+
     # -- structured types -----------------------------------------------------
 
-    def _type(self, t0: TypeSurface | None, t1: TypeSurface | None) -> None:
-        self._element(
-            "type", t0.qualified_name if t0 else t1.qualified_name if t1 else "", t0, t1, lambda t: [t.python]
-        )
+    def _type(self, path: str, t0: TypeSurface | None, t1: TypeSurface | None) -> None:
+        self._element("type", path, t0, t1, lambda t: [t.python])
         if t0 is None or t1 is None:
             return
-        path, python = t0.qualified_name, [t1.python]
+        python = [t1.python]
         if t0.python != t1.python:
             self._renamed(path, [t0.python], [t1.python])
         if t0.kind != t1.kind:
@@ -189,38 +199,44 @@ class _Comparison:
         if t0.key != t1.key:
             sets = [f"client.{s.accessor}" for s in self.new.entity_sets if s.entity_type == path]
             self.add("key-changed", path, python + sets, ",".join(t0.key), ",".join(t1.key))
-        for p0, p1 in _pairs(t0.properties, t1.properties, lambda p: p.name):
-            self._property(t0, t1, p0, p1)
-        for n0, n1 in _pairs(t0.navigations, t1.navigations, lambda n: n.name):
-            self._navigation(t0, t1, n0, n1)
+        for name, p0, p1 in _pairs(t0.properties, t1.properties, lambda p: p.name):
+            self._property(f"{path}/{name}", t0, t1, p0, p1)
+        for name, n0, n1 in _pairs(t0.navigations, t1.navigations, lambda n: n.name):
+            self._navigation(f"{path}/{name}", t0, t1, n0, n1)
 
-    def _patch_names(self, owner: str, wire: str, surface: Surface, types: Mapping[str, TypeSurface]) -> list[str]:
-        """The patch parameters of a property: on its type's item class and on every set of a type inheriting it."""
+    def _patch_names(self, owner: str, wire: str) -> list[str]:
+        """The patch parameters of a property, old and new: on its type's item class, and on every set of a type
+        inheriting it."""
         found = []
-        t = types.get(owner)
-        if t and t.item_class and wire in dict(t.item_patch):
-            found.append(f"{t.item_class}.patch({dict(t.item_patch)[wire]}=)")
-        for s in surface.entity_sets:
-            if wire in dict(s.patch) and owner in _lineage(s.entity_type, types):
-                found.append(f"{s.class_name}.patch({dict(s.patch)[wire]}=)")
+        for types, patches in ((self.old_types, self.old_patches), (self.new_types, self.new_patches)):
+            t = types.get(owner)
+            if t and t.item_class and wire in dict(t.item_patch):
+                found.append(f"{t.item_class}.patch({dict(t.item_patch)[wire]}=)")
+            found += [
+                f"{name}.patch({patch[wire]}=)"
+                for name, lineage, patch in patches
+                if owner in lineage and wire in patch
+            ]
         return found
 
     def _property(
-        self, t0: TypeSurface, t1: TypeSurface, p0: PropertySurface | None, p1: PropertySurface | None
+        self, path: str, t0: TypeSurface, t1: TypeSurface, p0: PropertySurface | None, p1: PropertySurface | None
     ) -> None:
+        if p0 is None and p1 is not None:
+            kind = "required-property-added" if p1.required else "property-added"
+            self.add(kind, path, [f"{t1.python}.{p1.attribute}", *self._patch_names(t1.qualified_name, p1.name)])
+        elif p1 is None and p0 is not None:
+            self.add(
+                "property-removed",
+                path,
+                [f"{t0.python}.{p0.attribute}", *self._patch_names(t0.qualified_name, p0.name)],
+            )
         if p0 is None or p1 is None:
-            p = p1 or p0
-            assert p is not None
-            owner = t1 if p1 else t0
-            surface, types = (self.new, self.new_types) if p1 else (self.old, self.old_types)
-            python = [f"{owner.python}.{p.attribute}", *self._patch_names(owner.qualified_name, p.name, surface, types)]
-            kind = "property-removed" if p1 is None else "required-property-added" if p1.required else "property-added"
-            self.add(kind, f"{owner.qualified_name}/{p.name}", python)
             return
-        path, python = f"{t0.qualified_name}/{p0.name}", [f"{t1.python}.{p1.attribute}"]
+        python = [f"{t1.python}.{p1.attribute}"]
         if p0.attribute != p1.attribute:
             self._renamed(path, [f"{t0.python}.{p0.attribute}"], python)
-        writers = python + self._patch_names(t0.qualified_name, p0.name, self.old, self.old_types)
+        writers = python + self._patch_names(t0.qualified_name, p0.name)
         self._retyped("property-type", path, python, p0.type, p1.type)
         if p0.collection != p1.collection:
             self.add("property-collection-changed", path, python, p0.collection, p1.collection)
@@ -253,10 +269,8 @@ class _Comparison:
                 self.add("allowed-value-added", path, python, None, value)
 
     def _navigation(
-        self, t0: TypeSurface, t1: TypeSurface, n0: NavigationSurface | None, n1: NavigationSurface | None
+        self, path: str, t0: TypeSurface, t1: TypeSurface, n0: NavigationSurface | None, n1: NavigationSurface | None
     ) -> None:
-        name = n0.name if n0 else n1.name if n1 else ""
-        path = f"{t0.qualified_name}/{name}"
         self._element("navigation", path, n0, n1, lambda n: [f"{(t1 if n is n1 else t0).python}.{n.attribute}"])
         if n0 is None or n1 is None:
             return
@@ -273,23 +287,19 @@ class _Comparison:
 
     # -- enums ---------------------------------------------------------------
 
-    def _enum(self, e0: EnumSurface | None, e1: EnumSurface | None) -> None:
-        self._element(
-            "enum", e0.qualified_name if e0 else e1.qualified_name if e1 else "", e0, e1, lambda e: [e.python]
-        )
+    def _enum(self, path: str, e0: EnumSurface | None, e1: EnumSurface | None) -> None:
+        self._element("enum", path, e0, e1, lambda e: [e.python])
         if e0 is None or e1 is None:
             return
-        path, python = e0.qualified_name, [e1.python]
+        python = [e1.python]
         if e0.python != e1.python:
             self._renamed(path, [e0.python], python)
         if e0.flags != e1.flags:
             self.add("enum-flags-changed", path, python, e0.flags, e1.flags)
         if e0.underlying_type != e1.underlying_type:
             self.add("enum-underlying-type-changed", path, python, e0.underlying_type, e1.underlying_type)
-        for m0, m1 in _pairs(e0.members, e1.members, lambda m: m.name):
-            member = m0 or m1
-            assert member is not None
-            where = f"{path}/{member.name}"
+        for name, m0, m1 in _pairs(e0.members, e1.members, lambda m: m.name):
+            where = f"{path}/{name}"
             self._element("enum-member", where, m0, m1, lambda m: [f"{(e1 if m is m1 else e0).python}.{m.python}"])
             if m0 and m1 and m0.value != m1.value:
                 self.add("enum-member-value-changed", where, [f"{e1.python}.{m1.python}"], m0.value, m1.value)
@@ -305,11 +315,11 @@ class _Comparison:
             if len(before) == 1 and len(after) == 1:  # one overload each side: the same operation, changed
                 self._operation(before[0], after[0])
                 continue
-            for o0, o1 in _pairs(before, after, lambda o: o.signature):
+            for signature, o0, o1 in _pairs(before, after, lambda o: o.signature):
                 if o0 is not None and o1 is not None:
                     self._operation(o0, o1)
                 else:
-                    self._element("operation", _path(o0 or o1), o0, o1, lambda o: o.methods)  # type: ignore[arg-type]
+                    self._element("operation", f"{key}({signature})", o0, o1, lambda o: o.methods)
 
     def _operation(self, o0: OperationSurface, o1: OperationSurface) -> None:
         path, python = _path(o1), o1.methods
@@ -321,27 +331,26 @@ class _Comparison:
         self._flag(
             path, python, o0.composable, o1.composable, "operation-made-composable", "operation-made-non-composable"
         )
-        for a0, a1 in _pairs(o0.parameters, o1.parameters, lambda a: a.name):
-            where = f"{path}/{(a0 or a1).name}"  # type: ignore[union-attr]
-            self._element("parameter", where, a0, a1, lambda a: python)
-            if a0 is None or a1 is None:
-                continue
-            self._retyped("parameter-type", where, python, a0.type, a1.type)
-            if a0.collection != a1.collection:
-                self.add("parameter-collection-changed", where, python, a0.collection, a1.collection)
-            self._flag(
-                where, python, a0.nullable, a1.nullable, "parameter-made-nullable", "parameter-made-non-nullable"
-            )
-        if o0.return_type != o1.return_type and (o0.return_type, o1.return_type) not in WIDENINGS:
-            self.add("return-type-changed", path, python, o0.return_type, o1.return_type)
-        elif o0.return_type != o1.return_type:
-            self.add("return-type-widened", path, python, o0.return_type, o1.return_type)
+        for name, a0, a1 in _pairs(o0.parameters, o1.parameters, lambda a: a.name):
+            self._parameter(f"{path}/{name}", python, a0, a1)
+        self._retyped("return-type", path, python, o0.return_type, o1.return_type)
         if o0.return_type and o1.return_type:
             if o0.return_collection != o1.return_collection:
                 self.add("return-collection-changed", path, python, o0.return_collection, o1.return_collection)
             self._flag(
                 path, python, o0.return_nullable, o1.return_nullable, "return-made-nullable", "return-made-non-nullable"
             )
+
+    def _parameter(
+        self, path: str, python: tuple[str, ...], a0: ParameterSurface | None, a1: ParameterSurface | None
+    ) -> None:
+        self._element("parameter", path, a0, a1, lambda a: python)
+        if a0 is None or a1 is None:
+            return
+        self._retyped("parameter-type", path, python, a0.type, a1.type)
+        if a0.collection != a1.collection:
+            self.add("parameter-collection-changed", path, python, a0.collection, a1.collection)
+        self._flag(path, python, a0.nullable, a1.nullable, "parameter-made-nullable", "parameter-made-non-nullable")
 
 
 def _by_key(operations: Iterable[OperationSurface]) -> dict[str, list[OperationSurface]]:
@@ -353,6 +362,11 @@ def _by_key(operations: Iterable[OperationSurface]) -> dict[str, list[OperationS
 
 def _path(o: OperationSurface) -> str:
     return f"{o.key}({o.signature})"
+
+
+def _set_patches(surface: Surface, types: Mapping[str, TypeSurface]) -> list[tuple[str, set[str], dict[str, str]]]:
+    """(class, its entity type and base types, wire name -> patch parameter) of each entity set."""
+    return [(s.class_name, _lineage(s.entity_type, types), dict(s.patch)) for s in surface.entity_sets]
 
 
 def _lineage(qualified: str, types: Mapping[str, TypeSurface]) -> set[str]:
