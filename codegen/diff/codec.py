@@ -7,6 +7,7 @@ SurfaceFormatError, one line naming what is wrong where. The classes are the sch
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -95,13 +96,17 @@ def _decode(cls: Any, data: Any, where: str, source: str) -> Any:
     """An attrs class from a JSON object with exactly its fields, each checked against the field's type."""
     if not isinstance(data, dict):
         raise SurfaceFormatError(f"{where}: expected an object", path=source)
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in attrs.fields(cls)]
+    hints, names = _schema(cls)
     if set(data) != set(names):
         missing, extra = sorted(set(names) - set(data)), sorted(set(data) - set(names))
         raise SurfaceFormatError(f"{where}: missing keys {missing}, unexpected keys {extra}", path=source)
     values = {name: _value(hints[name], data[name], f"{where}.{name}", source) for name in names}
     return cls(**values)
+
+
+@functools.lru_cache(maxsize=None)  # a dozen classes; resolving hints per object was most of the time
+def _schema(cls: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    return typing.get_type_hints(cls), tuple(f.name for f in attrs.fields(cls))
 
 
 def _value(hint: Any, value: Any, where: str, source: str) -> Any:
