@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from . import __version__, generate
 from .csdl.model import MetadataWarning
+from .diff import FORMATS, compare, load_surface, render
 from .errors import CodegenError
 from .output import compare_package
 from .spec import Spec, load_spec, spec_from_arguments
@@ -109,14 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
-    from .diff import FORMATS
-
     diff = commands.add_parser(
         "diff",
         help="report the API changes between two $metadata files or specs, and which break user code",
         description=(
             "Compare the Python API generated from OLD with the one generated from NEW (each a $metadata file, "
-            "CSDL XML or JSON, or a codegen.toml spec, whose naming, renames and selection apply). Each change is "
+            "CSDL XML or JSON, or a spec named *.toml, whose naming, renames and selection apply). Each change is "
             "classified breaking or compatible for code using the package (rules: codegen/diff/rules.py). "
             "Exit 0: nothing breaking; 1: something breaking changed; 2: bad input."
         ),
@@ -129,8 +128,6 @@ def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import compare, load_surface, render
-
     changes = compare(load_surface(args.old), load_surface(args.new))
     sys.stdout.write(render(changes, args.format))
     return EXIT_DIFFERS if any(c.breaking for c in changes) else EXIT_OK

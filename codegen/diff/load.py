@@ -16,8 +16,8 @@ _BARE_PACKAGE = "service"
 
 
 def load_surface(path: Path) -> Surface:
-    """The surface of the package generated from `path`: a spec (`.toml`, with its naming, renames and
-    selection) or a $metadata file. Raises CodegenError (SpecError, MetadataError) on bad input."""
+    """The surface of the package generated from `path`: a spec (told by its `.toml` suffix; its naming, renames
+    and selection apply) or a $metadata file. Raises CodegenError (SpecError, MetadataError) on bad input."""
     spec = load_spec(path) if path.suffix == ".toml" else spec_from_arguments(path, _BARE_PACKAGE, path.parent)
     return surface_of_spec(spec)
 
@@ -25,7 +25,8 @@ def load_surface(path: Path) -> Surface:
 def surface_of_spec(spec: Spec) -> Surface:
     """Parse the spec's metadata and build the surface of the package the spec generates."""
     if not spec.metadata.is_file():
-        raise MetadataError("no such file", path=str(spec.metadata))
+        problem = "not a file" if spec.metadata.exists() else "no such file"
+        raise MetadataError(problem, path=str(spec.metadata))
     document = parse_metadata(spec.metadata, spec.references)
     document, _ = select_for_spec(document, spec)
     return build_surface(document, spec)
