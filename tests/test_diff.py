@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from codegen.cli import main
+from test_diff_kinds import BASE_TEXT
 from codegen.diff import compare, load_surface
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +180,8 @@ def test_output_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_csdl_json_against_xml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A CSDL JSON document and its XML form have the same surface."""
-    xml = ROOT / "tests" / "fixtures" / "diff" / "base.xml"
+    xml = tmp_path / "base.xml"
+    xml.write_text(BASE_TEXT, encoding="utf-8")
     document = tmp_path / "base.json"
     document.write_text(json.dumps(BASE_JSON), encoding="utf-8")
     code, out, _ = run(capsys, xml, document)

@@ -1,7 +1,7 @@
 """codegen.diff on crafted pairs: each edit of a small document gives exactly the expected changes and classes.
 
-The base document is tests/fixtures/diff/base.xml; every case names the text it replaces, so a case whose
-text is no longer there fails instead of comparing a document with itself.
+Every case names the text of BASE_TEXT it replaces, so a case whose text is no longer there fails instead of
+comparing a document with itself.
 """
 
 from __future__ import annotations
@@ -16,8 +16,84 @@ from codegen.diff import RULES, Change, build_surface, compare, load_surface
 from codegen.diff import rules as rules_module
 from codegen.spec import spec_from_arguments
 
-BASE = Path(__file__).parent / "fixtures" / "diff" / "base.xml"
-BASE_TEXT = BASE.read_text(encoding="utf-8")
+BASE_TEXT = """\
+<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/>
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities"/>
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Validation.V1.xml">
+    <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="T" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Item">
+        <Key><PropertyRef Name="Id"/></Key>
+        <Property Name="Id" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="Name" Type="Edm.String" MaxLength="50"/>
+        <Property Name="Code" Type="Edm.String">
+          <Annotation Term="Validation.AllowedValues">
+            <Collection>
+              <Record><PropertyValue Property="Value" String="A"/></Record>
+              <Record><PropertyValue Property="Value" String="B"/></Record>
+            </Collection>
+          </Annotation>
+        </Property>
+        <Property Name="Price" Type="Edm.Decimal" Precision="10" Scale="2"/>
+        <Property Name="Count" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="Tags" Type="Collection(Edm.String)"/>
+        <Property Name="Color" Type="T.Color"/>
+        <Property Name="Note" Type="Edm.String"/>
+        <NavigationProperty Name="Owner" Type="T.Person"/>
+        <NavigationProperty Name="Parts" Type="Collection(T.Part)" ContainsTarget="true"/>
+      </EntityType>
+      <EntityType Name="Person">
+        <Key><PropertyRef Name="UserName"/></Key>
+        <Property Name="UserName" Type="Edm.String" Nullable="false"/>
+        <Property Name="Home" Type="T.Address"/>
+      </EntityType>
+      <EntityType Name="Part">
+        <Key><PropertyRef Name="Id"/></Key>
+        <Property Name="Id" Type="Edm.Int32" Nullable="false"/>
+      </EntityType>
+      <ComplexType Name="Address">
+        <Property Name="City" Type="Edm.String"/>
+      </ComplexType>
+      <EnumType Name="Color">
+        <Member Name="Red" Value="0"/>
+        <Member Name="Green" Value="1"/>
+      </EnumType>
+      <TypeDefinition Name="Money" UnderlyingType="Edm.Int32"/>
+      <Action Name="Ship" IsBound="true">
+        <Parameter Name="item" Type="T.Item" Nullable="false"/>
+        <Parameter Name="to" Type="Edm.String" Nullable="false"/>
+      </Action>
+      <Function Name="Total" IsBound="true" IsComposable="true">
+        <Parameter Name="items" Type="Collection(T.Item)" Nullable="false"/>
+        <ReturnType Type="Edm.Int32" Nullable="false"/>
+      </Function>
+      <Function Name="Find">
+        <Parameter Name="q" Type="Edm.String" Nullable="false"/>
+        <ReturnType Type="Collection(T.Item)" Nullable="false"/>
+      </Function>
+      <Action Name="Reset"/>
+      <Action Name="Resize">
+        <Parameter Name="size" Type="Edm.Int32" Nullable="false"/>
+      </Action>
+      <EntityContainer Name="Box">
+        <EntitySet Name="Items" EntityType="T.Item"/>
+        <EntitySet Name="People" EntityType="T.Person"/>
+        <Singleton Name="Me" Type="T.Person"/>
+        <FunctionImport Name="Find" Function="T.Find" EntitySet="Items"/>
+        <ActionImport Name="Reset" Action="T.Reset"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""
 
 NAME = '<Property Name="Name" Type="Edm.String" MaxLength="50"/>'
 NOTE = '<Property Name="Note" Type="Edm.String"/>'
@@ -513,8 +589,10 @@ def test_python_names_come_from_the_plan(tmp_path: Path) -> None:
 
 
 def test_spec_renames_are_python_name_changes(tmp_path: Path) -> None:
-    document = parse_metadata(BASE)
-    spec = spec_from_arguments(BASE, "service", tmp_path)
+    base = tmp_path / "base.xml"
+    base.write_text(BASE_TEXT, encoding="utf-8")
+    document = parse_metadata(base)
+    spec = spec_from_arguments(base, "service", tmp_path)
     renamed = attrs.evolve(spec, renames={"T.Item/Note": "remark", "T.Color": "Colour"})
     changes = compare(build_surface(document, spec), build_surface(document, renamed))
     assert [(c.kind, c.path, c.python, c.old, c.new) for c in changes] == [

@@ -12,12 +12,12 @@ import pytest
 from codegen.diff import Surface, SurfaceFormatError, compare, load_surface, render, surface_from_json, surface_to_json
 from codegen.diff import codec
 from codegen.errors import CodegenError
+from test_diff_kinds import BASE_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "specs" / "aimbase" / "codegen.toml",
     ROOT / "specs" / "trippin" / "codegen.toml",
-    ROOT / "tests" / "fixtures" / "diff" / "base.xml",
 ]
 
 
@@ -33,6 +33,15 @@ def test_roundtrip(source: Path) -> None:
     assert surface_from_json(text) == surface
     assert surface_from_json(text.encode("utf-8")) == surface
     assert surface_to_json(surface_from_json(text)) == text  # byte-identical: safe to commit and compare
+
+
+def test_roundtrip_of_every_kind_of_element(tmp_path: Path) -> None:
+    """The crafted document has one of everything: sets, a singleton, imports, enums, overloads, type definitions."""
+    path = tmp_path / "base.xml"
+    path.write_text(BASE_TEXT, encoding="utf-8")
+    surface = load_surface(path)
+    assert all([surface.singletons, surface.imports, surface.enums, surface.type_definitions, surface.operations])
+    assert surface_from_json(surface_to_json(surface)) == surface
 
 
 def test_stored_surface_diffs_like_the_document(trippin: Surface) -> None:
