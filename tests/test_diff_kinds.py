@@ -608,3 +608,13 @@ def test_made_editable_names_the_new_patch_parameters(tmp_path: Path) -> None:
     assert [(c.kind, c.python) for c in changes] == [
         ("property-made-editable", ("Item.note", "ItemItem.patch(note=)", "ItemsEntitySet.patch(note=)"))
     ]
+
+
+def test_values_of_changes_are_shown(tmp_path: Path) -> None:
+    """old/new say what changed: the import's entity set, the key, the member's value."""
+    new = edited([(' EntitySet="Items"', ""), (RED, RED.replace('"0"', '"7"'))])
+    changes = compare(surface_of(tmp_path, BASE_TEXT, "old.xml"), surface_of(tmp_path, new, "new.xml"))
+    assert [(c.kind, c.old, c.new, c.python) for c in changes] == [
+        ("operation-import-changed", "T.Find in Items", "T.Find", ("Client.find",)),
+        ("enum-member-value-changed", "0", "7", ("Color.RED",)),
+    ]

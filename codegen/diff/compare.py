@@ -171,7 +171,7 @@ class _Comparison:
     def _import(self, name: str, i0: ImportSurface | None, i1: ImportSurface | None) -> None:
         self._element("operation-import", name, i0, i1, lambda i: i.methods)
         if i0 and i1 and (i0.operation, i0.entity_set) != (i1.operation, i1.entity_set):
-            self.add("operation-import-changed", name, i1.methods, i0.operation, i1.operation)
+            self.add("operation-import-changed", name, i1.methods, _target(i0), _target(i1))
         if i0 and i1 and not self._moved(i0.methods) <= set(i1.methods):
             self._renamed(name, self._moved(i0.methods), i1.methods)
 
@@ -351,6 +351,10 @@ class _Comparison:
         if a0.collection != a1.collection:
             self.add("parameter-collection-changed", path, python, a0.collection, a1.collection)
         self._flag(path, python, a0.nullable, a1.nullable, "parameter-made-nullable", "parameter-made-non-nullable")
+
+
+def _target(i: ImportSurface) -> str:
+    return f"{i.operation} in {i.entity_set}" if i.entity_set else i.operation
 
 
 def _by_key(operations: Iterable[OperationSurface]) -> dict[str, list[OperationSurface]]:
