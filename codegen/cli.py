@@ -1,6 +1,6 @@
-"""Command line: `python -m codegen generate ...` and `python -m codegen sandbox ...`.
+"""Command line: `python -m codegen generate ...`, `python -m codegen diff ...` and `python -m codegen sandbox ...`.
 
-Exit codes: 0 done; 1 `--check` found differences; 2 bad input (arguments,
+Exit codes: 0 done; 1 `--check` found differences, or `diff` a breaking change; 2 bad input (arguments,
 spec, metadata, output directory); 3 a bug in codegen itself.
 """
 
