@@ -1,9 +1,8 @@
-"""Command line: `python -m codegen generate ...`, `... fetch ...`, `... init ...` and `... sandbox ...`.
+"""Command line: `python -m codegen generate ...`, `... diff ...`, `... fetch ...`, `... init ...` and `... sandbox ...`.
 
-Exit codes: 0 done; 1 `--check` found differences; 2 bad input (arguments,
-spec, metadata, output directory, a fetched answer that is not V4 $metadata);
-3 a bug in codegen itself; 4 `fetch` could not reach the service, or it refused
-the credentials or answered with an error status.
+Exit codes: 0 done; 1 `--check` found differences, or `diff` a breaking change; 2 bad input (arguments,
+spec, metadata, output directory, a fetched answer that is not V4 $metadata); 3 a bug in codegen itself;
+4 `fetch` could not reach the service, or it refused the credentials or answered with an error status.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import NoReturn
 
 from . import __version__, generate, scaffold
 from .csdl.model import MetadataWarning
+from .diff import FORMATS, compare, load_surface, render
 from .errors import CodegenError
 from .output import compare_package
 from .spec import AUTH_SCHEMES, Spec, load_spec, spec_from_arguments
@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("spec", type=Path, help="the codegen.toml spec file")
     fetch.add_argument("--url", help="the instance root (https://acme.aimbase.com), instead of [service] base_url")
+    _add_diff(commands)
     box = commands.add_parser(
         "sandbox",
         help="serve a local OData sandbox for a spec",
@@ -164,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command == "fetch":
             return _fetch(args)
+        if args.command == "diff":
+            return _diff(args)
         return _sandbox(args) if args.command == "sandbox" else _generate(parser, args)
     except CodegenError as exc:
         print(f"codegen: error: {exc}", file=sys.stderr)
@@ -177,6 +180,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"codegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr
         )
         return EXIT_BUG
+
+
+def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="report the API changes between two $metadata files or specs, and which break user code",
+        description=(
+            "Compare the Python API generated from OLD with the one generated from NEW (each a $metadata file, "
+            "CSDL XML or JSON, or a spec named *.toml, whose naming, renames and selection apply). Each change is "
+            "classified breaking or compatible for code using the package (rules: codegen/diff/rules.py). "
+            "Exit 0: nothing breaking; 1: something breaking changed; 2: bad input."
+        ),
+    )
+    diff.add_argument("old", type=Path, help="the old $metadata file or spec")
+    diff.add_argument("new", type=Path, help="the new $metadata file or spec")
+    diff.add_argument(
+        "--format", choices=FORMATS, default="text", help="text (default), json (docs/diff-format.md) or markdown"
+    )
+
+
+def _diff(args: argparse.Namespace) -> int:
+    changes = compare(load_surface(args.old), load_surface(args.new))
+    sys.stdout.write(render(changes, args.format))
+    return EXIT_DIFFERS if any(c.breaking for c in changes) else EXIT_OK
 
 
 _LOOSE_OPTIONS = ("metadata", "package", "out", "service_path", "package_only", "include", "exclude")
