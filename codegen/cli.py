@@ -19,7 +19,8 @@ from typing import NoReturn
 
 from . import __version__, generate, scaffold
 from .csdl.model import MetadataWarning
-from .diff import FORMATS, compare, load_surface, render
+from .changelog import CHANGES_FILE
+from .diff import FORMATS, compare, load_surface, render, summary
 from .errors import CodegenError
 from .output import compare_package
 from .spec import AUTH_SCHEMES, Spec, load_spec, spec_from_arguments
@@ -272,6 +273,9 @@ def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
         differences = compare_package(checked.files, spec.target_dir, checked.user)
         for difference in differences:
             print(f"  {difference}", file=sys.stderr)
+        if differences and checked.changes:  # what the stale package lacks, in API terms (CHANGES.md gets it too)
+            print(f"codegen: the API changed since {target} was generated:", file=sys.stderr)
+            sys.stderr.write(render(checked.changes, "text"))
         if differences:
             print(f"codegen: {target} is out of date ({len(differences)} files differ); regenerate it", file=sys.stderr)
         else:
@@ -285,6 +289,8 @@ def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
     print(
         f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s"
     )
+    if result.changes:
+        print(f"codegen: API {summary(result.changes)}; see {_shown(spec.target_dir / CHANGES_FILE)}")
     if result.notice:
         print(f"codegen: note: {result.notice}", file=sys.stderr)
     _print_warnings(result.document.warnings)

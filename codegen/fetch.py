@@ -27,6 +27,7 @@ import httpx
 
 from .csdl import parse_metadata
 from .csdl.limits import MAX_DOCUMENT_BYTES
+from .diff import Surface, compare, render, surface_of_spec
 from .errors import CodegenError, MetadataError, OutputError, SpecError
 from .runtime.http.client import resolve_auth
 from .runtime.http.errors import AuthenticationError, ODataError, ResponseTooLargeError, Scrubber
@@ -102,12 +103,13 @@ def fetch(
         source = str(response.request.url)
         _check_answer(response, source)
         old = _read_old(spec.metadata)
+        before = _surface(spec) if old is not None and old != response.content else None
         changed = _replace_checked(spec, response.content, old, source)
     except CodegenError as error:
         # The session scrubs what servers say; this is the backstop for everything else in the message.
         error.message = scrub(error.message) or ""
         raise
-    return Fetched(spec.metadata, source, changed, _report_changes(old, response.content, spec.metadata))
+    return Fetched(spec.metadata, source, changed, _report_changes(old, response.content, spec, before))
 
 
 def terminal_prompt(label: str, secret: bool) -> str:
@@ -311,19 +313,28 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _report_changes(old: bytes | None, new: bytes, path: Path) -> str:
-    """What the user is told after a fetch: whether the document changed (to become the schema diff)."""
-    shown = _shown(path)
+def _report_changes(old: bytes | None, new: bytes, spec: Spec, before: Surface | None) -> str:
+    """What the user is told after a fetch: whether the document changed, and how its API did (codegen diff)."""
+    shown = _shown(spec.metadata)
     new_digest = hashlib.sha256(new).hexdigest()[:12]
     if old is None:
         return f"codegen: wrote {shown} (new file, {len(new)} bytes, sha256 {new_digest})"
-    old_digest = hashlib.sha256(old).hexdigest()[:12]
     if old == new:
         return f"codegen: {shown} is unchanged ({len(new)} bytes, sha256 {new_digest})"
-    return (
-        f"codegen: wrote {shown}: the document changed "
-        f"({len(old)} -> {len(new)} bytes, sha256 {old_digest} -> {new_digest})"
-    )
+    old_digest = hashlib.sha256(old).hexdigest()[:12]
+    wrote = f"codegen: wrote {shown}: the document changed (sha256 {old_digest} -> {new_digest})"
+    if before is None:
+        return f"{wrote}; the file it replaced did not parse, so there is no API diff"
+    changes = compare(before, surface_of_spec(spec))
+    return f"{wrote}\n{render(changes, 'text').rstrip()}" + ("\ncodegen: regenerate to apply it" if changes else "")
+
+
+def _surface(spec: Spec) -> Surface | None:
+    """The API of the document about to be replaced; None when it does not parse (the fetch then repairs it)."""
+    try:
+        return surface_of_spec(spec)
+    except CodegenError:
+        return None
 
 
 def _shown(path: Path) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import attrs
 
+from .changelog import history
 from .csdl import Document, parse_metadata
+from .diff import Change, build_surface
 from .errors import MetadataError, SpecError
 from .extensions import UserModule, check_free, user_module
 from .fingerprint import fingerprint
@@ -24,6 +26,8 @@ class Generated:
     selection: Selection | None = None  # what [select] kept; None without one
     notice: str | None = None  # set by write() when the output changed between package and project
     user: UserModule | None = None  # the spec's [extensions] module: the user's, carried over, never compared
+    # The API changes since the output on disk was generated (codegen/changelog.py); None: nothing to compare.
+    changes: tuple[Change, ...] | None = None
 
 
 @attrs.frozen
@@ -70,8 +74,9 @@ def generate(spec: Spec, *, strict: bool = False) -> Generated:
         names = {name for _, name in plan.exports + plan.runtime_exports}
         check_free(spec.extension_module, names, str(spec.source) if spec.source else None, None)
     rendered = render_output(plan, templates=spec.templates, extension_module=spec.extension_module)
-    files = with_manifest(rendered, source_name=spec.metadata.name, source=source, cache=cache)
-    return Generated(document, plan, files, selection, user=_user(spec))
+    log = history(spec.target_dir, build_surface(document, spec, plan), source_name=spec.metadata.name, source=source)
+    files = with_manifest({**rendered, **log.files}, source_name=spec.metadata.name, source=source, cache=cache)
+    return Generated(document, plan, files, selection, user=_user(spec), changes=log.changes)
 
 
 def write(spec: Spec, *, strict: bool = False) -> Generated:

@@ -268,7 +268,9 @@ def test_metadata_arguments_write_a_project(trippin_outputs: list[Path]) -> None
     project = out / "trippin"
     assert sorted(p.name for p in out.iterdir()) == ["trippin"]  # no staging directory left behind
     assert sorted(p.name for p in project.iterdir()) == [
+        ".codegen-api.json",
         ".codegen-manifest.json",
+        "CHANGES.md",
         "README.md",
         "pyproject.toml",
         "trippin",
@@ -369,5 +371,7 @@ def test_regenerating_removes_modules_of_deleted_types(tmp_path: Path) -> None:
     assert (models / "alpha.py").is_file()
     assert not (models / "beta.py").exists()
     assert not (models / "__pycache__").exists()
-    assert b"Beta" not in b"".join(files_of(out / "p").values())
+    files = files_of(out / "p")
+    assert b"Beta" not in b"".join(data for name, data in files.items() if name != "CHANGES.md")
+    assert b"`type-removed`" in files["CHANGES.md"]  # where the type is still named: the record of its removal
     assert sorted(p.name for p in out.iterdir()) == ["p"]  # no staging or retired directories left

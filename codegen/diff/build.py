@@ -32,9 +32,10 @@ from .surface import (
 _MethodIndex = dict[tuple[str, str, tuple[str, ...]], list[tuple[str, tuple[str, ...]]]]
 
 
-def build_surface(document: Document, spec: Spec) -> Surface:
-    """The surface of the package `spec` generates from `document` (already pruned to the spec's selection)."""
-    plan = build_plan(document, spec)
+def build_surface(document: Document, spec: Spec, plan: PackagePlan | None = None) -> Surface:
+    """The surface of the package `spec` generates from `document` (already pruned to the spec's selection);
+    `plan` is the one `generate` built from both, when there is one (planning is most of the cost)."""
+    plan = build_plan(document, spec) if plan is None else plan
     classes = {c.qualified_name: c for c in plan.classes}
     methods = _method_index(plan)
     containers = document.containers()
