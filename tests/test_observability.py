@@ -205,6 +205,15 @@ def test_an_object_without_the_hooks_is_refused() -> None:
         Session(BASE, observer=object())  # type: ignore[arg-type]
 
 
+def test_async_hooks_are_refused() -> None:
+    class Awaiting(Observer):
+        async def on_response(self, exchange: Exchange) -> None:  # type: ignore[override]
+            pass
+
+    with pytest.raises(TypeError, match="hooks of observer Awaiting must be plain functions"):
+        AsyncSession(BASE, observer=Awaiting())
+
+
 def test_debug_logging_redacts_credentials_and_never_logs_bodies(mode: str, caplog: pytest.LogCaptureFixture) -> None:
     auth = AvalaApiLogin("u", PASSWORD, login_url=LOGIN)
     headers = {"Authorization": "Bearer sekrit-1", "X-Api-Key": "sekrit-2", "Prefer": "odata.maxpagesize=5"}

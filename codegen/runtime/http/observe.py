@@ -30,6 +30,7 @@ request gets a span (a non-recording one, cheap, until a tracer provider is set)
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from typing import Any
@@ -44,7 +45,7 @@ __all__ = ["Exchange", "Observation", "Observer", "Watch", "shown_headers"]
 
 logger = logging.getLogger("codegen.runtime.http")
 
-# Headers that carry no credentials in any auth scheme here; any other value is logged as `***`.
+# Request headers that carry no credentials in any auth scheme here; any other value is logged as `***`.
 _SHOWN_HEADERS = frozenset(
     name.lower()
     for name in (
@@ -55,14 +56,9 @@ _SHOWN_HEADERS = frozenset(
         "Content-Encoding",
         "OData-Version",
         "OData-MaxVersion",
-        "OData-EntityId",
         "Prefer",
-        "Preference-Applied",
         "If-Match",
         "If-None-Match",
-        "ETag",
-        "Location",
-        "Retry-After",
         "User-Agent",
         "Host",
         "Connection",
@@ -103,10 +99,8 @@ class Observation:
     __slots__ = ("_observer", "_tracer", "_always")
 
     def __init__(self, observer: Observer | None) -> None:
-        if observer is not None and not (
-            callable(getattr(observer, "on_request", None)) and callable(getattr(observer, "on_response", None))
-        ):
-            raise TypeError(f"observer must have on_request and on_response methods, not {type(observer).__name__}")
+        if observer is not None:
+            _check_observer(observer)
         self._observer = observer
         self._tracer = tracing.tracer()
         self._always = observer is not None or self._tracer is not None
@@ -156,6 +150,15 @@ class Watch:
             logger.debug("response %s to %s %s in %.1f ms", outcome, exchange.method, exchange.url, elapsed * 1000)
         if self._observer is not None:
             _call(self._observer.on_response, exchange)
+
+
+def _check_observer(observer: Observer) -> None:
+    hooks = [getattr(observer, name, None) for name in ("on_request", "on_response")]
+    if not all(callable(hook) for hook in hooks):
+        raise TypeError(f"observer must have on_request and on_response methods, not {type(observer).__name__}")
+    if any(inspect.iscoroutinefunction(hook) for hook in hooks):
+        # Called without await, an async hook would do nothing at all: refused rather than silently idle.
+        raise TypeError(f"the hooks of observer {type(observer).__name__} must be plain functions, not async ones")
 
 
 def _call(hook: Any, exchange: Exchange) -> None:
