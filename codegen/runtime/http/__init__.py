@@ -23,6 +23,7 @@ from .errors import (
     TransportError,
     UnsafeRedirectError,
 )
+from .observe import Exchange, Observer
 from .requests import ResponseDeserializationError
 from .requests import Constraint
 from .retry import RetryPolicy
@@ -45,12 +46,14 @@ __all__ = [
     "EntityPage",
     "EntityQuery",
     "EntitySet",
+    "Exchange",
     "ForbiddenError",
     "HTTPError",
     "HeaderAuth",
     "MalformedResponseError",
     "NotFoundError",
     "ODataError",
+    "Observer",
     "PagingError",
     "PreconditionFailedError",
     "RateLimitedError",

@@ -7,7 +7,8 @@
 `base_url` is the instance root; the service path comes from the generated class (the spec's
 `[service] path`) unless `service_path=` overrides it. Both it and the login path must be plain paths
 (`ClientValidationError` otherwise) and only ever become the path of the URL. `deadline` and
-`max_response_size` bound each attempt against a slow or hostile server (see `session`).
+`max_response_size` bound each attempt against a slow or hostile server (see `session`). `observer` sees every
+request sent and its answer; DEBUG logging and OpenTelemetry spans need no argument (see `observe`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .entity_set import AsyncEntitySet, EntitySet
 from .errors import redact_url
 from .paths import ResourcePath, operation_call
 from .requests import operation_result
+from .observe import Observer
 from .retry import RetryPolicy
 from .session import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, AsyncSession, Session
 from .urls import check_path, url_on_root
@@ -99,6 +101,7 @@ class _ClientBase:
         headers: Mapping[str, str] | None,
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> dict[str, Any]:
         """The session's keyword arguments (auth resolved from the credentials); also remembers what repr shows."""
         resolved = resolve_auth(
@@ -121,6 +124,7 @@ class _ClientBase:
             "headers": headers,
             "deadline": deadline,
             "max_response_size": max_response_size,
+            "observer": observer,
         }
 
     def __repr__(self) -> str:
@@ -154,6 +158,7 @@ class ServiceClient(_ClientBase):
         headers: Mapping[str, str] | None = None,
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> None:
         arguments = self._session_arguments(
             base_url,
@@ -167,6 +172,7 @@ class ServiceClient(_ClientBase):
             headers=headers,
             deadline=deadline,
             max_response_size=max_response_size,
+            observer=observer,
         )
         self.session = Session(base_url, transport=transport, client=client, **arguments)
         self._sets: dict[type[Any], Any] = {}
@@ -224,6 +230,7 @@ class AsyncServiceClient(_ClientBase):
         headers: Mapping[str, str] | None = None,
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> None:
         arguments = self._session_arguments(
             base_url,
@@ -237,6 +244,7 @@ class AsyncServiceClient(_ClientBase):
             headers=headers,
             deadline=deadline,
             max_response_size=max_response_size,
+            observer=observer,
         )
         self.session = AsyncSession(base_url, transport=transport, client=client, **arguments)
         self._sets: dict[type[Any], Any] = {}

@@ -29,6 +29,7 @@ from .errors import (
     error_from_response,
     redact_url,
 )
+from .observe import Observation, Observer
 from .retry import RetryPolicy, delay_after_error, delay_after_response
 from .urls import origin, resolve, service_root
 
@@ -83,8 +84,9 @@ def default_deadline(timeout: httpx.Timeout) -> float | None:
 class Clock:
     """The deadline of one attempt (every request of its auth flow and redirects, and reading the bodies)."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, deadline: float | None, attempt: int = 1) -> None:
         self.deadline = deadline
+        self.attempt = attempt  # under the retry policy, for the observers (see `observe`)
         self._end = math.inf if deadline is None else time.monotonic() + deadline
 
     def remaining(self) -> float:
@@ -192,8 +194,10 @@ class SessionCore:
         retry: RetryPolicy,
         headers: Mapping[str, str] | None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> None:
         self._root = service_root(base_url, service_path)
+        self._observation = Observation(observer)
         self._auth = auth
         self._retry = retry
         self._headers = httpx.Headers(headers)

@@ -26,6 +26,8 @@ and sleeping is in `exchange.SessionCore` and in the pure functions of `retry`, 
   Each request's auth flow is run by the session too, so every response it sees is read within the limits.
   The sync session checks the deadline between chunks and shrinks each socket timeout to the time left, so
   a server dripping its headers a byte at a time is bounded only by those; the async one is cancelled.
+- Observing. Every request sent (retries, redirects, an auth flow's login) is shown to the `observer`'s
+  hooks, logged at DEBUG with credentials redacted and, with OpenTelemetry installed, traced (see `observe`).
 - Clients. Without `client`, the session creates one from `transport`, `auth` and `timeout` and closes it
   when closed. With `client`, that client is used as configured and never closed by the session;
   `transport` or a non-default `timeout` alongside it is a `ValueError` (configure the client instead),
@@ -56,6 +58,7 @@ from .exchange import (
     release_stream,
     start_body_read,
 )
+from .observe import Observer
 from .retry import RetryPolicy
 
 __all__ = [
@@ -85,8 +88,9 @@ class Session(SessionCore):
         headers: Mapping[str, str] | None = None,
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> None:
-        super().__init__(base_url, service_path, auth, retry, headers, max_response_size)
+        super().__init__(base_url, service_path, auth, retry, headers, max_response_size, observer)
         check_client(client, transport, timeout)
         self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(transport=transport, timeout=timeout)
@@ -104,7 +108,7 @@ class Session(SessionCore):
         attempt = 0
         while True:
             attempt += 1
-            clock = Clock(self._deadline)
+            clock = Clock(self._deadline, attempt)
             try:
                 response = self._attempt(prepared, clock)
             except httpx.RequestError as error:
@@ -144,6 +148,18 @@ class Session(SessionCore):
 
     def _send(self, request: httpx.Request, clock: Clock) -> httpx.Response:
         request = self._request_for_send(request, clock, self._client.timeout)
+        watch = self._observation.watch(request, clock.attempt)
+        if watch is None:
+            return self._receive(request, clock)
+        try:
+            response = self._receive(request, clock)
+        except BaseException as error:
+            watch.failed(error)
+            raise
+        watch.answered(response)
+        return response
+
+    def _receive(self, request: httpx.Request, clock: Clock) -> httpx.Response:
         response = self._client.send(request, auth=None, follow_redirects=False, stream=True)
         try:
             start_body_read(response, self._max_response_size)
@@ -195,8 +211,9 @@ class AsyncSession(SessionCore):
         headers: Mapping[str, str] | None = None,
         deadline: float | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        observer: Observer | None = None,
     ) -> None:
-        super().__init__(base_url, service_path, auth, retry, headers, max_response_size)
+        super().__init__(base_url, service_path, auth, retry, headers, max_response_size, observer)
         check_client(client, transport, timeout)
         self._owns_client = client is None
         self._client = client if client is not None else httpx.AsyncClient(transport=transport, timeout=timeout)
@@ -214,7 +231,7 @@ class AsyncSession(SessionCore):
         attempt = 0
         while True:
             attempt += 1
-            clock = Clock(self._deadline)
+            clock = Clock(self._deadline, attempt)
             try:
                 response = await self._attempt_within(prepared, clock)
             except httpx.RequestError as error:
@@ -272,6 +289,18 @@ class AsyncSession(SessionCore):
 
     async def _send(self, request: httpx.Request, clock: Clock) -> httpx.Response:
         request = self._request_for_send(request, clock, self._client.timeout)
+        watch = self._observation.watch(request, clock.attempt)
+        if watch is None:
+            return await self._receive(request, clock)
+        try:
+            response = await self._receive(request, clock)
+        except BaseException as error:  # the async deadline's cancellation too: the span must end
+            watch.failed(error)
+            raise
+        watch.answered(response)
+        return response
+
+    async def _receive(self, request: httpx.Request, clock: Clock) -> httpx.Response:
         response = await self._client.send(request, auth=None, follow_redirects=False, stream=True)
         try:
             start_body_read(response, self._max_response_size)
