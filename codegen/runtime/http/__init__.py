@@ -23,6 +23,7 @@ from .errors import (
     TransportError,
     UnsafeRedirectError,
 )
+from .options import RequestOptions, RequestPreview
 from .requests import ResponseDeserializationError
 from .requests import Constraint
 from .retry import RetryPolicy
@@ -54,6 +55,8 @@ __all__ = [
     "PagingError",
     "PreconditionFailedError",
     "RateLimitedError",
+    "RequestOptions",
+    "RequestPreview",
     "RequestTimeoutError",
     "ResponseDeserializationError",
     "ResponseTooLargeError",
