@@ -210,6 +210,8 @@ class RequestOptions:
 
     def on_path(self, path_or_url: str) -> str:
         """A relative request path with the query options appended; an absolute URL (a server's link) as it is."""
+        if not self.params and self.format is None:
+            return path_or_url  # every request of a session without options: nothing to look at
         extra = list(self.params)
         path, _, query = path_or_url.partition("?")
         if self.format is not None and not path.endswith("/$count"):
@@ -235,14 +237,17 @@ class RequestOptions:
 
     def request_headers(self, base: httpx.Headers, call: Mapping[str, str] | None) -> httpx.Headers:
         """`base` (the defaults and the session's headers, changed in place), then these options' headers, then the call's own."""
-        own = httpx.Headers(call)
         merged = base  # the session's own copy, built for this request
+        preferences = self.preferences()
+        if not self.headers and not preferences:
+            merged.update(call)
+            return merged
+        own = httpx.Headers(call)
         for name, value in self.headers:
             if name in own:
                 raise ClientValidationError(f"RequestOptions: header {name!r} is already set by the call itself")
             merged[name] = value
         merged.update(own)
-        preferences = self.preferences()
         if preferences:
             merged["Prefer"] = _merge_prefer(merged.get("Prefer"), preferences)
         return merged
