@@ -236,7 +236,7 @@ class RequestOptions:
         return found
 
     def request_headers(self, base: httpx.Headers, call: Mapping[str, str] | None) -> httpx.Headers:
-        """`base` (the defaults and the session's headers, changed in place), then these options' headers, then the call's own."""
+        """`base` (the defaults and the session's headers, changed in place), these headers, then the call's own."""
         merged = base  # the session's own copy, built for this request
         preferences = self.preferences()
         if not self.headers and not preferences:
