@@ -46,10 +46,12 @@ if TYPE_CHECKING:  # plan.py builds the service plan, so it is imported only for
     from .plan import ClassPlan, FieldPlan
 
 # Names the runtime's EntitySet and ServiceClient use, which generated members must not shadow.
-_SET_MEMBERS = frozenset({"get", "query", "patch", "create", "delete", "name", "model", "navigate", "cast"})
+_SET_MEMBERS = frozenset(
+    {"get", "query", "patch", "create", "delete", "name", "model", "navigate", "cast", "with_options", "preview"}
+)
 _ITEM_MEMBERS = frozenset({"get", "cast", "patch", "path"})
-_CLIENT_MEMBERS = frozenset({"close", "aclose", "session"})
-_COMPLEX_MEMBERS = frozenset({"cast", "path"})
+_CLIENT_MEMBERS = frozenset({"close", "aclose", "session", "with_options", "preview"})
+_COMPLEX_MEMBERS = frozenset({"cast", "path", "with_options", "preview"})
 # Parameters of the generated patch method, and `changes`, the local it builds.
 _PATCH_OPTIONS = frozenset({"key", "etag", "return_entity", "self", "changes"})
 # Parameters and locals of generated operation methods (`arguments`, `result`, `item`, see templates/client_macros.jinja),

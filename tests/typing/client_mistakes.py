@@ -16,7 +16,7 @@ from aimbase import AimbaseClient, AsyncAimbaseClient, Brand, Customs, Lead, Pro
 from aimbase.client import LeadsEntitySet
 from trippin import Airline, Person, PersonItem, QTrip, Trip, TripCollection, TripItem, TripPinClient
 from codegen.runtime import UNSET
-from codegen.runtime.http import AvalaApiAuth, EntityPage
+from codegen.runtime.http import AvalaApiAuth, EntityPage, RequestOptions, RequestPreview
 
 client = AimbaseClient("https://acme.aimbase.com", username="u", password="p")
 WHEN = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
@@ -160,5 +160,14 @@ async def async_uses(async_client: AsyncAimbaseClient) -> None:
         assert_type(managed_async, AsyncAimbaseClient)
         assert_type(await managed_async.brands.create(Brand(id=0, is_active=True, is_default=False)), Brand)
 
+
+# Per-request extras keep the generated type; a preview's call is checked against it.
+assert_type(client.leads.with_options(RequestOptions(format="json")), LeadsEntitySet)
+assert_type(client.with_options(RequestOptions()).leads.query().with_options(RequestOptions()).list(), list[Lead])
+assert_type(client.leads.preview(lambda leads: leads.patch(1, medium=None)), RequestPreview)
+assert_type(trippin.people.navigate("x").preview(lambda person: person.get_favorite_airline()).url, str)
+client.leads.preview(lambda leads: leads.get("1"))  # E: incompatible type "str"
+client.leads.with_options({"format": "json"})  # E: incompatible type "dict[str, str]"
+RequestOptions(prefer_return="all")  # E: incompatible type "Literal['all']"
 
 reveal_type(client.leads)  # N: Revealed type is "aimbase.client.lead.LeadsEntitySet"

@@ -24,6 +24,7 @@ from .errors import (
     UnsafeRedirectError,
 )
 from .observe import Exchange, Observer
+from .options import RequestOptions, RequestPreview
 from .requests import ResponseDeserializationError
 from .requests import Constraint
 from .retry import RetryPolicy
@@ -57,6 +58,8 @@ __all__ = [
     "PagingError",
     "PreconditionFailedError",
     "RateLimitedError",
+    "RequestOptions",
+    "RequestPreview",
     "RequestTimeoutError",
     "ResponseDeserializationError",
     "ResponseTooLargeError",

@@ -13,6 +13,7 @@ request sent and its answer; DEBUG logging and OpenTelemetry spans need no argum
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, TypeVar
 from typing import cast as _t_cast
@@ -22,6 +23,7 @@ import httpx
 from .auth import AvalaApiAuth, AvalaApiLogin, BearerAuth, HeaderAuth
 from .entity_set import AsyncEntitySet, EntitySet
 from .errors import redact_url
+from .options import WithOptions
 from .paths import ResourcePath, operation_call
 from .requests import operation_result
 from .observe import Observer
@@ -76,12 +78,13 @@ def login_url(base_url: str, login_path: str | None) -> str:
     return url_on_root(httpx.URL(base_url), path)
 
 
-class _ClientBase:
+class _ClientBase(WithOptions):
     __service_path__: ClassVar[str] = "/"
     __auth_scheme__: ClassVar[str] = "none"
     __login_path__: ClassVar[str | None] = None
 
     session: Session | AsyncSession
+    _sets: dict[type[Any], Any]  # the entity sets and singletons made so far, each made once
     # For repr: the arguments as given (the session keeps only the root they make) and the auth they resolve to.
     _base_url: str
     _service_path: str
@@ -126,6 +129,16 @@ class _ClientBase:
             "max_response_size": max_response_size,
             "observer": observer,
         }
+
+    def _core(self) -> Any:
+        return self.session
+
+    def _view(self, session: Any) -> Self:
+        """A copy sending through `session`, with entity sets of its own (the cached ones send through the other)."""
+        clone = copy.copy(self)
+        clone.session = session
+        clone._sets = {}
+        return clone
 
     def __repr__(self) -> str:
         """`AimbaseClient(base_url='https://acme.aimbase.com', service_path='/odata/V2', auth=...)`; no secret."""

@@ -21,6 +21,7 @@ import httpx
 
 from . import paging
 from .exchange import read_json
+from .options import WithOptions
 from .paths import ResourcePath, cast_path
 from .requests import (
     Constraint,
@@ -196,11 +197,17 @@ class AsyncEntitySet(_EntitySetBase[M, Q, K], AsyncAtPath[M]):
         return found if found is not None else entity
 
 
-class _QueryBuilder(Generic[Q]):
+class _QueryBuilder(WithOptions, Generic[Q]):
     """The builder half of an entity query: each method returns a new query over the same entity set."""
 
     query: Query[Q]
     entity_set: _EntitySetBase[Any, Q, Any]
+
+    def _core(self) -> Any:
+        return self.entity_set._core()
+
+    def _view(self, session: Any) -> Self:
+        return attrs.evolve(self, entity_set=self.entity_set._view(session))  # type: ignore[misc]
 
     def _with(self, query: Query[Q]) -> Self:
         return attrs.evolve(self, query=query)  # type: ignore[misc]  # subclasses are attrs classes

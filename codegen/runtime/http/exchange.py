@@ -7,11 +7,12 @@ after a response or a transport failure (wait and send again, or raise which err
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Self
 
 import attrs
 import httpx
@@ -30,6 +31,7 @@ from .errors import (
     redact_url,
 )
 from .observe import Observation, Observer
+from .options import NO_OPTIONS, Previewed, RequestOptions
 from .retry import RetryPolicy, delay_after_error, delay_after_response
 from .urls import origin, resolve, service_root
 
@@ -186,6 +188,10 @@ def _redirect_error(response: httpx.Response, why: str) -> UnsafeRedirectError:
 class SessionCore:
     """What both sessions share: the root, headers, retry decisions, error mapping. No I/O."""
 
+    # A view made by `with_options`/`previewing` (see `options`) sets these; the session itself has neither.
+    _options: RequestOptions = NO_OPTIONS
+    _previewing: bool = False
+
     def __init__(
         self,
         base_url: str,
@@ -234,8 +240,21 @@ class SessionCore:
         return self._retry
 
     def url(self, path_or_url: str) -> str:
-        """The absolute URL a request for `path_or_url` goes to (see `urls.resolve`)."""
-        return resolve(self._root, path_or_url)
+        """The absolute URL a request for `path_or_url` goes to (see `urls.resolve`), with the view's query options."""
+        return resolve(self._root, self._options.on_path(path_or_url))
+
+    def with_options(self, options: RequestOptions) -> Self:
+        """A view of this session (same client, auth, retries) whose requests carry `options` too."""
+        view = copy.copy(self)
+        view._options = self._options.merged(options)
+        setattr(view, "_owns_client", False)  # closing a view leaves the session's client open
+        return view
+
+    def previewing(self) -> Self:
+        """A view that raises `options.Previewed` with the request instead of sending it."""
+        view = self.with_options(NO_OPTIONS)
+        view._previewing = True
+        return view
 
     def _prepare(self, method: str, path_or_url: str, json: Any, headers: Mapping[str, str] | None) -> Prepared:
         content = None if json is None else jsonio.dumps(json)
@@ -243,8 +262,11 @@ class SessionCore:
         if content is not None:
             merged.update(BODY_HEADERS)
         merged.update(self._headers)  # case-insensitive: a session's "accept" replaces "Accept"
-        merged.update(headers)
-        return Prepared(method.upper(), self.url(path_or_url), merged, content)
+        merged = self._options.request_headers(merged, headers)
+        prepared = Prepared(method.upper(), self.url(path_or_url), merged, content)
+        if self._previewing:
+            raise Previewed(prepared.method, prepared.url, prepared.headers, prepared.content)
+        return prepared
 
     def _after_response(self, prepared: Prepared, response: httpx.Response, attempt: int) -> float | None:
         """None: `response` is the answer. A number: wait that long and send again. Raises the final error."""

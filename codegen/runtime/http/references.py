@@ -31,10 +31,11 @@ from ..query.keys import Key
 from . import paging
 from .errors import MalformedResponseError, clip, redact_url
 from .exchange import SessionCore, decode_json
+from .options import WithOptions
 from .paths import ResourcePath
 from .requests import check_key
 from .session import AsyncSession, Session
-from .urls import resolve_link
+from .urls import resolve, resolve_link
 
 __all__ = ["AsyncCollectionRefs", "AsyncSingleRef", "CollectionRefs", "SingleRef"]
 
@@ -42,7 +43,7 @@ __all__ = ["AsyncCollectionRefs", "AsyncSingleRef", "CollectionRefs", "SingleRef
 K = TypeVar("K", bound=Key)
 
 
-class _Refs(Generic[K]):
+class _Refs(WithOptions, Generic[K]):
     """What every flavour shares: the navigation's path, the entity set its targets are in, and the ids."""
 
     _session: SessionCore
@@ -64,7 +65,7 @@ class _Refs(Generic[K]):
     def id_of(self, target: K) -> str:
         """The `@odata.id` sent for `target` (a key, or an entity): `https://host/root/People('y')`."""
         check_key(target, f"{self._path.path}/$ref")
-        return self._session.url(self._target.keyed(target).path)
+        return resolve(self._session.service_root, self._target.keyed(target).path)  # an id: no query options
 
     def _body(self, target: K) -> dict[str, Any]:
         return {"@odata.id": self.id_of(target)}

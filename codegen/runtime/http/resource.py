@@ -18,6 +18,7 @@ from ..model import ODataModel
 from . import paging
 from .errors import Scrubber
 from .exchange import SessionCore, read_json
+from .options import WithOptions
 from .paths import OperationCall, ResourcePath, operation_call
 from .requests import operation_result, read_result, structure_response
 from .session import AsyncSession, Session
@@ -27,8 +28,8 @@ M = TypeVar("M", bound=ODataModel)
 C = TypeVar("C")
 
 
-class AtPath(Generic[M]):
-    """The resource at `_path`, whose entities read as `__model__`."""
+class AtPath(WithOptions, Generic[M]):
+    """The resource at `_path`, whose entities read as `__model__`; `with_options` and `preview` (see `options`)."""
 
     __model__: ClassVar[type[Any]]
     _path: ResourcePath
