@@ -23,6 +23,7 @@ from . import __version__
 from .diff import Change, Surface, SurfaceFormatError, compare, render, surface_from_json, surface_to_json
 from .diff.codec import MAX_SURFACE_BYTES
 from .errors import OutputError
+from .layout import escape_unprintable
 
 SURFACE_FILE = ".codegen-api.json"
 CHANGES_FILE = "CHANGES.md"
@@ -52,7 +53,7 @@ def history(target: Path, surface: Surface, *, source_name: str, source: bytes) 
         return History({SURFACE_FILE: stored, CHANGES_FILE: _HEADER + entries}, ())
     previous, problem = _previous(previous_text, target)
     changes = None if previous is None else compare(previous, surface)
-    heading = f"## codegen {__version__}, {source_name} sha256 {hashlib.sha256(source).hexdigest()[:12]}\n\n"
+    heading = f"## codegen {__version__}, {_name(source_name)} sha256 {hashlib.sha256(source).hexdigest()[:12]}\n\n"
     if changes == ():
         entry = ""
     elif changes is not None:
@@ -60,6 +61,12 @@ def history(target: Path, surface: Surface, *, source_name: str, source: bytes) 
     else:
         entry = heading + f"First entry: {problem}.\n"
     return History({SURFACE_FILE: stored, CHANGES_FILE: _HEADER + ("\n" + entry if entry else "") + entries}, changes)
+
+
+def _name(source_name: str) -> str:
+    """The document's file name as a Markdown code span: it comes from the user's path and may hold anything
+    (lone surrogates, control characters, backticks), none of which may reach the file."""
+    return "`" + escape_unprintable(source_name.replace("\\", "\\\\")).replace("`", "'")[:200] + "`"
 
 
 def _changes_file(path: Path) -> str | None:

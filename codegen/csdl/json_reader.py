@@ -437,9 +437,12 @@ class _Reader:
 
     def property(self, body: dict[str, Any], name: str, owner: str, at: str) -> Property:
         max_length, precision, scale, srid = self.facets(body, at)
+        type_ref = self.type_ref(body, at)
+        if scale is None and type_ref.name == "Edm.Decimal":
+            scale = "variable"  # CSDL JSON's default for an absent $Scale (XML's is 0: codegen/diff/build.py)
         return Property(
             name=name,
-            type=self.type_ref(body, at),
+            type=type_ref,
             nullable=self._bool(body, "$Nullable", at),
             location=self.location(at),
             max_length=max_length,

@@ -140,6 +140,12 @@ def _type(t: StructuredType, model: ClassPlan, client: TypePlan | None) -> TypeS
     )
 
 
+# CSDL XML: a temporal value without a Precision facet has precision 0 and a Decimal without Scale scale 0, so
+# the absent facet and an explicit 0 (which CSDL JSON converters write) are the same API. (CSDL JSON's absent
+# $Scale means variable: its reader says so.)
+_TEMPORAL = frozenset({"Edm.DateTimeOffset", "Edm.TimeOfDay", "Edm.Duration"})
+
+
 def _property(p: Property, attribute: str, annotation: str, required: bool) -> PropertySurface:
     return PropertySurface(
         name=p.name,
@@ -150,8 +156,8 @@ def _property(p: Property, attribute: str, annotation: str, required: bool) -> P
         required=required,
         annotation=annotation,
         max_length=p.max_length,
-        precision=p.precision,
-        scale=p.scale,
+        precision=0 if p.precision is None and p.type.name in _TEMPORAL else p.precision,
+        scale="0" if p.scale is None and p.type.name == "Edm.Decimal" else p.scale,
         allowed_values=tuple(
             sorted(python_literal(v.value) for v in p.doc.allowed_values if isinstance(v.value, (str, int)))
         ),
