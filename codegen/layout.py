@@ -139,11 +139,15 @@ def parenthesised_annotation(annotation: str, indent: int) -> str:
 
 
 def _subscript(annotation: str, indent: int) -> str:
-    """`list[X]`, split inside its brackets when too long at `indent`, as black splits a union's member."""
+    """`list[X]`, split inside its brackets when too long at `indent`, as black splits a union's member;
+    a union inside that still does not fit (`list[X | None]`) is split again before each of its `|`."""
     head, bracket, rest = annotation.partition("[")
     if not bracket or indent + len(annotation) + 2 <= LINE_LENGTH:
         return annotation
-    return f"{head}[\n{' ' * (indent + 4)}{rest[:-1]}\n{' ' * indent}]"
+    inner, body = " " * (indent + 4), rest[:-1]
+    if indent + 4 + len(body) > LINE_LENGTH:
+        body = f"\n{inner}| ".join(_top_level_union(body))
+    return f"{head}[\n{inner}{body}\n{' ' * indent}]"
 
 
 def _top_level_union(annotation: str) -> list[str]:

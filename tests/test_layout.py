@@ -83,6 +83,25 @@ def test_a_field_too_long_even_in_parentheses_splits_at_its_annotation() -> None
 
 
 @pytest.mark.parametrize(
+    "wire_length, default, edm",
+    [(3, "list", None), (21, None, None), (15, "None", "Edm.Int32"), (58, "list", "Edm.Int32")],
+)
+@pytest.mark.parametrize("type_length", [70, 72])
+def test_a_union_inside_list_that_still_does_not_fit_splits_at_its_bar(
+    wire_length: int, default: str | None, edm: str | None, type_length: int
+) -> None:
+    """What hypothesis once found: `name: list[` does not fit (a 78-character name), so the annotation goes
+    into parentheses and `list[` is split; its `T | None`, 12 deep, is 1-3 characters too long, and black
+    splits it before the `|` as well."""
+    type_name = "T" * type_length
+    query = QueryPathPlan("_q.Property", ('"W"', "_q.IntExpr", '"Edm.Int32"'))
+    field = FieldPlan("a" * 78, "w" * wire_length, f"list[{type_name} | None]", default, None, query, edm_type=edm)
+    source = _in_class(field_statement(field))
+    assert source.splitlines()[3:5] == [" " * 12 + type_name, " " * 12 + "| None"]
+    assert black_format(source) == source
+
+
+@pytest.mark.parametrize(
     "attribute, query",
     [
         ("score", QueryPathPlan("_q.Property", ('"Score"', "_q.IntExpr", '"Edm.Int32"'))),
