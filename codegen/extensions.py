@@ -17,7 +17,9 @@ from .errors import SpecError
 
 # The modules every generated package has at its top (render.py): an extension module must not replace one.
 GENERATED_MODULES = frozenset({"client", "models"})
-_MODULE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# A letter first: `__init__` (or any `_` name: `__main__`, the `_`-prefixed aliases generated code imports)
+# would replace or shadow what the package is made of.
+_MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @attrs.frozen
@@ -35,7 +37,7 @@ class UserModule:
 def module_problem(name: str) -> str | None:
     """Why `name` cannot be the extension module, or None."""
     if not _MODULE_NAME.fullmatch(name) or keyword.iskeyword(name):
-        return "must be a lower-case Python module name (a-z, 0-9, _), not a keyword"
+        return "must be a lower-case Python module name starting with a letter (a-z, 0-9, _), not a keyword"
     if name in GENERATED_MODULES:
         return f"is a module codegen generates ({', '.join(sorted(GENERATED_MODULES))} are taken)"
     return None

@@ -325,7 +325,11 @@ def _report_changes(old: bytes | None, new: bytes, spec: Spec, before: Surface |
     wrote = f"codegen: wrote {shown}: the document changed (sha256 {old_digest} -> {new_digest})"
     if before is None:
         return f"{wrote}; the file it replaced did not parse, so there is no API diff"
-    changes = compare(before, surface_of_spec(spec))
+    try:
+        after = surface_of_spec(spec)
+    except CodegenError as exc:  # the document is valid V4 (it was parsed), but the spec no longer fits it
+        return f"{wrote}; no API diff: the spec does not fit the new document: {exc}"
+    changes = compare(before, after)
     return f"{wrote}\n{render(changes, 'text').rstrip()}" + ("\ncodegen: regenerate to apply it" if changes else "")
 
 

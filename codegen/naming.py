@@ -59,15 +59,11 @@ def attribute_name(name: str) -> str:
     return f"{result}_" if result in _KEYWORDS or result in _BUILTINS or result in RESERVED_ATTRIBUTES else result
 
 
-# Private attributes the runtime gives every generated class (codegen.runtime.model.ODataModel).
-_RUNTIME_PRIVATE = frozenset({"_odata_present"})
-
-
 def private_name(attribute: str) -> str:
-    """The private field under a public attribute: `_` before it (attributes never start with one), never a
-    name the runtime's own fields have."""
-    name = f"_{attribute}"
-    return f"{name}_" if name in _RUNTIME_PRIVATE else name
+    """The private field under a (deprecated) public attribute. A prefix of its own: `_x` would shadow, in the
+    class body, the module aliases generated code uses (`_attrs`, `_rt`, `_dt`, ...) and the runtime's
+    `_odata_present`; `_dep_` starts none of them, and a prefix keeps distinct attributes distinct."""
+    return f"_dep_{attribute}"
 
 
 def class_name(name: str) -> str:

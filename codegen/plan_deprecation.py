@@ -25,6 +25,6 @@ def message(name: str, deprecation: Deprecation | None) -> str | None:
 
 def _one_line(text: str, limit: int) -> str:
     # str.split() splits at every Unicode line break and space (U+2028, NEL, ...); other unprintable
-    # characters are left to the literal's escapes.
-    joined = " ".join(text.split())
+    # characters (ESC, NUL, bidi overrides) would reach the terminal when the warning is printed: `?` instead.
+    joined = "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
     return joined if len(joined) <= limit else joined[: limit - 3] + "..."

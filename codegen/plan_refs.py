@@ -21,11 +21,16 @@ class RefTargets:
     """Answers `target(lineage, navigation)` from the entity sets of one document."""
 
     def __init__(self, entity_sets: Iterable[EntitySet]) -> None:
-        self._sets = list(entity_sets)
-        self._names = {s.name for s in self._sets}
+        sets = list(entity_sets)
+        self._names = {s.name for s in sets}
         self._by_type: dict[str, list[str]] = {}
-        for entity_set in self._sets:
+        # (entity type of a set, binding path) -> the targets bound: one lookup per (type, path) asked, however
+        # many sets and bindings a hostile document declares.
+        self._bound: dict[tuple[str, str], set[str | None]] = {}
+        for entity_set in sets:
             self._by_type.setdefault(entity_set.entity_type, []).append(entity_set.name)
+            for path, target in entity_set.navigation_bindings:
+                self._bound.setdefault((entity_set.entity_type, path), set()).add(self._set_name(target))
 
     def target(self, lineage: list[StructuredType], navigation: NavigationProperty) -> str | None:
         """The entity set name, or None when links of `navigation` cannot be addressed (see the module text).
@@ -36,13 +41,7 @@ class RefTargets:
             return None
         types = {t.qualified_name for t in lineage}
         paths = {navigation.name} | {f"{t}/{navigation.name}" for t in types}
-        found = {
-            self._set_name(target)
-            for s in self._sets
-            if s.entity_type in types
-            for path, target in s.navigation_bindings
-            if path in paths
-        }
+        found = {target for t in types for path in paths for target in self._bound.get((t, path), ())}
         if not found:
             candidates = self._by_type.get(navigation.type.name, [])
             found = {candidates[0]} if len(candidates) == 1 else set()

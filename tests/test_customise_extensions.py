@@ -180,6 +180,8 @@ def test_a_leftover_of_an_interrupted_run_holding_the_user_module_is_not_deleted
         ("Custom", "lower-case Python module name"),
         ("import", "not a keyword"),
         ("my-ext", "lower-case Python module name"),
+        ("__init__", "starting with a letter"),  # would be written over the package's own __init__.py
+        ("_rt", "starting with a letter"),
     ],
 )
 def test_a_module_name_that_cannot_be_the_users_is_a_spec_error(workspace: Path, name: str, problem: str) -> None:

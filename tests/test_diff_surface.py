@@ -160,12 +160,27 @@ def test_too_large_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) ->
         surface_from_json(" " * 101)
 
 
-def test_base_type_cycle_in_a_stored_surface_ends(trippin: Surface) -> None:
-    """Documents cannot have inheritance cycles (validate.py), stored surfaces can: comparing must still end."""
+def test_base_type_cycle_in_a_stored_surface_is_refused(trippin: Surface) -> None:
+    """Documents cannot have inheritance cycles (validate.py); a stored surface with one does not read back."""
     types = tuple(attrs.evolve(t, base_type=t.qualified_name) for t in trippin.types)
-    cyclic = surface_from_json(surface_to_json(attrs.evolve(trippin, types=types)))
-    changes = compare(trippin, cyclic)
-    assert changes and all(c.kind == "base-type-changed" for c in changes)
+    with pytest.raises(SurfaceFormatError, match="base types in a cycle or deeper than a document allows"):
+        surface_from_json(surface_to_json(attrs.evolve(trippin, types=types)))
+    compare(trippin, attrs.evolve(trippin, types=types))  # built in memory, the walk still ends
+
+
+def test_a_stored_surface_deeper_than_a_document_is_refused(trippin: Surface) -> None:
+    """The comparison indexes sets by their type's lineage: a 3,000-deep chain (found by review) would cost
+    sets x depth memory; no document may be deeper than MAX_INHERITANCE_DEPTH."""
+    first = trippin.types[0]
+    chain = tuple(
+        attrs.evolve(first, qualified_name=f"Deep.T{i:05d}", base_type=f"Deep.T{i + 1:05d}" if i < 39 else None)
+        for i in range(40)
+    )
+    deep = attrs.evolve(trippin, types=tuple(sorted((*trippin.types, *chain), key=lambda t: t.qualified_name)))
+    with pytest.raises(SurfaceFormatError, match="deeper than a document allows"):
+        surface_from_json(surface_to_json(deep))
+    shallow = attrs.evolve(deep, types=tuple(t for t in deep.types if not t.qualified_name.startswith("Deep.T000")))
+    assert surface_from_json(surface_to_json(shallow)) == shallow  # 30 deep: within the limit
 
 
 def test_report_escapes_values_from_a_stored_surface(trippin: Surface) -> None:

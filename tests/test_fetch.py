@@ -284,6 +284,17 @@ def test_a_same_origin_redirect_is_followed(spec_file: Path) -> None:
     assert [path for path, _ in server.seen] == ["/odata/V2/$metadata", "/v4/$metadata"]
 
 
+def test_a_document_the_spec_no_longer_fits_is_written_and_the_report_says_why(spec_file: Path) -> None:
+    """fetch's job is the document: a spec that no longer fits it is reported, as `generate` will refuse it."""
+    spec_file.write_text(spec_file.read_text() + '[client]\nentity_sets = ["Leads"]\n')
+    served = CURRENT.replace(b'EntitySet Name="Leads"', b'EntitySet Name="Opportunities"', 1)
+    assert served != CURRENT
+    with canned(200, served) as server:
+        fetched = fetch(load_spec(spec_file), server.url, environ={ENV_TOKEN: f"{USER}:token"})
+    assert fetched.changed and (spec_file.parent / "metadata.xml").read_bytes() == served
+    assert "no API diff: the spec does not fit the new document" in fetched.report and "Leads" in fetched.report
+
+
 # --- refusals: nothing written, one line, the right exit code ---------------------------------------------
 
 

@@ -293,7 +293,7 @@ def test_previews_hold_no_secret_and_log_nobody_in(cls: Any) -> None:
         password="Hunter2-correct-horse",
         token=TOKEN,
         transport=script.transport,
-        headers={"Authorization": f"Bearer {TOKEN}", "X-Echo": TOKEN},
+        headers={"Authorization": f"Bearer {TOKEN}", "X-Echo": TOKEN, "X-Api-Key": "k-not-known-as-a-secret"},
     )
     leads = client.leads.with_options(RequestOptions(params={"echo": TOKEN}))
     previews = [leads.preview(lambda s: s.get(114)), leads.preview(lambda s: s.patch(114, event=TOKEN))]
@@ -302,6 +302,7 @@ def test_previews_hold_no_secret_and_log_nobody_in(cls: Any) -> None:
         assert TOKEN not in text and "Hunter2" not in text and "Authenticate" not in text
         assert preview.header("Authorization") == "***"
         assert preview.header("X-Echo") == "***"
+        assert preview.header("X-Api-Key") == "***"  # by its name: the runtime was never told it is a secret
     assert previews[0].url == "https://acme.aimbase.com/odata/V2/Leads(114)?echo=***"
     assert previews[1].content == b'{"Event":"***"}'
     assert script.requests == []

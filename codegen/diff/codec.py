@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ..csdl.limits import MAX_INHERITANCE_DEPTH
 from ..errors import CodegenError
 from .surface import Surface
 
@@ -73,6 +74,30 @@ def _check_keys(surface: Surface, source: str) -> None:
     for what, keys in collections:
         if any(a >= b for a, b in zip(keys, keys[1:])):
             raise SurfaceFormatError(f"{what[:200]}: not sorted by name, or a name twice", path=source)
+    _check_inheritance(surface, source)
+
+
+def _check_inheritance(surface: Surface, source: str) -> None:
+    """No base-type chain deeper than a document may have, nor a cycle: the comparison walks them."""
+    bases = {t.qualified_name: t.base_type for t in surface.types}
+    depth: dict[str, int] = {}  # of each type checked: its chain's length, itself included
+    for name in bases:
+        chain: list[str] = []  # never longer than the limit, so `in` on it stays cheap
+        current: str | None = name
+        while current is not None and current not in depth:
+            if current in chain or len(chain) > MAX_INHERITANCE_DEPTH:
+                raise _too_deep(name, source)
+            chain.append(current)
+            current = bases.get(current)
+        below = 0 if current is None else depth[current]
+        if below + len(chain) > MAX_INHERITANCE_DEPTH + 1:
+            raise _too_deep(name, source)
+        for offset, link in enumerate(reversed(chain), 1):
+            depth[link] = below + offset
+
+
+def _too_deep(name: str, source: str) -> SurfaceFormatError:
+    return SurfaceFormatError(f"{name[:200]}: base types in a cycle or deeper than a document allows", path=source)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -212,11 +212,7 @@ class _Comparison:
             t = types.get(owner)
             if t and t.item_class and wire in dict(t.item_patch):
                 found.append(f"{t.item_class}.patch({dict(t.item_patch)[wire]}=)")
-            found += [
-                f"{name}.patch({patch[wire]}=)"
-                for name, lineage, patch in patches
-                if owner in lineage and wire in patch
-            ]
+            found += [f"{name}.patch({patch[wire]}=)" for name, patch in patches.get(owner, ()) if wire in patch]
         return found
 
     def _property(
@@ -231,7 +227,7 @@ class _Comparison:
                 path,
                 [f"{t0.python}.{p0.attribute}", *self._patch_names(t0.qualified_name, p0.name)],
             )
-        if p0 is None or p1 is None:
+        if p0 is None or p1 is None or p0 == p1:  # most properties: unchanged, nothing to name
             return
         python = [f"{t1.python}.{p1.attribute}"]
         if p0.attribute != p1.attribute:
@@ -368,9 +364,15 @@ def _path(o: OperationSurface) -> str:
     return f"{o.key}({o.signature})"
 
 
-def _set_patches(surface: Surface, types: Mapping[str, TypeSurface]) -> list[tuple[str, set[str], dict[str, str]]]:
-    """(class, its entity type and base types, wire name -> patch parameter) of each entity set."""
-    return [(s.class_name, _lineage(s.entity_type, types), dict(s.patch)) for s in surface.entity_sets]
+def _set_patches(surface: Surface, types: Mapping[str, TypeSurface]) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """Type -> (class, wire name -> patch parameter) of each entity set whose type is it or derives from it.
+    Sets x inheritance depth entries: the codec bounds the depth of a stored surface."""
+    index: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    for s in surface.entity_sets:
+        patch = dict(s.patch)
+        for t in _lineage(s.entity_type, types):
+            index.setdefault(t, []).append((s.class_name, patch))
+    return index
 
 
 def _lineage(qualified: str, types: Mapping[str, TypeSurface]) -> set[str]:

@@ -301,7 +301,7 @@ class Previewed(BaseException):
     def preview(self, scrub: Scrubber) -> RequestPreview:
         method, url, headers, content = self.request
         shown = tuple(
-            (name, "***" if name.lower() in _CREDENTIAL_HEADERS else scrub(value) or "")
+            (name, "***" if _is_credential(name) else scrub(value) or "")
             for name, value in ((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw)  # as written
         )
         body = content
@@ -310,6 +310,16 @@ class Previewed(BaseException):
             scrubbed = scrub(text) or ""
             body = content if scrubbed == text else scrubbed.encode("utf-8")
         return RequestPreview(method, scrub(redact_url(url)) or "", shown, body)
+
+
+# Names of headers that carry credentials by convention (`X-Api-Key`, `X-Auth-Token`, `Session-Id`, ...): a
+# session's own headers may hold a secret the runtime was never told is one, so a preview hides their values.
+_CREDENTIAL_WORDS: Final = ("auth", "key", "token", "secret", "password", "session", "signature", "cookie")
+
+
+def _is_credential(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _CREDENTIAL_HEADERS or any(word in lowered for word in _CREDENTIAL_WORDS)
 
 
 def capture(call: Callable[[], object], scrub: Callable[[], Scrubber]) -> RequestPreview:

@@ -79,11 +79,11 @@ class Person(_rt.ODataModel):
 
     last_name: str = _attrs.field(metadata=_rt.wire("LastName"))
 
-    _emails: list[str | None] = _attrs.field(
+    _dep_emails: list[str | None] = _attrs.field(
         factory=list, alias="emails", metadata=_rt.wire("Emails")
     )
     emails = _Person_emails(
-        "_emails",
+        "_dep_emails",
         "Person/Emails is deprecated since 2.0: use the Emails of AddressInfo instead",
     )
 
