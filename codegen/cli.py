@@ -8,7 +8,6 @@ spec, metadata, output directory, a fetched answer that is not V4 $metadata); 3 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import textwrap
 import time
@@ -21,7 +20,7 @@ from . import __version__, generate, scaffold
 from .csdl.model import MetadataWarning
 from .changelog import CHANGES_FILE
 from .diff import FORMATS, compare, load_surface, render, summary
-from .errors import CodegenError
+from .errors import CodegenError, shown_path
 from .output import compare_package
 from .spec import AUTH_SCHEMES, Spec, load_spec, spec_from_arguments
 from .spec_doc import spec_help
@@ -244,7 +243,7 @@ def _generate_all(directory: Path, args: argparse.Namespace) -> int:
     """Each spec on its own: one that fails is reported and the others still run, so CI sees every problem."""
     specs = sorted(directory.glob("*/codegen.toml")) if directory.is_dir() else []
     if not specs:
-        raise CodegenError(f"--all: no */codegen.toml under {_shown(directory)}")
+        raise CodegenError(f"--all: no */codegen.toml under {shown_path(directory)}")
     worst = EXIT_OK
     for path in specs:
         try:
@@ -258,7 +257,7 @@ def _generate_all(directory: Path, args: argparse.Namespace) -> int:
 
 def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    target = _shown(spec.target_dir)
+    target = shown_path(spec.target_dir)
     unchanged = None if args.full else generate.up_to_date(spec, strict=args.strict)
     if unchanged is not None:
         # The manifest proves the files are what the same inputs rendered (accidents, not forgery: SECURITY.md;
@@ -290,7 +289,7 @@ def _generate_one(spec: Spec, args: argparse.Namespace) -> int:
         f"codegen: wrote {target} ({len(result.files)} files, {len(result.plan.classes)} classes, {len(result.plan.enums)} enums) in {elapsed:.2f} s"
     )
     if result.changes:
-        print(f"codegen: API {summary(result.changes)}; see {_shown(spec.target_dir / CHANGES_FILE)}")
+        print(f"codegen: API {summary(result.changes)}; see {shown_path(spec.target_dir / CHANGES_FILE)}")
     if result.notice:
         print(f"codegen: note: {result.notice}", file=sys.stderr)
     _print_warnings(result.document.warnings)
@@ -310,9 +309,9 @@ def _init(args: argparse.Namespace) -> int:
         force=args.force,
     )
     done = scaffold.scaffold(request)
-    print(f"codegen: wrote {_shown(done.spec_file)} and {_shown(done.metadata)}")
+    print(f"codegen: wrote {shown_path(done.spec_file)} and {shown_path(done.metadata)}")
     print(
-        f"codegen: wrote {_shown(done.project)} ({len(done.result.files)} files, {len(done.result.plan.classes)} classes)"
+        f"codegen: wrote {shown_path(done.project)} ({len(done.result.files)} files, {len(done.result.plan.classes)} classes)"
     )
     print(scaffold.next_steps(done))
     _print_warnings(done.warnings)
@@ -374,10 +373,3 @@ def _sandbox(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl,
     )
     return EXIT_OK
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

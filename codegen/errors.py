@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 # Messages repeat names from the document or the spec, which an attacker chooses: a 9 MB type name must not
 # become a 9 MB line on the user's terminal. Parts that print values cut them first; this is the backstop.
 MAX_MESSAGE_LENGTH = 500
@@ -45,3 +48,11 @@ class OutputError(CodegenError):
 
 class TemplateError(CodegenError):
     """A template of the spec's [templates] directory is unknown, unreadable, or fails to compile or render."""
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages print it: relative to the working directory when it can be (Windows: another drive)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -28,7 +28,7 @@ import httpx
 from .csdl import parse_metadata
 from .csdl.limits import MAX_DOCUMENT_BYTES
 from .diff import Surface, compare, render, surface_of_spec
-from .errors import CodegenError, MetadataError, OutputError, SpecError
+from .errors import CodegenError, MetadataError, OutputError, SpecError, shown_path
 from .runtime.http.client import resolve_auth
 from .runtime.http.errors import AuthenticationError, ODataError, ResponseTooLargeError, Scrubber
 from .runtime.http.retry import RetryPolicy
@@ -315,7 +315,7 @@ def _mode_for(target: Path) -> int:
 
 def _report_changes(old: bytes | None, new: bytes, spec: Spec, before: Surface | None) -> str:
     """What the user is told after a fetch: whether the document changed, and how its API did (codegen diff)."""
-    shown = _shown(spec.metadata)
+    shown = shown_path(spec.metadata)
     new_digest = hashlib.sha256(new).hexdigest()[:12]
     if old is None:
         return f"codegen: wrote {shown} (new file, {len(new)} bytes, sha256 {new_digest})"
@@ -339,10 +339,3 @@ def _surface(spec: Spec) -> Surface | None:
         return surface_of_spec(spec)
     except CodegenError:
         return None
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
