@@ -33,6 +33,9 @@ def test_roundtrip(source: Path) -> None:
     assert surface_from_json(text) == surface
     assert surface_from_json(text.encode("utf-8")) == surface
     assert surface_to_json(surface_from_json(text)) == text  # byte-identical: safe to commit and compare
+    # The layout of the standard library's encoder, which msgspec writes faster: diffs of committed files stay alike.
+    envelope = {"format": codec.SURFACE_FORMAT, "version": codec.SURFACE_VERSION, "surface": attrs.asdict(surface)}
+    assert text == json.dumps(envelope, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
 def test_roundtrip_of_every_kind_of_element(tmp_path: Path) -> None:

