@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .csdl.model import Operation, Property, StructuredType
+from .csdl.model import Operation, Property, StructuredType, lineage
 
 
 @attrs.frozen
@@ -94,17 +94,8 @@ def _reachable(
         for name in family.below(p.type.name) & pool - reached:  # the type, and what a cast leads to
             reached.add(name)
             if pool is items:
-                pending += [q for t in _lineage(structured, name) for q in t.properties]
+                pending += [q for t in lineage(structured, name) for q in t.properties]
     return ComplexReach(frozenset(reached_items), frozenset(reached_collections), item_bound, collection_bound)
-
-
-def _lineage(structured: dict[str, StructuredType], name: str) -> list[StructuredType]:
-    chain = []
-    current: StructuredType | None = structured[name]
-    while current is not None:
-        chain.append(current)
-        current = structured.get(current.base_type) if current.base_type else None
-    return chain
 
 
 def _kind(structured: dict[str, StructuredType], name: str) -> str | None:

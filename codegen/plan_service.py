@@ -35,6 +35,7 @@ import attrs
 
 from . import naming, plan_deprecation
 from .csdl.model import Document, EntitySet, Operation, Property, Singleton, StructuredType, TypeRef
+from .csdl.model import lineage as type_lineage  # functions here name their local chains `lineage`
 from .csdl.limits import MAX_CLIENT_ALLOWED_VALUES, MAX_CLIENT_ITEMS
 from .errors import MetadataError, SpecError
 from .layout import python_literal
@@ -625,12 +626,7 @@ def _entity_set(
 
 def _lineage(structured: dict[str, StructuredType], qualified: str) -> list[StructuredType]:
     """The type and its base types, root first."""
-    chain = []
-    current: StructuredType | None = structured[qualified]
-    while current is not None:
-        chain.append(current)
-        current = structured.get(current.base_type) if current.base_type else None
-    return chain[::-1]
+    return type_lineage(structured, qualified)[::-1]
 
 
 def _class_lineage(model: ClassPlan) -> list[ClassPlan]:

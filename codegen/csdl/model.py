@@ -289,3 +289,13 @@ class Document:
 
     def containers(self) -> list[EntityContainer]:
         return [c for s in self.schemas for c in s.containers]
+
+
+def lineage(structured: dict[str, StructuredType], name: str) -> list[StructuredType]:
+    """The type `name` and its base types, the type first (validated documents: no cycle, depth bounded)."""
+    chain = []
+    current: StructuredType | None = structured[name]
+    while current is not None:
+        chain.append(current)
+        current = structured.get(current.base_type) if current.base_type else None
+    return chain
