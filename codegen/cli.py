@@ -12,7 +12,7 @@ import sys
 import textwrap
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -141,11 +141,19 @@ def _init_parser(init: argparse.ArgumentParser) -> None:
     init.description = textwrap.fill(
         "Write SPECS/NAME/codegen.toml (every key, the unset ones commented out with their defaults) and a copy of "
         "the $metadata, then generate the project into OUTPUT/NAME. An existing spec directory is refused (exit 2) "
-        "unless --force, which replaces only a directory holding nothing but what init writes.",
+        "unless --force, which replaces only a directory holding nothing but what init writes. With --url the "
+        "document is downloaded as `codegen fetch` downloads it (see its --help); a service that cannot be reached "
+        "or refuses the credentials exits 4.",
         100,
     )
     init.add_argument("name", metavar="NAME", help="the package name (a Python identifier), and the spec's folder")
-    init.add_argument("--metadata", type=Path, required=True, help="the $metadata file (CSDL XML or JSON) to copy")
+    source = init.add_mutually_exclusive_group(required=True)
+    source.add_argument("--metadata", type=Path, help="the $metadata file (CSDL XML or JSON) to copy")
+    source.add_argument(
+        "--url",
+        help="download the document instead: the service's base URL (kept as [service] base_url) or its "
+        "$metadata URL; credentials under --auth come from CODEGEN_* variables or are asked for, as for fetch",
+    )
     init.add_argument("--service-path", default="/", help="service root below the base URL, e.g. /odata/V2 (default /)")
     init.add_argument("--auth", choices=AUTH_SCHEMES, default="none", help="the service's auth scheme (default none)")
     init.add_argument("--login-path", help='where "avala-api" logs in (default /api/Security/Login)')
@@ -300,6 +308,7 @@ def _init(args: argparse.Namespace) -> int:
     request = scaffold.Request(
         name=args.name,
         metadata=args.metadata,
+        url=args.url,
         specs=args.specs,
         output=args.output,
         service_name=args.service_name,
@@ -308,7 +317,7 @@ def _init(args: argparse.Namespace) -> int:
         login_path=args.login_path,
         force=args.force,
     )
-    done = scaffold.scaffold(request)
+    done = scaffold.scaffold(request, prompt=_terminal_prompt())
     print(f"codegen: wrote {shown_path(done.spec_file)} and {shown_path(done.metadata)}")
     print(
         f"codegen: wrote {shown_path(done.project)} ({len(done.result.files)} files, {len(done.result.plan.classes)} classes)"
@@ -339,9 +348,17 @@ def _fetch(args: argparse.Namespace) -> int:
     from . import fetch  # httpx and the runtime: loaded only for this command
 
     spec = load_spec(args.spec)
-    prompt = fetch.terminal_prompt if sys.stdin.isatty() else None
-    print(fetch.fetch(spec, args.url, prompt=prompt).report)
+    print(fetch.fetch(spec, args.url, prompt=_terminal_prompt()).report)
     return EXIT_OK
+
+
+def _terminal_prompt() -> Callable[[str, bool], str] | None:
+    """What asks for missing credentials: the terminal, when there is one."""
+    if not sys.stdin.isatty():
+        return None
+    from .fetch import terminal_prompt
+
+    return terminal_prompt
 
 
 def _sandbox(args: argparse.Namespace) -> int:

@@ -35,7 +35,16 @@ from .runtime.http.retry import RetryPolicy
 from .runtime.http.session import Session
 from .spec import Spec, base_url_problem, shown_url
 
-__all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USERNAME", "EXIT_UNREACHABLE", "FetchError", "Fetched", "fetch"]
+__all__ = [
+    "ENV_PASSWORD",
+    "ENV_TOKEN",
+    "ENV_USERNAME",
+    "EXIT_UNREACHABLE",
+    "FetchError",
+    "Fetched",
+    "download",
+    "fetch",
+]
 
 ENV_USERNAME = "CODEGEN_USERNAME"
 ENV_PASSWORD = "CODEGEN_PASSWORD"
@@ -96,20 +105,60 @@ def fetch(
     its answer is not an OData V4 CSDL XML document, other `CodegenError`s for bad input; nothing is written then.
     """
     base_url = _base_url(spec, url)
-    credentials = _credentials(spec.auth, environ, prompt)
+    with _scrubbed(spec.auth, environ, prompt) as credentials:
+        content, source = _fetch_checked(spec, base_url, credentials, transport, timeout, deadline, max_bytes)
+        old = _read_old(spec.metadata)
+        before = _surface(spec) if old is not None and old != content else None
+        changed = _replace_checked(spec, content, old, source)
+    return Fetched(spec.metadata, source, changed, _report_changes(old, content, spec, before))
+
+
+def download(
+    spec: Spec,
+    base_url: str,
+    *,
+    environ: Mapping[str, str] = os.environ,
+    prompt: Prompt | None = None,
+    transport: httpx.BaseTransport | None = None,
+    timeout: httpx.Timeout = TIMEOUT,
+    deadline: float = DEADLINE,
+) -> tuple[bytes, str]:
+    """The `$metadata` bytes below `base_url` (an instance root, as `[service] base_url`) and the URL they came
+    from, fetched as `fetch` does but not written anywhere (`codegen init --url`); the bytes look like XML, and
+    the caller parses them. Raises as `fetch` does."""
+    problem = base_url_problem(base_url)
+    if problem:
+        raise CodegenError(f"--url {shown_url(base_url)!r} {problem}")
+    with _scrubbed(spec.auth, environ, prompt) as credentials:
+        return _fetch_checked(spec, base_url, credentials, transport, timeout, deadline, MAX_DOCUMENT_BYTES)
+
+
+@contextlib.contextmanager
+def _scrubbed(scheme: str, environ: Mapping[str, str], prompt: Prompt | None) -> Iterator[_Credentials]:
+    """The credentials `scheme` needs; any `CodegenError` raised while they are in use has them blanked out."""
+    credentials = _credentials(scheme, environ, prompt)
     scrub = Scrubber(credentials.secrets())
     try:
-        response = _download(spec, base_url, credentials, transport, timeout, deadline, max_bytes)
-        source = str(response.request.url)
-        _check_answer(response, source)
-        old = _read_old(spec.metadata)
-        before = _surface(spec) if old is not None and old != response.content else None
-        changed = _replace_checked(spec, response.content, old, source)
+        yield credentials
     except CodegenError as error:
         # The session scrubs what servers say; this is the backstop for everything else in the message.
         error.message = scrub(error.message) or ""
         raise
-    return Fetched(spec.metadata, source, changed, _report_changes(old, response.content, spec, before))
+
+
+def _fetch_checked(
+    spec: Spec,
+    base_url: str,
+    credentials: _Credentials,
+    transport: httpx.BaseTransport | None,
+    timeout: httpx.Timeout,
+    deadline: float,
+    max_bytes: int,
+) -> tuple[bytes, str]:
+    response = _download(spec, base_url, credentials, transport, timeout, deadline, max_bytes)
+    source = str(response.request.url)
+    _check_answer(response, source)
+    return response.content, source
 
 
 def terminal_prompt(label: str, secret: bool) -> str:

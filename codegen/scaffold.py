@@ -12,6 +12,8 @@ import os
 import secrets
 import shlex
 import shutil
+import urllib.parse
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
@@ -23,10 +25,11 @@ from .csdl.model import MetadataWarning
 from .errors import CodegenError, MetadataError, OutputError
 from .naming import pascal_case
 from .render import toml_string
-from .spec import load_spec, spec_from_arguments
+from .spec import Spec, base_url_problem, load_spec, shown_url, spec_from_arguments
 from .spec_doc import commented_spec
 
 SPEC_FILE = "codegen.toml"
+Prompt = Callable[[str, bool], str]  # as codegen.fetch.Prompt, which is not imported unless a download is asked for
 _METADATA_FILES = ("metadata.xml", "metadata.json")  # the copy is named after its content, as the parser tells it
 
 
@@ -35,7 +38,8 @@ class Request:
     """What `codegen init` was asked for; paths as given (relative to the working directory)."""
 
     name: str
-    metadata: Path
+    metadata: Path | None = None  # exactly one of metadata and url
+    url: str | None = None  # the instance root (`[service] base_url`) whose $metadata is fetched
     specs: Path = Path("specs")
     output: Path = Path("generated")
     service_name: str | None = None  # None: NAME in PascalCase
@@ -54,11 +58,16 @@ class Scaffolded:
     warnings: tuple[MetadataWarning, ...]  # naming the metadata copy in its final place
 
 
-def scaffold(request: Request) -> Scaffolded:
+def scaffold(request: Request, *, prompt: Prompt | None = None, environ: Mapping[str, str] = os.environ) -> Scaffolded:
+    """Write the spec directory and generate its package; with `request.url` the document is downloaded first
+    (credentials from `environ` or `prompt`, as `codegen fetch` takes them)."""
+    if (request.metadata is None) == (request.url is None):
+        raise CodegenError("give either --metadata FILE or --url URL")
+    request = _with_service_root(request)
     service_name = request.service_name or pascal_case(request.name)
     # Every value is checked as load_spec would check it, before anything is read or written.
-    spec_from_arguments(
-        request.metadata,
+    spec = spec_from_arguments(
+        request.metadata or Path(_METADATA_FILES[0]),
         request.name,
         request.output,
         request.service_path,
@@ -71,13 +80,13 @@ def scaffold(request: Request) -> Scaffolded:
     if placed == spec_dir or placed.is_relative_to(spec_dir) or spec_dir.is_relative_to(placed):
         raise OutputError("--output would put the project in the spec directory, or around it", path=str(target))
     _check_target(target, request.force)
-    source = _read_metadata(request.metadata)
+    given, source = _source(request, spec, prompt, environ)
     created = [] if request.specs.exists() else [request.specs]  # removed again if init fails
     staging = _staging_dir(target)
     try:
         metadata_name = _stage_metadata(staging, source)
         _write(staging / SPEC_FILE, _spec_text(request, service_name, metadata_name, target).encode())
-        project, result = _generate(staging / SPEC_FILE, staging / metadata_name, request.metadata)
+        project, result = _generate(staging / SPEC_FILE, staging / metadata_name, given)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for folder in created:
@@ -87,6 +96,35 @@ def scaffold(request: Request) -> Scaffolded:
     final = target / metadata_name
     warnings = tuple(attrs.evolve(w, path=str(final)) for w in result.document.warnings)
     return Scaffolded(target / SPEC_FILE, final, project, result, warnings)
+
+
+def _source(request: Request, spec: Spec, prompt: Prompt | None, environ: Mapping[str, str]) -> tuple[str, bytes]:
+    """Where the document comes from, as errors name it, and its bytes: the file, else the download."""
+    if request.metadata is not None:
+        return str(request.metadata), _read_metadata(request.metadata)
+    from . import fetch  # httpx and the runtime: loaded only when downloading
+
+    source, url = fetch.download(spec, str(request.url), environ=environ, prompt=prompt)
+    return url, source
+
+
+def _with_service_root(request: Request) -> Request:
+    """A `--url` ending in `/$metadata` (the address users copy) split into the instance root and the service
+    path, so the spec's `base_url` and `path` join back to it."""
+    url = request.url
+    if url is None:
+        return request
+    problem = base_url_problem(url)
+    if problem:
+        raise CodegenError(f"--url {shown_url(url)!r} {problem}")
+    if not url.endswith("/$metadata"):
+        return request
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.removesuffix("$metadata").rstrip("/") or "/"
+    if request.service_path not in ("/", path):
+        raise CodegenError(f"--url names the service path {path!r}, --service-path {request.service_path!r}")
+    origin = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    return attrs.evolve(request, url=origin, service_path=path)
 
 
 def _check_target(target: Path, force: bool) -> None:
@@ -140,6 +178,8 @@ def _spec_text(request: Request, service_name: str, metadata_name: str, target: 
         ("service", "path"): toml_string(request.service_path),
         ("service", "auth"): toml_string(request.auth),
     }
+    if request.url is not None:
+        values[("service", "base_url")] = toml_string(request.url)
     if request.login_path is not None:
         values[("service", "login_path")] = toml_string(request.login_path)
     # A comment may hold no control character (TOML), and the path is the user's: shown only when printable.
@@ -163,7 +203,7 @@ def _staging_dir(target: Path) -> Path:
     return staging
 
 
-def _generate(spec_file: Path, staged: Path, given: Path) -> tuple[Path, generate.Generated]:
+def _generate(spec_file: Path, staged: Path, given: str) -> tuple[Path, generate.Generated]:
     """The project directory and what was written there from the staged spec; an error about the staged
     metadata copy names the file the user gave, since the copy is gone when the error is read."""
     try:
@@ -171,7 +211,7 @@ def _generate(spec_file: Path, staged: Path, given: Path) -> tuple[Path, generat
         return spec.target_dir, generate.write(spec)
     except CodegenError as exc:
         if exc.path is not None and Path(exc.path).resolve() == staged.resolve():
-            raise type(exc)(exc.message, path=str(given), line=exc.line) from None
+            raise type(exc)(exc.message, path=given, line=exc.line) from None
         raise
 
 
