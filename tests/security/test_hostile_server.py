@@ -11,6 +11,7 @@ sync and async.
 from __future__ import annotations
 
 import asyncio
+import logging
 import gzip
 import json
 import socket
@@ -439,6 +440,26 @@ class TestCrossOriginRedirect:
         assert found == {"value": [1]}
         assert [r.url.path for r in seen] == ["/odata/V2/Leads", "/odata/V2/Leads2"]
         assert all(r.headers["Authenticate"] == f"Avala-Api {USERNAME}:{TOKEN}" for r in seen)
+
+    @pytest.mark.parametrize("echoed", [TOKEN, TOKEN.upper(), TOKEN.replace("-", "%2D")])
+    def test_a_same_origin_redirect_carrying_the_token_is_refused_unshown(
+        self, mode: str, echoed: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Followed, its URL would put the token into the DEBUG log, the observer's exchanges and errors."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(302, headers={"Location": f"/odata/V2/Leads2?session={echoed}"})
+
+        caplog.set_level(logging.DEBUG, logger="codegen.runtime.http")
+        with pytest.raises(ODataError) as caught:
+            call(mode, handler, get_json, follow=True, auth=AvalaApiAuth(USERNAME, TOKEN))
+        assert isinstance(caught.value, new("UnsafeRedirectError"))
+        assert "holds a credential" in str(caught.value)
+        assert [r.url.path for r in seen] == ["/odata/V2/Leads"]
+        shown = f"{caught.value!s} {caught.value!r} {caplog.text}".lower()
+        assert TOKEN not in shown and TOKEN.replace("-", "%2d") not in shown
 
     def test_endless_same_origin_redirects_end(self, mode: str) -> None:
         counter = iter(range(10**6))

@@ -303,11 +303,16 @@ class SessionCore:
 
     def _redirect(self, prepared: Prepared, response: httpx.Response, followed: int) -> Prepared | None:
         client = getattr(self, "_client")
+        scrub = self.scrubber()
         try:
-            return redirect(prepared, response, bool(client.follow_redirects), followed, int(client.max_redirects))
+            target = redirect(prepared, response, bool(client.follow_redirects), followed, int(client.max_redirects))
         except UnsafeRedirectError as error:
-            failure = error.scrub(self.scrubber())  # the Location is the server's text
-        raise failure
+            failure = error.scrub(scrub)  # the Location is the server's text
+            raise failure from None
+        if target is not None and scrub(target.url) != target.url:
+            # Followed, the URL would carry a credential into every log line, error and observer that shows it.
+            raise _redirect_error(response, "its Location holds a credential").scrub(scrub)
+        return target
 
     def _request_for_send(self, request: httpx.Request, clock: Clock, timeout: httpx.Timeout) -> httpx.Request:
         """Before each send: within the deadline, with socket timeouts no longer than the time left."""
