@@ -41,6 +41,8 @@ Credentials are never read from the spec; under the spec's [service] auth:
   bearer     CODEGEN_TOKEN
   none       nothing
 What is not set is asked for when stdin is a terminal (the password without echo).
+In CI, pass --url from a protected setting: the credentials go to the host the checked-out spec
+names, and a pull request can change [service] base_url.
 
 Exit codes: 0 written or unchanged; 2 bad input, or an answer that is not OData V4 $metadata (HTML,
 not XML, OData V2/V3, larger than 64 MiB); 4 the service could not be reached, timed out, refused the
