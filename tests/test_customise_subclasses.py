@@ -201,6 +201,25 @@ def test_a_registration_after_first_use_takes_effect_from_the_next_object(trip: 
     assert type(before.photo) is trip.Photo  # what was read before stays as it was
 
 
+def test_a_registration_made_while_a_reader_compiles_is_not_lost(
+    trip: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another thread registering while this one compiles the generated class's reader: the stored reader must
+    not keep building the generated class (the registration's `forget` came before the store)."""
+    from codegen.runtime import compiled
+
+    compile_reader, made = compiled._compile_reader, []
+
+    def compile_while_registering(specialiser: Any, cls: type) -> Any:
+        if not made:
+            made.append(register_subclass(type("RacingCity", (trip.City,), {})))
+        return compile_reader(specialiser, cls)
+
+    monkeypatch.setattr(compiled, "_compile_reader", compile_while_registering)
+    first = structure({"Name": "Oslo", "CountryRegion": "NO", "Region": "Oslo"}, trip.City)
+    assert made and type(first) is made[0]
+
+
 def test_registering_is_checked(trip: ModuleType) -> None:
     custom = sys.modules[f"{PACKAGE}.custom"]
     assert register_subclass(custom.MyPerson) is custom.MyPerson  # again: nothing changes

@@ -106,10 +106,15 @@ class Specialiser:
 
     def reader(self, cls: type[ODataModel]) -> Reader:
         found = self._readers.get(cls)
-        if found is None:
+        while found is None:
             actual = registered(cls)  # the user's subclass standing for a generated class (`subclasses`)
             found = self._readers.get(actual) or _compile_reader(self, actual)
             self._readers[cls] = self._readers[actual] = found
+            # A registration made while this one compiled may have found nothing to forget yet: checked after
+            # storing, so it either shows here or its `forget` comes after the store and drops it.
+            if registered(cls) is not actual:
+                self._readers.pop(cls, None)
+                found = None
         return found
 
     def forget(self, cls: type[ODataModel]) -> None:
